@@ -1,0 +1,29 @@
+import { resolve } from 'node:path'
+import { defineConfig } from 'electron-vite'
+import react from '@vitejs/plugin-react'
+
+export default defineConfig({
+  main: {
+    build: {
+      rollupOptions: {
+        // index: the Electron shell; server: the same core served over HTTP (npm run server).
+        input: {
+          index: resolve('src/main/index.ts'),
+          server: resolve('src/main/server.ts')
+        }
+      }
+    }
+  },
+  preload: {
+    build: {
+      rollupOptions: {
+        // A sandboxed window can only load a CommonJS preload.
+        output: { format: 'cjs', entryFileNames: '[name].cjs' }
+      }
+    }
+  },
+  renderer: {
+    plugins: [react()],
+    build: { chunkSizeWarningLimit: 2000 }
+  }
+})

@@ -1,0 +1,47 @@
+import { createHash, randomBytes } from 'node:crypto'
+import type { Kysely } from 'kysely'
+import type { SessionInfo, StaffUser } from '../../../shared/api'
+import type { Database, UsersTable } from '../db/schema'
+import type { Session } from '../context'
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex')
+}
+
+export function toStaffUser(row: Pick<UsersTable, 'id' | 'name' | 'email' | 'role' | 'created_at'> & { active: number }): StaffUser {
+  return { id: row.id, name: row.name, email: row.email, role: row.role, active: row.active === 1, createdAt: row.created_at }
+}
+
+/** Stores only the token's hash: a copied database file holds no usable session. */
+export async function openSession(db: Kysely<Database>, user: StaffUser, now: Date, hours: number): Promise<SessionInfo> {
+  const token = randomBytes(32).toString('base64url')
+  const expiresAt = new Date(now.getTime() + hours * 3_600_000).toISOString()
+  await db
+    .insertInto('sessions')
+    .values({ token_hash: hashToken(token), user_id: user.id, created_at: now.toISOString(), last_seen_at: now.toISOString(), expires_at: expiresAt })
+    .execute()
+  return { user, expiresAt, token }
+}
+
+/**
+ * The live session for a token, or null. A session ends at its expiry, or after
+ * `idleMinutes` without a request (the clinic's auto-logout), or when its user is deactivated.
+ */
+export async function findSession(db: Kysely<Database>, token: string, now: Date, idleMinutes: number): Promise<Session | null> {
+  const tokenHash = hashToken(token)
+  const row = await db
+    .selectFrom('sessions')
+    .innerJoin('users', 'users.id', 'sessions.user_id')
+    .select(['sessions.expires_at', 'sessions.last_seen_at', 'users.id', 'users.name', 'users.email', 'users.role', 'users.active', 'users.created_at'])
+    .where('sessions.token_hash', '=', tokenHash)
+    .executeTakeFirst()
+  if (!row || row.active !== 1) return null
+  const idleSince = now.getTime() - new Date(row.last_seen_at).getTime()
+  if (row.expires_at <= now.toISOString() || idleSince > idleMinutes * 60_000) {
+    await db.deleteFrom('sessions').where('token_hash', '=', tokenHash).execute()
+    return null
+  }
+  // Touch at most once a minute: keeps the idle timer honest without a write per request.
+  if (idleSince > 60_000) await db.updateTable('sessions').set({ last_seen_at: now.toISOString() }).where('token_hash', '=', tokenHash).execute()
+  return { user: toStaffUser(row), tokenHash, expiresAt: row.expires_at }
+}

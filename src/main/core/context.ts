@@ -1,0 +1,42 @@
+import type { Kysely, Transaction } from 'kysely'
+import type { MethodName, OutputOf, ParsedInputOf, Role, StaffUser } from '../../shared/api'
+import type { Clock } from './clock'
+import type { Database } from './db/schema'
+
+export interface Session {
+  user: StaffUser
+  tokenHash: string
+  expiresAt: string
+}
+
+/** A change a write made, published to listeners (SSE, IPC) only after its transaction commits. */
+export interface ChangeEvent {
+  method: MethodName
+  entity?: string
+  id?: string
+  at: string
+}
+
+export interface Services {
+  db: Kysely<Database>
+  clock: Clock
+  dataDir: string
+  version: string
+  schemaVersion: string
+}
+
+export interface HandlerContext {
+  db: Transaction<Database>
+  session: Session | null
+  /** The session, for methods whose roles exclude 'public'. */
+  user: StaffUser
+  role: Role | null
+  now: Date
+  services: Services
+  /** Note a changed entity; published after commit. */
+  changed(entity: string, id?: string): void
+}
+
+export type Handler<M extends MethodName> = (ctx: HandlerContext, input: ParsedInputOf<M>) => Promise<OutputOf<M>>
+export type Handlers = { [M in MethodName]: Handler<M> }
+export type HandlerGroup = Partial<Handlers>

@@ -1,0 +1,59 @@
+import { EventEmitter } from 'node:events'
+import { join } from 'node:path'
+import { DB_FILE, createKysely, lockDataFolder, migrate, openSqlite } from './db/connection'
+import { systemClock, type Clock } from './clock'
+import type { ChangeEvent, Services } from './context'
+import { createDispatcher, joinHandlers, type Dispatch } from './dispatcher'
+import { authHandlers } from './auth/handlers'
+import { settingsHandlers } from './settings/settings'
+import { systemHandlers } from './system/system'
+import { usersHandlers } from './users/users'
+
+export interface CoreOptions {
+  dataDir: string
+  clock?: Clock
+  version?: string
+  log?: (message: string, error?: unknown) => void
+}
+
+export interface Core {
+  dispatch: Dispatch
+  /** Subscribe to committed changes; returns the unsubscribe function. */
+  onChange(listener: (change: ChangeEvent) => void): () => void
+  services: Services
+  close(): Promise<void>
+}
+
+const defaultLog = (message: string, error?: unknown) => console.error(`[docspot] ${message}`, error ?? '')
+
+/** The composition root: claims the data folder, opens and migrates the database, wires the services. */
+export async function createCore(options: CoreOptions): Promise<Core> {
+  const lock = lockDataFolder(options.dataDir)
+  const sqlite = openSqlite(join(options.dataDir, DB_FILE))
+  const db = createKysely(sqlite)
+  try {
+    const schemaVersion = await migrate(db)
+    const services: Services = { db, clock: options.clock ?? systemClock, dataDir: options.dataDir, version: options.version ?? '0.0.0-dev', schemaVersion }
+    const events = new EventEmitter()
+    events.setMaxListeners(0)
+    const handlers = joinHandlers(systemHandlers, authHandlers, settingsHandlers, usersHandlers)
+    const dispatch = createDispatcher(services, handlers, events, options.log ?? defaultLog)
+    return {
+      dispatch,
+      services,
+      onChange(listener) {
+        events.on('change', listener)
+        return () => events.off('change', listener)
+      },
+      async close() {
+        events.removeAllListeners()
+        await db.destroy()
+        lock.release()
+      }
+    }
+  } catch (error) {
+    await db.destroy()
+    lock.release()
+    throw error
+  }
+}

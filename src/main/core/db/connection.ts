@@ -1,0 +1,65 @@
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import SQLite from 'better-sqlite3'
+import { Kysely, SqliteDialect } from 'kysely'
+import { Migrator, type Migration } from 'kysely/migration'
+import type { Database } from './schema'
+import { migrations as allMigrations } from '../../../../migrations'
+
+export const DB_FILE = 'docspot.sqlite'
+const LOCK_FILE = 'docspot.lock'
+
+export class DataFolderInUseError extends Error {
+  constructor(readonly dataDir: string) {
+    super(`The data folder ${dataDir} is already in use by another DocSpot instance. Close it first, or start this one with another data folder.`)
+    this.name = 'DataFolderInUseError'
+  }
+}
+
+/**
+ * Claims the data folder for this process. The claim is an exclusive SQLite lock on a
+ * side file: the operating system drops it when the process dies, so a crash never
+ * leaves a stale lock behind, and a second instance is refused at once.
+ */
+export function lockDataFolder(dataDir: string): { release(): void } {
+  mkdirSync(dataDir, { recursive: true })
+  const lock = new SQLite(join(dataDir, LOCK_FILE))
+  try {
+    lock.pragma('busy_timeout = 0')
+    lock.pragma('locking_mode = EXCLUSIVE')
+    lock.exec('create table if not exists owner (pid integer)')
+    lock.exec('begin exclusive')
+  } catch (error) {
+    lock.close()
+    if ((error as { code?: string }).code?.startsWith('SQLITE_BUSY')) throw new DataFolderInUseError(dataDir)
+    throw error
+  }
+  return { release: () => lock.close() }
+}
+
+export function openSqlite(file: string): SQLite.Database {
+  const sqlite = new SQLite(file)
+  sqlite.pragma('journal_mode = WAL')
+  sqlite.pragma('synchronous = NORMAL') // safe with WAL: a power cut loses at most the last commit, never corrupts
+  sqlite.pragma('foreign_keys = ON')
+  sqlite.pragma('busy_timeout = 5000')
+  return sqlite
+}
+
+export function createKysely(sqlite: SQLite.Database): Kysely<Database> {
+  return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) })
+}
+
+/** Runs pending migrations (or up to `target`); throws with the failing migration's name. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations are typed for their own moment, not today's schema
+export async function migrate(db: Kysely<any>, target?: string, migrations: Record<string, Migration> = allMigrations): Promise<string> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } })
+  const { error, results } = target ? await migrator.migrateTo(target) : await migrator.migrateToLatest()
+  const failed = results?.find((r) => r.status === 'Error')
+  if (error) throw new Error(`Database migration ${failed?.migrationName ?? ''} failed: ${(error as Error).message ?? error}`)
+  return latestMigration(migrations)
+}
+
+export function latestMigration(migrations: Record<string, Migration> = allMigrations): string {
+  return Object.keys(migrations).sort().at(-1) ?? 'none'
+}

@@ -1,0 +1,189 @@
+import { createReadStream, existsSync, statSync } from 'node:fs'
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { extname, join, normalize, resolve, sep } from 'node:path'
+import { HTTP_STATUS, api, isMethodName, type ApiErrorBody, type ApiResult, type MethodSpec } from '../../../shared/api'
+import type { Core } from '../create-core'
+import { openApiDocument } from './openapi'
+
+export const DEFAULT_MAX_BODY = 1024 * 1024
+
+export interface HubOptions {
+  core: Core
+  port: number
+  host?: string
+  /** The built renderer (out/renderer); served at `/`. */
+  rendererDir?: string
+}
+
+export interface Hub {
+  server: Server
+  url: string
+  close(): Promise<void>
+}
+
+const CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'", // Mantine sets inline styles
+  "img-src 'self' data: blob:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'"
+].join('; ')
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.json': 'application/json'
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body)
+  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-store' })
+  res.end(text)
+}
+
+function sendError(res: ServerResponse, error: ApiErrorBody): void {
+  send(res, HTTP_STATUS[error.code], { ok: false, error } satisfies ApiResult<never>)
+}
+
+class BodyTooLarge extends Error {}
+
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolveBody, reject) => {
+    const declared = Number(req.headers['content-length'] ?? 0)
+    if (declared > limit) return reject(new BodyTooLarge())
+    const chunks: Buffer[] = []
+    let size = 0
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length
+      if (size > limit) {
+        req.removeAllListeners('data')
+        req.resume()
+        reject(new BodyTooLarge())
+      } else chunks.push(chunk)
+    })
+    req.on('end', () => resolveBody(Buffer.concat(chunks)))
+    req.on('error', reject)
+  })
+}
+
+function bearer(req: IncomingMessage): string | null {
+  const header = req.headers.authorization
+  return header?.startsWith('Bearer ') ? header.slice(7).trim() || null : null
+}
+
+async function handleApi(core: Core, req: IncomingMessage, res: ServerResponse, method: string): Promise<void> {
+  if (req.method !== 'POST') {
+    res.setHeader('Allow', 'POST')
+    return sendError(res, { code: 'VALIDATION', message: `Use POST for /api/${method}` })
+  }
+  if (!isMethodName(method)) return sendError(res, { code: 'NOT_FOUND', message: `Unknown API method "${method}"` })
+  const limit = (api[method] as MethodSpec).maxBodyBytes ?? DEFAULT_MAX_BODY
+  let body: Buffer
+  try {
+    body = await readBody(req, limit)
+  } catch (error) {
+    if (error instanceof BodyTooLarge) {
+      res.setHeader('Connection', 'close')
+      return sendError(res, { code: 'PAYLOAD_TOO_LARGE', message: `The request is larger than the ${Math.round(limit / 1024)} KiB allowed for ${method}` })
+    }
+    throw error
+  }
+  let input: unknown = {}
+  if (body.length > 0) {
+    try {
+      input = JSON.parse(body.toString('utf8'))
+    } catch {
+      return sendError(res, { code: 'VALIDATION', message: 'The request body is not valid JSON' })
+    }
+  }
+  const result = await core.dispatch(method, input, { token: bearer(req) })
+  if (result.ok) send(res, 200, result)
+  else sendError(res, result.error)
+}
+
+/** Server-sent events: one `change` event per committed write, and a heartbeat. */
+async function handleEvents(core: Core, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const check = await core.dispatch('auth.session', {}, { token: bearer(req) })
+  if (!check.ok) return sendError(res, check.error)
+  res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive' })
+  res.write('event: ready\ndata: {}\n\n')
+  const unsubscribe = core.onChange((change) => res.write(`event: change\ndata: ${JSON.stringify(change)}\n\n`))
+  const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), 15_000)
+  req.on('close', () => {
+    clearInterval(heartbeat)
+    unsubscribe()
+  })
+}
+
+function serveStatic(rendererDir: string | undefined, req: IncomingMessage, res: ServerResponse, pathname: string): void {
+  if (!rendererDir || !existsSync(rendererDir)) {
+    res.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8' })
+    res.end('The DocSpot interface has not been built. Run `npm run build`, then start the hub again.')
+    return
+  }
+  const root = resolve(rendererDir)
+  let file = normalize(join(root, decodeURIComponent(pathname)))
+  if (file !== root && !file.startsWith(root + sep)) {
+    res.writeHead(404).end()
+    return
+  }
+  if (!existsSync(file) || statSync(file).isDirectory()) file = join(root, 'index.html') // client-side routes
+  const type = TYPES[extname(file)] ?? 'application/octet-stream'
+  const immutable = file.includes(`${sep}assets${sep}`)
+  res.writeHead(200, {
+    'Content-Type': type,
+    'Cache-Control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
+    'Content-Security-Policy': CSP,
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'no-referrer',
+    'X-Frame-Options': 'DENY'
+  })
+  if (req.method === 'HEAD') res.end()
+  else createReadStream(file).pipe(res)
+}
+
+/** The hub: the same core, served over HTTP to other clinic PCs, browsers and tests. */
+export async function startHub({ core, port, host = '127.0.0.1', rendererDir }: HubOptions): Promise<Hub> {
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://hub')
+    const route = async () => {
+      if (url.pathname === '/api/openapi.json') return send(res, 200, openApiDocument(core.services.version))
+      if (url.pathname === '/api/events') return handleEvents(core, req, res)
+      if (url.pathname.startsWith('/api/')) return handleApi(core, req, res, url.pathname.slice(5))
+      if (req.method !== 'GET' && req.method !== 'HEAD') return sendError(res, { code: 'NOT_FOUND', message: 'Not found' })
+      return serveStatic(rendererDir, req, res, url.pathname)
+    }
+    route().catch((error) => {
+      console.error('[docspot] request failed', error)
+      if (!res.headersSent) sendError(res, { code: 'INTERNAL', message: 'Something went wrong; nothing was saved.' })
+      else res.end()
+    })
+  })
+  server.headersTimeout = 20_000
+  server.requestTimeout = 120_000
+  await new Promise<void>((resolveListen, reject) => {
+    server.once('error', reject)
+    server.listen(port, host, () => resolveListen())
+  })
+  const address = server.address() as AddressInfo
+  const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address
+  return {
+    server,
+    url: `http://${shownHost}:${address.port}`,
+    close: () =>
+      new Promise((resolveClose) => {
+        server.closeAllConnections()
+        server.close(() => resolveClose())
+      })
+  }
+}

@@ -1,0 +1,30 @@
+import type { ApiResult, SessionInfo } from '../../../shared/api'
+import type { Dispatch } from '../dispatcher'
+
+/**
+ * For the desktop window: the session token stays in the main process, keyed by window,
+ * so script in the page never holds it. Methods that open a session hand back the
+ * session without its token; logout forgets it.
+ */
+export function windowSessions(dispatch: Dispatch) {
+  const tokens = new Map<number, string>()
+  return {
+    async invoke(windowId: number, method: string, input: unknown): Promise<ApiResult<unknown>> {
+      const result = await dispatch(method, input, { token: tokens.get(windowId) })
+      if (!result.ok) {
+        if (result.error.code === 'UNAUTHENTICATED') tokens.delete(windowId)
+        return result
+      }
+      if (method === 'auth.login' || method === 'setup.createClinic') {
+        const { token, ...session } = result.value as SessionInfo
+        if (token) tokens.set(windowId, token)
+        return { ok: true, value: session }
+      }
+      if (method === 'auth.logout') tokens.delete(windowId)
+      return result
+    },
+    forget(windowId: number): void {
+      tokens.delete(windowId)
+    }
+  }
+}

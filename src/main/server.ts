@@ -1,0 +1,42 @@
+// `npm run server`: the headless hub. Plain Node, no Electron.
+import { homedir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
+import { createCore } from './core/create-core'
+import { DataFolderInUseError } from './core/db/connection'
+import { startHub } from './core/server/http'
+import { version } from '../../package.json'
+
+const USAGE = `Usage: npm run server -- [--data <folder>] [--port <port>] [--host <address>]
+
+  --data   the data folder (default: $DOCSPOT_DATA or ~/.local/share/DocSpot)
+  --port   TCP port (default 4321)
+  --host   address to listen on (default 127.0.0.1; use 0.0.0.0 to serve the clinic's LAN)`
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: { data: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, help: { type: 'boolean' } }
+  })
+  if (values.help) return void console.log(USAGE)
+  const port = Number(values.port ?? 4321)
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a number from 0 to 65535, not "${values.port}"`)
+  const dataDir = values.data ?? process.env.DOCSPOT_DATA ?? join(homedir(), '.local', 'share', 'DocSpot')
+
+  const core = await createCore({ dataDir, version })
+  const hub = await startHub({ core, port, host: values.host ?? '127.0.0.1', rendererDir: fileURLToPath(new URL('../renderer', import.meta.url)) })
+  console.log(`DocSpot hub ${version} listening on ${hub.url} (data folder: ${dataDir})`)
+
+  const stop = async () => {
+    await hub.close()
+    await core.close()
+    process.exit(0)
+  }
+  process.once('SIGINT', stop)
+  process.once('SIGTERM', stop)
+}
+
+main().catch((error) => {
+  console.error(error instanceof DataFolderInUseError ? error.message : `DocSpot hub could not start: ${error.message ?? error}`)
+  process.exit(1)
+})

@@ -1,0 +1,134 @@
+import { ApiError, api, type ApiResult, type InputOf, type MethodName, type OutputOf } from '../../../shared/api'
+
+export type Connection = 'online' | 'offline' | 'connecting'
+
+/** What the UI talks to. Two implementations: IPC (desktop window) and HTTP (browser, other PCs). */
+export interface ApiClient {
+  readonly transport: 'ipc' | 'http'
+  // Input may be left out when the method has no required field.
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  call<M extends MethodName>(method: M, ...input: {} extends InputOf<M> ? [InputOf<M>?] : [InputOf<M>]): Promise<OutputOf<M>>
+  /** Committed changes from the core. Returns unsubscribe. */
+  onChange(listener: (change: { method: string; entity?: string; id?: string }) => void): () => void
+  onConnection(listener: (state: Connection) => void): () => void
+  /** HTTP keeps the session token itself; IPC leaves it in the main process. */
+  setToken(token: string | null): void
+}
+
+function unwrap<T>(result: ApiResult<T>): T {
+  if (result.ok) return result.value
+  throw new ApiError(result.error.code, result.error.message, result.error.fields)
+}
+
+function listeners<T>() {
+  const set = new Set<(value: T) => void>()
+  return {
+    add(fn: (value: T) => void) {
+      set.add(fn)
+      return () => void set.delete(fn)
+    },
+    emit: (value: T) => set.forEach((fn) => fn(value))
+  }
+}
+
+export function ipcClient(bridge: NonNullable<Window['docspot']>): ApiClient {
+  return {
+    transport: 'ipc',
+    call: async (method, ...[input]) => unwrap((await bridge.invoke(method, input ?? {})) as ApiResult<never>),
+    onChange: (listener) => bridge.on('change', (payload) => listener(payload as { method: string })),
+    onConnection: (listener) => {
+      listener('online') // the core is in this PC's main process
+      return () => {}
+    },
+    setToken: () => {}
+  }
+}
+
+const TOKEN_KEY = 'docspot.session'
+
+export function httpClient(base = ''): ApiClient {
+  // sessionStorage: survives a reload, not a closed tab (clinic PCs are shared).
+  let token: string | null = sessionStorage.getItem(TOKEN_KEY)
+  const changes = listeners<{ method: string }>()
+  const connection = listeners<Connection>()
+  let state: Connection = 'connecting'
+  let stream: AbortController | null = null
+
+  const setState = (next: Connection) => {
+    if (next !== state) connection.emit((state = next))
+  }
+
+  async function listen(): Promise<void> {
+    stream?.abort()
+    const controller = (stream = new AbortController())
+    let delay = 1000
+    while (!controller.signal.aborted) {
+      try {
+        const res = await fetch(`${base}/api/events`, { headers: token ? { Authorization: `Bearer ${token}` } : {}, signal: controller.signal })
+        if (res.status === 401) return setState('online') // signed out: nothing to listen to
+        if (!res.ok || !res.body) throw new Error(String(res.status))
+        setState('online')
+        delay = 1000
+        const reader = res.body.pipeThrough(new TextDecoderStream()).getReader()
+        let buffer = ''
+        for (;;) {
+          const { value, done } = await reader.read()
+          if (done) break
+          buffer += value
+          let end: number
+          while ((end = buffer.indexOf('\n\n')) >= 0) {
+            const block = buffer.slice(0, end)
+            buffer = buffer.slice(end + 2)
+            const data = block.split('\n').find((l) => l.startsWith('data: '))
+            if (block.includes('event: change') && data) changes.emit(JSON.parse(data.slice(6)))
+          }
+        }
+        throw new Error('stream ended')
+      } catch {
+        if (controller.signal.aborted) return
+        setState('offline')
+        await new Promise((r) => setTimeout(r, delay))
+        delay = Math.min(delay * 2, 10_000)
+      }
+    }
+  }
+
+  const client: ApiClient = {
+    transport: 'http',
+    async call(method, ...[input]) {
+      if (!token && api[method].roles !== 'public') throw new ApiError('UNAUTHENTICATED', 'Please sign in first')
+      let res: Response
+      try {
+        res = await fetch(`${base}/api/${method}`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+          body: JSON.stringify(input ?? {})
+        })
+      } catch {
+        setState('offline')
+        throw new ApiError('UNAVAILABLE', 'Cannot reach the DocSpot hub. Check the network connection; nothing was saved.')
+      }
+      if (state === 'offline') void listen()
+      const body = (await res.json().catch(() => null)) as ApiResult<never> | null
+      if (!body) throw new ApiError('INTERNAL', `The hub answered ${res.status} without a readable body`)
+      return unwrap(body)
+    },
+    onChange: changes.add,
+    onConnection(listener) {
+      listener(state)
+      return connection.add(listener)
+    },
+    setToken(next) {
+      token = next
+      if (next) sessionStorage.setItem(TOKEN_KEY, next)
+      else sessionStorage.removeItem(TOKEN_KEY)
+      void listen()
+    }
+  }
+  void listen()
+  return client
+}
+
+export function createClient(): ApiClient {
+  return window.docspot ? ipcClient(window.docspot) : httpClient()
+}

@@ -1,0 +1,26 @@
+import { Stack, Tabs, Text, Title } from '@mantine/core'
+import { ClinicSettings } from './ClinicSettings'
+import { StaffAccounts } from './StaffAccounts'
+
+export function AdminHome() {
+  return (
+    <Stack>
+      <div>
+        <Title order={2}>Admin</Title>
+        <Text c="dimmed">Set up the clinic and the people who use DocSpot.</Text>
+      </div>
+      <Tabs defaultValue="clinic" keepMounted={false}>
+        <Tabs.List>
+          <Tabs.Tab value="clinic">Clinic</Tabs.Tab>
+          <Tabs.Tab value="staff">Staff accounts</Tabs.Tab>
+        </Tabs.List>
+        <Tabs.Panel value="clinic" pt="md">
+          <ClinicSettings />
+        </Tabs.Panel>
+        <Tabs.Panel value="staff" pt="md">
+          <StaffAccounts />
+        </Tabs.Panel>
+      </Tabs>
+    </Stack>
+  )
+}

@@ -1,0 +1,77 @@
+import { Button, Group, NumberInput, Paper, Select, SimpleGrid, Stack, TextInput, Title } from '@mantine/core'
+import { useForm } from '@mantine/form'
+import { notifications } from '@mantine/notifications'
+import { useEffect, useMemo, useState } from 'react'
+import type { Settings } from '../../../../shared/api'
+import { useApi, useSession } from '../../api/context'
+import { showError } from '../../lib/errors'
+import { CURRENCIES, timeZones } from '../../lib/locale'
+
+export function ClinicSettings() {
+  const api = useApi()
+  const { settings, reloadSettings } = useSession()
+  const [busy, setBusy] = useState(false)
+  const zones = useMemo(() => timeZones(), [])
+  const form = useForm<Settings>({ initialValues: settings ?? undefined })
+
+  useEffect(() => {
+    if (settings && !form.isDirty()) form.setValues(settings)
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [settings])
+
+  if (!settings) return null
+
+  const save = form.onSubmit(async (values) => {
+    setBusy(true)
+    try {
+      await api.call('settings.update', values)
+      await reloadSettings()
+      form.resetDirty()
+      notifications.show({ color: 'teal', title: 'Saved', message: 'Clinic settings updated' })
+    } catch (error) {
+      showError(error, form.setErrors)
+    } finally {
+      setBusy(false)
+    }
+  })
+
+  return (
+    <Paper withBorder p="lg" component="form" onSubmit={save} aria-label="Clinic settings" maw={820}>
+      <Stack>
+        <Title order={4}>Clinic</Title>
+        <TextInput label="Clinic name" required {...form.getInputProps('clinicName')} />
+        <TextInput label="Address" {...form.getInputProps('clinicAddress.line')} />
+        <SimpleGrid cols={3}>
+          <TextInput label="City" {...form.getInputProps('clinicAddress.city')} />
+          <TextInput label="State" {...form.getInputProps('clinicAddress.state')} />
+          <TextInput label="Postal code" {...form.getInputProps('clinicAddress.postalCode')} />
+        </SimpleGrid>
+        <SimpleGrid cols={3}>
+          <TextInput label="Clinic phone" {...form.getInputProps('clinicPhone')} />
+          <Select label="Time zone" searchable data={zones} {...form.getInputProps('timeZone')} />
+          <Select label="Currency" searchable data={CURRENCIES} {...form.getInputProps('currency')} />
+        </SimpleGrid>
+        <Title order={4} mt="sm">
+          Patients and security
+        </Title>
+        <SimpleGrid cols={3}>
+          <TextInput label="Phone country code" description="For numbers typed without +" maxLength={2} {...form.getInputProps('defaultCountry')} />
+          <TextInput label="Patient number prefix" description="e.g. P-" {...form.getInputProps('patientNumberPrefix')} />
+          <NumberInput label="Patient number digits" min={3} max={10} {...form.getInputProps('patientNumberDigits')} />
+        </SimpleGrid>
+        <SimpleGrid cols={3}>
+          <NumberInput label="Auto sign-out after (minutes idle)" min={1} max={1440} {...form.getInputProps('autoLogoutMinutes')} />
+          <NumberInput label="Longest session (hours)" min={1} max={336} {...form.getInputProps('sessionHours')} />
+        </SimpleGrid>
+        <Group justify="flex-end">
+          <Button variant="default" disabled={!form.isDirty()} onClick={() => form.setValues(settings)}>
+            Discard changes
+          </Button>
+          <Button type="submit" loading={busy} disabled={!form.isDirty()}>
+            Save settings
+          </Button>
+        </Group>
+      </Stack>
+    </Paper>
+  )
+}

@@ -1,0 +1,23 @@
+import { IconDesk, IconSettings, IconStethoscope } from '@tabler/icons-react'
+import type { ComponentType } from 'react'
+import type { Role } from '../../../shared/api'
+import { AdminHome } from '../features/admin/AdminHome'
+import { DoctorHome } from '../features/doctor/DoctorHome'
+import { ReceptionHome } from '../features/reception/ReceptionHome'
+
+export interface Area {
+  path: string
+  label: string
+  icon: ComponentType<{ size?: number }>
+  /** Who sees it. The core checks every call again; this only keeps the menu relevant. */
+  roles: Role[]
+  element: ComponentType
+}
+
+export const AREAS: Area[] = [
+  { path: '/reception', label: 'Reception', icon: IconDesk, roles: ['receptionist', 'admin'], element: ReceptionHome },
+  { path: '/doctor', label: 'Doctor', icon: IconStethoscope, roles: ['doctor', 'admin'], element: DoctorHome },
+  { path: '/admin', label: 'Admin', icon: IconSettings, roles: ['admin'], element: AdminHome }
+]
+
+export const areasFor = (role: Role) => AREAS.filter((a) => a.roles.includes(role))

@@ -1,0 +1,42 @@
+import { z } from 'zod'
+
+export const ROLES = ['admin', 'receptionist', 'doctor'] as const
+export type Role = (typeof ROLES)[number]
+export const roleSchema = z.enum(ROLES)
+
+export const idSchema = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/, 'must be a valid id')
+
+const timeZones = new Set(Intl.supportedValuesOf('timeZone'))
+timeZones.add('UTC')
+export const timeZoneSchema = z
+  .string()
+  .refine((tz) => timeZones.has(tz), 'must be an IANA time zone such as Asia/Kolkata or Europe/London')
+
+export const currencySchema = z
+  .string()
+  .regex(/^[A-Z]{3}$/, 'must be a three-letter ISO 4217 code such as INR or EUR')
+
+export const countrySchema = z.string().regex(/^[A-Z]{2}$/, 'must be a two-letter country code such as IN or GB')
+
+export const emailSchema = z.string().trim().toLowerCase().max(254).pipe(z.email('must be a valid email address'))
+
+export const passwordSchema = z
+  .string()
+  .min(12, 'must be at least 12 characters')
+  .max(256, 'must be at most 256 characters')
+
+export const nameSchema = (max = 120) => z.string().trim().min(1, 'is required').max(max, `must be at most ${max} characters`)
+
+export const addressSchema = z.object({
+  line: z.string().trim().max(200).default(''),
+  city: z.string().trim().max(100).default(''),
+  state: z.string().trim().max(100).default(''),
+  postalCode: z.string().trim().max(20).default(''),
+  country: z.string().trim().max(100).default('')
+})
+export type Address = z.infer<typeof addressSchema>
+
+export const pageSchema = z.object({
+  limit: z.number().int().min(1).max(200).default(25),
+  offset: z.number().int().min(0).default(0)
+})

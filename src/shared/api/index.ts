@@ -1,0 +1,4 @@
+export * from './errors'
+export * from './common'
+export * from './settings'
+export * from './contract'

@@ -1,0 +1,30 @@
+import { z } from 'zod'
+import { addressSchema, countrySchema, currencySchema, nameSchema, timeZoneSchema } from './common'
+
+/** Everything an admin can set. Stored one key per row; defaults fill what was never set. */
+export const settingsSchema = z.object({
+  clinicName: nameSchema(120),
+  clinicAddress: addressSchema,
+  clinicPhone: z.string().trim().max(40).default(''),
+  timeZone: timeZoneSchema,
+  currency: currencySchema,
+  /** Country whose dialling code a phone number without "+" belongs to. */
+  defaultCountry: countrySchema,
+  /** Patient numbers are prefix + zero-padded running number, e.g. P-000123. */
+  patientNumberPrefix: z.string().trim().max(10).regex(/^[A-Za-z0-9-]*$/, 'may hold only letters, digits and "-"'),
+  patientNumberDigits: z.number().int().min(3).max(10),
+  autoLogoutMinutes: z.number().int().min(1).max(24 * 60),
+  sessionHours: z.number().int().min(1).max(24 * 14)
+})
+export type Settings = z.infer<typeof settingsSchema>
+
+export const DEFAULT_SETTINGS: Omit<Settings, 'clinicName' | 'timeZone' | 'currency' | 'defaultCountry'> = {
+  clinicAddress: { line: '', city: '', state: '', postalCode: '', country: '' },
+  clinicPhone: '',
+  patientNumberPrefix: 'P-',
+  patientNumberDigits: 6,
+  autoLogoutMinutes: 30,
+  sessionHours: 12
+}
+
+export const settingsUpdateSchema = settingsSchema.partial().strict()
