@@ -29,9 +29,9 @@ const defaultLog = (message: string, error?: unknown) => console.error(`[docspot
 /** The composition root: claims the data folder, opens and migrates the database, wires the services. */
 export async function createCore(options: CoreOptions): Promise<Core> {
   const lock = lockDataFolder(options.dataDir)
-  const sqlite = openSqlite(join(options.dataDir, DB_FILE))
-  const db = createKysely(sqlite)
+  let db: ReturnType<typeof createKysely> | null = null
   try {
+    db = createKysely(openSqlite(join(options.dataDir, DB_FILE)))
     const schemaVersion = await migrate(db)
     const services: Services = { db, clock: options.clock ?? systemClock, dataDir: options.dataDir, version: options.version ?? '0.0.0-dev', schemaVersion }
     const events = new EventEmitter()
@@ -47,12 +47,12 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       },
       async close() {
         events.removeAllListeners()
-        await db.destroy()
+        await services.db.destroy()
         lock.release()
       }
     }
   } catch (error) {
-    await db.destroy()
+    await db?.destroy()
     lock.release()
     throw error
   }

@@ -89,10 +89,23 @@ export function createDispatcher(services: Services, handlers: Handlers, events:
       )
       // Published only now that the transaction has committed.
       if (spec.writes && changes.length === 0) changes.push({ method, at: now.toISOString() })
-      for (const change of changes) events.emit('change', change)
+      publish(changes)
       return { ok: true, value }
     } catch (error) {
       return { ok: false, error: toErrorBody(error, method, log) }
+    }
+  }
+
+  /** A failing listener must not make a saved write look unsaved. */
+  function publish(changes: ChangeEvent[]): void {
+    for (const change of changes) {
+      for (const listener of events.listeners('change')) {
+        try {
+          listener(change)
+        } catch (error) {
+          log(`change listener failed for ${change.method}`, error)
+        }
+      }
     }
   }
 }

@@ -6,11 +6,18 @@ export const roleSchema = z.enum(ROLES)
 
 export const idSchema = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/, 'must be a valid id')
 
-const timeZones = new Set(Intl.supportedValuesOf('timeZone'))
-timeZones.add('UTC')
-export const timeZoneSchema = z
-  .string()
-  .refine((tz) => timeZones.has(tz), 'must be an IANA time zone such as Asia/Kolkata or Europe/London')
+/** Accepts any IANA name the runtime knows, old aliases included (ICU still lists Asia/Calcutta). */
+export function isTimeZone(tz: string): boolean {
+  if (!/^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/.test(tz)) return false
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz })
+    return true
+  } catch {
+    return false
+  }
+}
+
+export const timeZoneSchema = z.string().refine(isTimeZone, 'must be an IANA time zone such as Asia/Kolkata or Europe/London')
 
 export const currencySchema = z
   .string()

@@ -53,7 +53,7 @@ export interface Health {
 
 export const setupClinicInput = z
   .object({
-    clinic: settingsSchema.pick({ clinicName: true, clinicAddress: true, clinicPhone: true, timeZone: true, currency: true, defaultCountry: true }),
+    clinic: settingsSchema.pick({ clinicName: true, clinicAddress: true, clinicPhone: true, timeZone: true, currency: true, defaultCountry: true }).strict(),
     admin: z.object({ name: nameSchema(120), email: emailSchema, password: passwordSchema }).strict()
   })
   .strict()

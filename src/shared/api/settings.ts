@@ -4,7 +4,7 @@ import { addressSchema, countrySchema, currencySchema, nameSchema, timeZoneSchem
 /** Everything an admin can set. Stored one key per row; defaults fill what was never set. */
 export const settingsSchema = z.object({
   clinicName: nameSchema(120),
-  clinicAddress: addressSchema,
+  clinicAddress: addressSchema.prefault({}),
   clinicPhone: z.string().trim().max(40).default(''),
   timeZone: timeZoneSchema,
   currency: currencySchema,

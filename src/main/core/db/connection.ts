@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import SQLite from 'better-sqlite3'
-import { Kysely, SqliteDialect } from 'kysely'
+import { Kysely, SqliteAdapter, SqliteDialect } from 'kysely'
 import { Migrator, type Migration } from 'kysely/migration'
 import type { Database } from './schema'
 import { migrations as allMigrations } from '../../../../migrations'
@@ -46,8 +46,25 @@ export function openSqlite(file: string): SQLite.Database {
   return sqlite
 }
 
+/**
+ * SQLite runs DDL inside transactions, but Kysely's adapter says it cannot, so its Migrator
+ * would leave a migration that fails halfway half-applied. Saying so lets every migration
+ * run commit whole or not at all.
+ */
+class TransactionalDdlSqliteAdapter extends SqliteAdapter {
+  override get supportsTransactionalDdl(): boolean {
+    return true
+  }
+}
+
+class DocSpotSqliteDialect extends SqliteDialect {
+  override createAdapter(): SqliteAdapter {
+    return new TransactionalDdlSqliteAdapter()
+  }
+}
+
 export function createKysely(sqlite: SQLite.Database): Kysely<Database> {
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) })
+  return new Kysely<Database>({ dialect: new DocSpotSqliteDialect({ database: sqlite }) })
 }
 
 /** Runs pending migrations (or up to `target`); throws with the failing migration's name. */

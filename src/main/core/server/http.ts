@@ -132,7 +132,13 @@ function serveStatic(rendererDir: string | undefined, req: IncomingMessage, res:
     return
   }
   const root = resolve(rendererDir)
-  let file = normalize(join(root, decodeURIComponent(pathname)))
+  let decoded: string
+  try {
+    decoded = decodeURIComponent(pathname)
+  } catch {
+    return sendError(res, { code: 'VALIDATION', message: 'The address is not valid' })
+  }
+  let file = normalize(join(root, decoded))
   if (file !== root && !file.startsWith(root + sep)) {
     res.writeHead(404).end()
     return

@@ -7,13 +7,25 @@ const CURRENCY_BY_COUNTRY: Record<string, string> = {
 export const CURRENCIES = ['INR', 'USD', 'EUR', 'GBP', 'AED', 'SGD', 'AUD', 'CAD', 'NZD', 'ZAR', 'KES', 'NGN', 'PKR', 'BDT', 'LKR', 'NPR', 'MYR', 'PHP', 'IDR', 'SAR', 'CHF', 'JPY']
 
 export function guessLocale(): { timeZone: string; country: string; currency: string } {
-  const timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC'
+  const resolved = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC'
+  const timeZone = RENAMED[resolved] ?? resolved
   const region = new Intl.Locale(navigator.language || 'en-IN').maximize().region ?? 'IN'
-  const country = timeZone === 'Asia/Kolkata' || timeZone === 'Asia/Calcutta' ? 'IN' : region
+  const country = timeZone === 'Asia/Kolkata' ? 'IN' : region
   return { timeZone, country, currency: CURRENCY_BY_COUNTRY[country] ?? 'USD' }
 }
 
+// ICU keeps some zones under their old names; people search for the current ones.
+const RENAMED: Record<string, string> = {
+  'Asia/Calcutta': 'Asia/Kolkata',
+  'Asia/Katmandu': 'Asia/Kathmandu',
+  'Asia/Saigon': 'Asia/Ho_Chi_Minh',
+  'Asia/Rangoon': 'Asia/Yangon',
+  'Europe/Kiev': 'Europe/Kyiv',
+  'America/Godthab': 'America/Nuuk',
+  'Atlantic/Faeroe': 'Atlantic/Faroe'
+}
+
 export function timeZones(): string[] {
-  const zones = Intl.supportedValuesOf('timeZone')
-  return zones.includes('UTC') ? zones : ['UTC', ...zones]
+  const zones = Intl.supportedValuesOf('timeZone').map((z) => RENAMED[z] ?? z)
+  return [...new Set(['UTC', ...zones])].sort()
 }

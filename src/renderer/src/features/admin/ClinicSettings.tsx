@@ -39,7 +39,7 @@ export function ClinicSettings() {
     <Paper withBorder p="lg" component="form" onSubmit={save} aria-label="Clinic settings" maw={820}>
       <Stack>
         <Title order={4}>Clinic</Title>
-        <TextInput label="Clinic name" required {...form.getInputProps('clinicName')} />
+        <TextInput label="Clinic name" withAsterisk {...form.getInputProps('clinicName')} />
         <TextInput label="Address" {...form.getInputProps('clinicAddress.line')} />
         <SimpleGrid cols={3}>
           <TextInput label="City" {...form.getInputProps('clinicAddress.city')} />

@@ -76,7 +76,7 @@ function NewStaffForm({ onCreated }: { onCreated: () => void }) {
     validate: {
       name: (v) => (v.trim() ? null : 'Enter a name'),
       email: (v) => (/^\S+@\S+\.\S+$/.test(v.trim()) ? null : 'Enter a valid email address'),
-      password: (v) => (v.length >= 12 ? null : 'At least 12 characters')
+      password: (v) => (v.length >= 12 ? null : 'Use at least 12 characters')
     }
   })
   const submit = form.onSubmit(async (values) => {
@@ -94,10 +94,10 @@ function NewStaffForm({ onCreated }: { onCreated: () => void }) {
   return (
     <form onSubmit={submit} aria-label="New staff account">
       <Stack>
-      <TextInput label="Name" required data-autofocus {...form.getInputProps('name')} />
-      <TextInput label="Email" type="email" required {...form.getInputProps('email')} />
+      <TextInput label="Name" withAsterisk data-autofocus {...form.getInputProps('name')} />
+      <TextInput label="Email" type="email" withAsterisk {...form.getInputProps('email')} />
       <Select label="Role" data={ROLE_OPTIONS} allowDeselect={false} {...form.getInputProps('role')} />
-      <PasswordInput label="First password" description="At least 12 characters; they can change it later" required {...form.getInputProps('password')} />
+      <PasswordInput label="First password" description="At least 12 characters; they can change it later" withAsterisk {...form.getInputProps('password')} />
       <Group justify="flex-end">
         <Button type="submit" loading={busy}>
           Create account

@@ -37,7 +37,7 @@ export function SetupWizard({ onDone }: { onDone: () => void }) {
       } else {
         if (!values.admin.name.trim()) errors['admin.name'] = 'Enter your name'
         if (!/^\S+@\S+\.\S+$/.test(values.admin.email.trim())) errors['admin.email'] = 'Enter a valid email address'
-        if (values.admin.password.length < 12) errors['admin.password'] = 'At least 12 characters'
+        if (values.admin.password.length < 12) errors['admin.password'] = 'Use at least 12 characters'
         if (values.admin.confirm !== values.admin.password) errors['admin.confirm'] = 'Passwords do not match'
       }
       return errors
@@ -74,7 +74,7 @@ export function SetupWizard({ onDone }: { onDone: () => void }) {
           <Stepper active={step} onStepClick={(s) => s < step && setStep(s)} size="sm">
             <Stepper.Step label="Clinic" description="Name, place and time zone">
               <Stack mt="md">
-                <TextInput label="Clinic name" required autoFocus {...form.getInputProps('clinic.clinicName')} />
+                <TextInput label="Clinic name" withAsterisk autoFocus {...form.getInputProps('clinic.clinicName')} />
                 <TextInput label="Address" placeholder="Street and number" {...form.getInputProps('clinic.clinicAddress.line')} />
                 <SimpleGrid cols={3}>
                   <TextInput label="City" {...form.getInputProps('clinic.clinicAddress.city')} />
@@ -83,12 +83,12 @@ export function SetupWizard({ onDone }: { onDone: () => void }) {
                 </SimpleGrid>
                 <TextInput label="Clinic phone" {...form.getInputProps('clinic.clinicPhone')} />
                 <SimpleGrid cols={3}>
-                  <Select label="Time zone" required searchable data={zones} {...form.getInputProps('clinic.timeZone')} />
-                  <Select label="Currency" required searchable data={CURRENCIES} {...form.getInputProps('clinic.currency')} />
+                  <Select label="Time zone" withAsterisk searchable data={zones} {...form.getInputProps('clinic.timeZone')} />
+                  <Select label="Currency" withAsterisk searchable data={CURRENCIES} {...form.getInputProps('clinic.currency')} />
                   <TextInput
                     label="Phone country"
                     placeholder="e.g. IN"
-                    required
+                    withAsterisk
                     maxLength={2}
                     {...form.getInputProps('clinic.defaultCountry')}
                     onChange={(e) => form.setFieldValue('clinic.defaultCountry', e.currentTarget.value.toUpperCase())}
@@ -98,10 +98,10 @@ export function SetupWizard({ onDone }: { onDone: () => void }) {
             </Stepper.Step>
             <Stepper.Step label="Admin account" description="You sign in with this">
               <Stack mt="md">
-                <TextInput label="Your name" required autoFocus {...form.getInputProps('admin.name')} />
-                <TextInput label="Email" type="email" required autoComplete="username" {...form.getInputProps('admin.email')} />
-                <PasswordInput label="Password" description="At least 12 characters" required autoComplete="new-password" {...form.getInputProps('admin.password')} />
-                <PasswordInput label="Repeat password" required autoComplete="new-password" {...form.getInputProps('admin.confirm')} />
+                <TextInput label="Your name" withAsterisk autoFocus {...form.getInputProps('admin.name')} />
+                <TextInput label="Email" type="email" withAsterisk autoComplete="username" {...form.getInputProps('admin.email')} />
+                <PasswordInput label="Password" description="At least 12 characters" withAsterisk autoComplete="new-password" {...form.getInputProps('admin.password')} />
+                <PasswordInput label="Repeat password" withAsterisk autoComplete="new-password" {...form.getInputProps('admin.confirm')} />
               </Stack>
             </Stepper.Step>
           </Stepper>

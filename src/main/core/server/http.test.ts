@@ -1,0 +1,279 @@
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { request } from 'node:http'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { api } from '../../../shared/api'
+import { ADMIN, CLINIC, addStaff, openTestCore, removeDir, setUpClinic, tempDir, type TestCore } from '../testing'
+import { startHub, type Hub } from './http'
+
+const INDEX_HTML = '<!doctype html><html><head><title>DocSpot test shell</title></head><body><div id="root"></div></body></html>'
+const SECRET = '{ "name": "not-for-browsers", "secret": "s3cr3t-outside-the-renderer" }'
+
+let t: TestCore
+let hub: Hub
+let bareHub: Hub
+let siteDir: string
+let adminToken: string
+let receptionistToken: string
+
+beforeAll(async () => {
+  t = await openTestCore()
+  adminToken = await setUpClinic(t.core)
+  receptionistToken = (await addStaff(t.core, adminToken, 'receptionist')).token
+
+  // <siteDir>/package.json sits just outside the renderer folder the hub serves.
+  siteDir = tempDir()
+  const rendererDir = join(siteDir, 'renderer')
+  mkdirSync(join(rendererDir, 'assets'), { recursive: true })
+  writeFileSync(join(rendererDir, 'index.html'), INDEX_HTML)
+  writeFileSync(join(rendererDir, 'assets', 'app-1a2b3c.js'), 'console.log("docspot")')
+  writeFileSync(join(siteDir, 'package.json'), SECRET)
+
+  hub = await startHub({ core: t.core, port: 0, rendererDir })
+  bareHub = await startHub({ core: t.core, port: 0 })
+})
+
+afterAll(async () => {
+  await hub?.close()
+  await bareHub?.close()
+  await t?.close()
+  if (siteDir) removeDir(siteDir)
+})
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the JSON a client would see, checked by the assertions
+type Json = any
+
+async function json(res: Response): Promise<Json> {
+  return res.json()
+}
+
+interface Reply {
+  status: number
+  headers: Headers
+  body: Json
+}
+
+async function post(method: string, body: unknown, token?: string): Promise<Reply> {
+  return postRaw(method, JSON.stringify(body), token ? { Authorization: `Bearer ${token}` } : {})
+}
+
+async function postRaw(method: string, body: string, headers: Record<string, string> = {}): Promise<Reply> {
+  const res = await fetch(`${hub.url}/api/${method}`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body })
+  return { status: res.status, headers: res.headers, body: await json(res) }
+}
+
+/** A GET with the path sent exactly as written: fetch would tidy `/../` away before sending. */
+function rawGet(baseUrl: string, path: string): Promise<{ status: number; body: string }> {
+  const { hostname, port } = new URL(baseUrl)
+  return new Promise((resolve, reject) => {
+    const req = request({ host: hostname, port, path, method: 'GET' }, (res) => {
+      let body = ''
+      res.setEncoding('utf8')
+      res.on('data', (chunk: string) => (body += chunk))
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }))
+    })
+    req.on('error', reject)
+    req.end()
+  })
+}
+
+describe('the HTTP API', () => {
+  it('answers a malformed JSON body with 400 VALIDATION', async () => {
+    const reply = await postRaw('auth.login', '{"email": "asha@sunrise.example", ')
+    expect(reply.status).toBe(400)
+    expect(reply.body).toEqual({ ok: false, error: { code: 'VALIDATION', message: 'The request body is not valid JSON' } })
+  })
+
+  it('passes field errors through to the client with 400', async () => {
+    const reply = await post('users.create', { name: 'Nina', email: 'nina@sunrise.example', role: 'nurse', password: 'long enough pw' }, adminToken)
+    expect(reply.status).toBe(400)
+    expect(reply.body.error.code).toBe('VALIDATION')
+    expect(Object.keys(reply.body.error.fields)).toEqual(['role'])
+  })
+
+  it('answers an unknown method with 404 NOT_FOUND', async () => {
+    const reply = await post('patients.teleport', {}, adminToken)
+    expect(reply.status).toBe(404)
+    expect(reply.body.error).toMatchObject({ code: 'NOT_FOUND', message: expect.stringContaining('patients.teleport') })
+  })
+
+  it('answers a protected method without a token with 401', async () => {
+    const reply = await post('settings.get', {})
+    expect(reply.status).toBe(401)
+    expect(reply.body.error.code).toBe('UNAUTHENTICATED')
+  })
+
+  it('answers a token it never issued, or a non-Bearer credential, with 401', async () => {
+    const bad = await post('settings.get', {}, 'not-a-real-session-token')
+    expect(bad.status).toBe(401)
+    expect(bad.body.error.code).toBe('UNAUTHENTICATED')
+    const basic = await postRaw('settings.get', '{}', { Authorization: `Basic ${Buffer.from(`${ADMIN.email}:${ADMIN.password}`).toString('base64')}` })
+    expect(basic.status).toBe(401)
+  })
+
+  it('answers a method the caller’s role may not use with 403', async () => {
+    const reply = await post('settings.update', { clinicName: 'Front Desk Clinic' }, receptionistToken)
+    expect(reply.status).toBe(403)
+    expect(reply.body.error).toMatchObject({ code: 'FORBIDDEN', message: expect.stringMatching(/receptionist/) })
+  })
+
+  it('answers a conflicting write with 409', async () => {
+    const reply = await post('setup.createClinic', { clinic: CLINIC, admin: ADMIN })
+    expect(reply.status).toBe(409)
+    expect(reply.body.error.code).toBe('CONFLICT')
+  })
+
+  it('refuses a body over 1 MiB with 413 PAYLOAD_TOO_LARGE, and keeps serving', async () => {
+    const huge = JSON.stringify({ email: ADMIN.email, password: 'x'.repeat(1024 * 1024) })
+    const reply = await postRaw('auth.login', huge)
+    expect(reply.status).toBe(413)
+    expect(reply.body.error).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', message: expect.stringContaining('1024 KiB') })
+    expect((await post('system.health', {})).status).toBe(200)
+  })
+
+  it('refuses an over-size body sent without a Content-Length, too', async () => {
+    const chunk = new Uint8Array(256 * 1024).fill(0x20)
+    let sent = 0
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent++ < 6) controller.enqueue(chunk)
+        else controller.close()
+      }
+    })
+    const res = await fetch(`${hub.url}/api/auth.login`, { method: 'POST', body: stream, duplex: 'half' } as RequestInit)
+    expect(res.status).toBe(413)
+    expect((await json(res)).error.code).toBe('PAYLOAD_TOO_LARGE')
+  })
+
+  it('refuses GET on an API method, pointing at POST', async () => {
+    const res = await fetch(`${hub.url}/api/settings.get`, { headers: { Authorization: `Bearer ${adminToken}` } })
+    expect(res.status).toBe(400)
+    expect(res.headers.get('allow')).toBe('POST')
+    expect((await json(res)).error).toEqual({ code: 'VALIDATION', message: 'Use POST for /api/settings.get' })
+  })
+
+  it('signs in over HTTP and then serves Bearer calls for that session', async () => {
+    const login = await post('auth.login', { email: ADMIN.email, password: ADMIN.password })
+    expect(login.status).toBe(200)
+    expect(login.body.ok).toBe(true)
+    const token = login.body.value.token as string
+    expect(token).toEqual(expect.any(String))
+
+    const settings = await post('settings.get', {}, token)
+    expect(settings.status).toBe(200)
+    expect(settings.body).toMatchObject({ ok: true, value: { clinicName: CLINIC.clinicName, timeZone: CLINIC.timeZone } })
+    expect(settings.headers.get('cache-control')).toBe('no-store')
+  })
+
+  it('accepts an empty body for a method without input', async () => {
+    const res = await fetch(`${hub.url}/api/system.health`, { method: 'POST' })
+    expect(res.status).toBe(200)
+    expect((await json(res)).value).toMatchObject({ status: 'ok', version: '1.2.3-test' })
+  })
+})
+
+describe('the OpenAPI document', () => {
+  it('lists every API method at /api/<name> with its summary', async () => {
+    const res = await fetch(`${hub.url}/api/openapi.json`)
+    expect(res.status).toBe(200)
+    const doc = await json(res)
+    expect(doc.openapi).toMatch(/^3\./)
+    expect(Object.keys(doc.paths).sort()).toEqual(Object.keys(api).map((name) => `/api/${name}`).sort())
+    for (const [name, spec] of Object.entries(api)) {
+      expect(doc.paths[`/api/${name}`].post, name).toMatchObject({ operationId: name, summary: spec.summary })
+    }
+  })
+
+  it('says which methods need a session and describes their input', async () => {
+    const doc = await json(await fetch(`${hub.url}/api/openapi.json`))
+    expect(doc.components.securitySchemes.session).toEqual({ type: 'http', scheme: 'bearer' })
+    expect(doc.paths['/api/auth.login'].post.security).toEqual([])
+    expect(doc.paths['/api/users.create'].post.security).toEqual([{ session: [] }])
+    const schema = doc.paths['/api/users.create'].post.requestBody.content['application/json'].schema
+    expect(schema.required).toEqual(expect.arrayContaining(['name', 'email', 'role', 'password']))
+    expect(schema.properties.role.enum).toEqual(['admin', 'receptionist', 'doctor'])
+  })
+})
+
+describe('the change stream', () => {
+  it('refuses a listener without a session', async () => {
+    const res = await fetch(`${hub.url}/api/events`)
+    expect(res.status).toBe(401)
+    expect((await json(res)).error.code).toBe('UNAUTHENTICATED')
+  })
+
+  it('sends a change event to a signed-in listener after a write', async () => {
+    const abort = new AbortController()
+    const timer = setTimeout(() => abort.abort(new Error('no change event within 5 s')), 5_000)
+    try {
+      const res = await fetch(`${hub.url}/api/events`, { headers: { Authorization: `Bearer ${adminToken}` }, signal: abort.signal })
+      expect(res.status).toBe(200)
+      expect(res.headers.get('content-type')).toBe('text/event-stream')
+      const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader()
+      let received = ''
+      const readUntil = async (marker: string) => {
+        while (!received.includes(marker)) {
+          const { value, done } = await reader.read()
+          if (done) throw new Error(`stream ended before "${marker}"; got:\n${received}`)
+          received += value
+        }
+      }
+
+      await readUntil('event: ready')
+      const update = await post('settings.update', { clinicPhone: '+44 113 496 0999' }, adminToken)
+      expect(update.status).toBe(200)
+      await readUntil('event: change')
+      await readUntil('\n\n')
+
+      const changeBlock = received.slice(received.indexOf('event: change')).split('\n\n')[0]
+      const data = JSON.parse(changeBlock.split('\n').find((line) => line.startsWith('data: '))!.slice(6))
+      expect(data).toMatchObject({ method: 'settings.update', entity: 'settings', at: t.clock.now().toISOString() })
+    } finally {
+      clearTimeout(timer)
+      abort.abort()
+    }
+  })
+})
+
+describe('the renderer', () => {
+  it('explains that the interface must be built when the hub has none', async () => {
+    const res = await fetch(`${bareHub.url}/`)
+    expect(res.status).toBe(503)
+    expect(await res.text()).toContain('npm run build')
+  })
+
+  it('serves index.html at / with a strict content security policy', async () => {
+    const res = await fetch(`${hub.url}/`)
+    expect(res.status).toBe(200)
+    expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8')
+    expect(res.headers.get('content-security-policy')).toContain("script-src 'self'")
+    expect(res.headers.get('x-frame-options')).toBe('DENY')
+    expect(await res.text()).toBe(INDEX_HTML)
+  })
+
+  it('serves index.html for client-side routes, and built assets as long-lived files', async () => {
+    const route = await fetch(`${hub.url}/reception/today`)
+    expect(await route.text()).toBe(INDEX_HTML)
+    const asset = await fetch(`${hub.url}/assets/app-1a2b3c.js`)
+    expect(asset.headers.get('content-type')).toBe('text/javascript; charset=utf-8')
+    expect(asset.headers.get('cache-control')).toContain('immutable')
+    expect(await asset.text()).toBe('console.log("docspot")')
+  })
+
+  it('never serves a file from outside the renderer folder', async () => {
+    const plain = await rawGet(hub.url, '/../package.json')
+    expect(plain.status).toBe(200)
+    expect(plain.body).toBe(INDEX_HTML)
+
+    for (const path of ['/%2e%2e/package.json', '/..%2fpackage.json', '/assets/..%2f..%2fpackage.json', '/..%5cpackage.json']) {
+      const reply = await rawGet(hub.url, path)
+      expect(reply.body, path).not.toContain('s3cr3t')
+    }
+  })
+
+  it('answers a malformed address with a client error, not a server error', async () => {
+    const reply = await rawGet(hub.url, '/%E0%A4%A')
+    expect(reply.status).toBeGreaterThanOrEqual(400)
+    expect(reply.status).toBeLessThan(500)
+  })
+})
