@@ -2,6 +2,7 @@ import type { Kysely, Transaction } from 'kysely'
 import type { MethodName, OutputOf, ParsedInputOf, Role, StaffUser } from '../../shared/api'
 import type { Clock } from './clock'
 import type { Database } from './db/schema'
+import type { FileStore } from './files/store'
 
 export interface Session {
   user: StaffUser
@@ -17,8 +18,16 @@ export interface ChangeEvent {
   at: string
 }
 
+/** Progress of a long write, shown while it runs (not a committed change). */
+export interface ProgressEvent {
+  jobId: string | null
+  done: number
+  total: number
+}
+
 export interface Services {
   db: Kysely<Database>
+  files: FileStore
   clock: Clock
   dataDir: string
   version: string
@@ -35,6 +44,7 @@ export interface HandlerContext {
   services: Services
   /** Note a changed entity; published after commit. */
   changed(entity: string, id?: string): void
+  progress(event: ProgressEvent): void
 }
 
 export type Handler<M extends MethodName> = (ctx: HandlerContext, input: ParsedInputOf<M>) => Promise<OutputOf<M>>

@@ -2,7 +2,9 @@ import { EventEmitter } from 'node:events'
 import { join } from 'node:path'
 import { DB_FILE, createKysely, lockDataFolder, migrate, openSqlite } from './db/connection'
 import { systemClock, type Clock } from './clock'
-import type { ChangeEvent, Services } from './context'
+import type { ChangeEvent, ProgressEvent, Services } from './context'
+import { fileStore } from './files/store'
+import { patientsHandlers } from './patients/handlers'
 import { createDispatcher, joinHandlers, type Dispatch } from './dispatcher'
 import { authHandlers } from './auth/handlers'
 import { settingsHandlers } from './settings/settings'
@@ -20,6 +22,8 @@ export interface Core {
   dispatch: Dispatch
   /** Subscribe to committed changes; returns the unsubscribe function. */
   onChange(listener: (change: ChangeEvent) => void): () => void
+  /** Progress of long writes (imports) while they run. */
+  onProgress(listener: (progress: ProgressEvent) => void): () => void
   services: Services
   close(): Promise<void>
 }
@@ -33,10 +37,10 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   try {
     db = createKysely(openSqlite(join(options.dataDir, DB_FILE)))
     const schemaVersion = await migrate(db)
-    const services: Services = { db, clock: options.clock ?? systemClock, dataDir: options.dataDir, version: options.version ?? '0.0.0-dev', schemaVersion }
+    const services: Services = { db, files: fileStore(options.dataDir), clock: options.clock ?? systemClock, dataDir: options.dataDir, version: options.version ?? '0.0.0-dev', schemaVersion }
     const events = new EventEmitter()
     events.setMaxListeners(0)
-    const handlers = joinHandlers(systemHandlers, authHandlers, settingsHandlers, usersHandlers)
+    const handlers = joinHandlers(systemHandlers, authHandlers, settingsHandlers, usersHandlers, patientsHandlers)
     const dispatch = createDispatcher(services, handlers, events, options.log ?? defaultLog)
     return {
       dispatch,
@@ -44,6 +48,10 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       onChange(listener) {
         events.on('change', listener)
         return () => events.off('change', listener)
+      },
+      onProgress(listener) {
+        events.on('progress', listener)
+        return () => events.off('progress', listener)
       },
       async close() {
         events.removeAllListeners()

@@ -82,14 +82,15 @@ export function createDispatcher(services: Services, handlers: Handlers, events:
             role: session?.user.role ?? null,
             now,
             services,
-            changed: (entity, id) => void changes.push({ method, entity, id, at: now.toISOString() })
+            changed: (entity, id) => void changes.push({ method, entity, id, at: now.toISOString() }),
+            progress: (event) => events.emit('progress', event)
           },
           parsed.data as never
         )
       )
       // Published only now that the transaction has committed.
       if (spec.writes && changes.length === 0) changes.push({ method, at: now.toISOString() })
-      publish(changes)
+      publish('change', changes)
       return { ok: true, value }
     } catch (error) {
       return { ok: false, error: toErrorBody(error, method, log) }
@@ -97,9 +98,9 @@ export function createDispatcher(services: Services, handlers: Handlers, events:
   }
 
   /** A failing listener must not make a saved write look unsaved. */
-  function publish(changes: ChangeEvent[]): void {
+  function publish(name: string, changes: ChangeEvent[]): void {
     for (const change of changes) {
-      for (const listener of events.listeners('change')) {
+      for (const listener of events.listeners(name)) {
         try {
           listener(change)
         } catch (error) {

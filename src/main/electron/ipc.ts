@@ -27,9 +27,11 @@ export function registerIpc(core: Core, appOrigin: string): { watch(contents: We
   return {
     watch(contents) {
       const id = contents.id
-      const unsubscribe = core.onChange((change) => contents.send(EVENT_CHANNEL, 'change', change))
+      const offChange = core.onChange((change) => contents.send(EVENT_CHANNEL, 'change', change))
+      const offProgress = core.onProgress((progress) => contents.send(EVENT_CHANNEL, 'progress', progress))
       contents.once('destroyed', () => {
-        unsubscribe()
+        offChange()
+        offProgress()
         sessions.forget(id)
       })
     }

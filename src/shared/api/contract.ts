@@ -1,6 +1,17 @@
 import { z } from 'zod'
 import { ROLES, emailSchema, idSchema, nameSchema, passwordSchema, roleSchema, type Role } from './common'
 import { settingsSchema, settingsUpdateSchema, type Settings } from './settings'
+import {
+  MAX_IMPORT_BYTES,
+  MAX_PHOTO_BYTES,
+  patientsApiSchemas as P,
+  type DuplicateMatch,
+  type ImportPreview,
+  type Patient,
+  type PatientChange,
+  type PatientMerge,
+  type PatientSummary
+} from './patients'
 
 /**
  * The API table: every operation DocSpot can do, its input schema, who may call it and
@@ -26,6 +37,7 @@ const method =
 
 const ALL = ROLES
 const ADMIN = ['admin'] as const
+const DESK = ['admin', 'receptionist'] as const
 const none = z.object({}).strict()
 
 export interface StaffUser {
@@ -92,6 +104,56 @@ export const api = {
     input: z.object({ name: nameSchema(120), email: emailSchema, role: roleSchema, password: passwordSchema }).strict(),
     roles: ADMIN,
     writes: true
+  }),
+
+  'patients.create': method<{ patient: Patient }>()({
+    summary: 'Register a patient (refused as a likely duplicate unless allowDuplicate)',
+    input: P.create,
+    roles: DESK,
+    writes: true
+  }),
+  'patients.update': method<Patient>()({ summary: 'Change a patient’s details', input: P.update, roles: DESK, writes: true }),
+  'patients.get': method<Patient>()({ summary: 'One patient', input: P.get, roles: ALL, writes: false }),
+  'patients.search': method<{ items: PatientSummary[]; hasMore: boolean }>()({
+    summary: 'Find patients by name (typos allowed), phone digits, patient number, email or date of birth',
+    input: P.search,
+    roles: ALL,
+    writes: false
+  }),
+  'patients.recent': method<PatientSummary[]>()({ summary: 'Patients most recently registered or changed', input: P.recent, roles: ALL, writes: false }),
+  'patients.findDuplicates': method<DuplicateMatch[]>()({
+    summary: 'Existing patients that look like the one being registered',
+    input: P.findDuplicates,
+    roles: DESK,
+    writes: false
+  }),
+  'patients.merge': method<PatientMerge>()({ summary: 'Merge a duplicate patient record into another', input: P.merge, roles: ADMIN, writes: true }),
+  'patients.unmerge': method<PatientMerge>()({ summary: 'Undo a patient merge', input: P.unmerge, roles: ADMIN, writes: true }),
+  'patients.merges': method<PatientMerge[]>()({ summary: 'Patient merges, newest first', input: P.merges, roles: ADMIN, writes: false }),
+  'patients.archive': method<Patient>()({ summary: 'Archive a patient (hidden from search, never deleted)', input: P.archive, roles: DESK, writes: true }),
+  'patients.restore': method<Patient>()({ summary: 'Bring an archived patient back', input: P.restore, roles: DESK, writes: true }),
+  'patients.history': method<PatientChange[]>()({ summary: 'Who changed what on a patient, newest first', input: P.history, roles: DESK, writes: false }),
+  'patients.setPhoto': method<Patient>()({
+    summary: 'Set or remove a patient’s photo',
+    input: P.setPhoto,
+    roles: DESK,
+    writes: true,
+    maxBodyBytes: Math.ceil((MAX_PHOTO_BYTES * 4) / 3) + 64 * 1024
+  }),
+  'patients.photo': method<{ dataUrl: string } | null>()({ summary: 'A patient’s photo as a data URL', input: P.photo, roles: ALL, writes: false }),
+  'patients.importPreview': method<ImportPreview>()({
+    summary: 'Check a CSV of patients before importing it',
+    input: P.importPreview,
+    roles: ADMIN,
+    writes: false,
+    maxBodyBytes: MAX_IMPORT_BYTES + 64 * 1024
+  }),
+  'patients.importCommit': method<{ imported: number; skippedDuplicates: number }>()({
+    summary: 'Import a CSV of patients, all rows or none',
+    input: P.importCommit,
+    roles: ADMIN,
+    writes: true,
+    maxBodyBytes: MAX_IMPORT_BYTES + 64 * 1024
   })
 } satisfies Record<string, MethodSpec>
 
@@ -99,7 +161,7 @@ export type Api = typeof api
 export type MethodName = keyof Api
 export type InputOf<M extends MethodName> = z.input<Api[M]['input']>
 export type ParsedInputOf<M extends MethodName> = z.output<Api[M]['input']>
-export type OutputOf<M extends MethodName> = NonNullable<Api[M]['__output']>
+export type OutputOf<M extends MethodName> = Exclude<Api[M]['__output'], undefined>
 
 export function isMethodName(name: string): name is MethodName {
   return Object.prototype.hasOwnProperty.call(api, name)

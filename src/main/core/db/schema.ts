@@ -26,8 +26,61 @@ export interface SessionsTable {
   expires_at: string
 }
 
+export interface PatientsTable {
+  id: string
+  seq: number
+  number: string
+  name: string
+  name_key: string
+  phone: string
+  email: string
+  date_of_birth: string | null
+  gender: 'female' | 'male' | 'other' | 'unknown'
+  address_line: string
+  city: string
+  state: string
+  postal_code: string
+  allergies: string
+  medical_history: string
+  notes: string
+  photo_sha256: string | null
+  archived_at: string | null
+  archived_reason: string | null
+  merged_into: string | null
+  created_at: string
+  updated_at: string
+  created_by: string | null
+  updated_by: string | null
+}
+
+export interface PatientHistoryTable {
+  id: string
+  patient_id: string
+  at: string
+  user_id: string | null
+  action: 'created' | 'updated' | 'archived' | 'restored' | 'merged' | 'unmerged' | 'photo' | 'imported'
+  changes: string
+  note: string | null
+}
+
+export interface PatientMergesTable {
+  id: string
+  survivor_id: string
+  merged_id: string
+  at: string
+  user_id: string | null
+  survivor_before: string
+  survivor_after: string
+  moved: string
+  undone_at: string | null
+  undone_by: string | null
+}
+
 export interface Database {
   settings: SettingsTable
   users: UsersTable
   sessions: SessionsTable
+  patients: PatientsTable
+  patient_history: PatientHistoryTable
+  patient_merges: PatientMergesTable
 }

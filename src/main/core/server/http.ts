@@ -117,11 +117,13 @@ async function handleEvents(core: Core, req: IncomingMessage, res: ServerRespons
   if (!check.ok) return sendError(res, check.error)
   res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive' })
   res.write('event: ready\ndata: {}\n\n')
-  const unsubscribe = core.onChange((change) => res.write(`event: change\ndata: ${JSON.stringify(change)}\n\n`))
+  const offChange = core.onChange((change) => res.write(`event: change\ndata: ${JSON.stringify(change)}\n\n`))
+  const offProgress = core.onProgress((progress) => res.write(`event: progress\ndata: ${JSON.stringify(progress)}\n\n`))
   const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), 15_000)
   req.on('close', () => {
     clearInterval(heartbeat)
-    unsubscribe()
+    offChange()
+    offProgress()
   })
 }
 

@@ -1,0 +1,35 @@
+import { DateTime } from 'luxon'
+import { ApiError, emailSchema, type PatientFields, type Settings } from '../../../shared/api'
+import { normalisePhone } from '../../../shared/lib/phone'
+
+/**
+ * The checks that need the clinic's settings: phone in E.164 for the clinic's country,
+ * a real email, a date of birth that is a real day, not in the future, not before 1900.
+ * Collects every problem so the form can mark all fields at once.
+ */
+export function checkPatientFields<T extends Partial<PatientFields>>(fields: T, settings: Settings, now: Date): T {
+  const errors: Record<string, string> = {}
+  const out = { ...fields }
+  if (fields.phone !== undefined && fields.phone !== '') {
+    const e164 = normalisePhone(fields.phone, settings.defaultCountry)
+    if (!e164) errors.phone = `is not a valid phone number for ${settings.defaultCountry}; add the country code (e.g. +44) for a number from elsewhere`
+    else out.phone = e164
+  }
+  if (fields.email !== undefined && fields.email !== '') {
+    const parsed = emailSchema.safeParse(fields.email)
+    if (!parsed.success) errors.email = 'must be a valid email address'
+    else out.email = parsed.data
+  }
+  if (fields.dateOfBirth) {
+    const dob = DateTime.fromISO(fields.dateOfBirth, { zone: settings.timeZone })
+    const today = DateTime.fromJSDate(now, { zone: settings.timeZone }).startOf('day')
+    if (!dob.isValid) errors.dateOfBirth = 'is not a real date'
+    else if (dob > today) errors.dateOfBirth = 'cannot be in the future'
+    else if (dob.year < 1900) errors.dateOfBirth = 'must be after 1900'
+  }
+  if (Object.keys(errors).length) {
+    const summary = Object.entries(errors).map(([f, m]) => `${f} ${m}`)
+    throw new ApiError('VALIDATION', `Please correct: ${summary.join('; ')}`, errors)
+  }
+  return out
+}

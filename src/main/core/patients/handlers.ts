@@ -1,0 +1,133 @@
+import { ApiError, type PatientChange } from '../../../shared/api'
+import type { HandlerContext, HandlerGroup } from '../context'
+import { requireSettings } from '../settings/settings'
+import { findDuplicates } from './duplicates'
+import { checkPatientFields } from './fields'
+import { commitImport, analyseImport } from './import'
+import { listMerges, mergePatients, unmergePatients } from './merge'
+import { preparePhoto } from './photo'
+import { SUMMARY_COLUMNS, diff, fieldsOf, fieldsToColumns, getPatientRow, insertPatient, recordHistory, toPatient, toSummary } from './repository'
+import { searchPatients } from './search'
+
+const actor = (ctx: HandlerContext) => ({ userId: ctx.user.id, now: ctx.now })
+
+async function touch(ctx: HandlerContext, id: string, set: Record<string, unknown>) {
+  await ctx.db
+    .updateTable('patients')
+    .set({ ...set, updated_at: ctx.now.toISOString(), updated_by: ctx.user.id })
+    .where('id', '=', id)
+    .execute()
+  ctx.changed('patients', id)
+  return toPatient(await getPatientRow(ctx.db, id))
+}
+
+export const patientsHandlers: HandlerGroup = {
+  'patients.create': async (ctx, { allowDuplicate, ...input }) => {
+    const settings = await requireSettings(ctx.db)
+    const fields = checkPatientFields(input, settings, ctx.now)
+    if (!allowDuplicate) {
+      const matches = await findDuplicates(ctx.db, settings, fields)
+      if (matches.length) {
+        const list = matches.slice(0, 3).map((m) => `${m.patient.number} ${m.patient.name} (same ${m.reasons.join(', ')})`)
+        throw new ApiError('CONFLICT', `This looks like an existing patient: ${list.join('; ')}. Open that record, or save anyway.`)
+      }
+    }
+    const patient = await insertPatient(ctx.db, fields, settings, ctx.now, ctx.user.id)
+    await recordHistory(ctx.db, { patientId: patient.id, at: ctx.now, userId: ctx.user.id, action: 'created' })
+    ctx.changed('patients', patient.id)
+    return { patient }
+  },
+
+  'patients.update': async (ctx, { id, fields: input }) => {
+    const settings = await requireSettings(ctx.db)
+    const current = toPatient(await getPatientRow(ctx.db, id))
+    if (current.mergedInto) throw new ApiError('CONFLICT', 'This record was merged into another; edit that one instead')
+    const fields = checkPatientFields(input, settings, ctx.now)
+    const changes = diff(fieldsOf(current), fields)
+    if (Object.keys(changes).length === 0) return current
+    await recordHistory(ctx.db, { patientId: id, at: ctx.now, userId: ctx.user.id, action: 'updated', changes })
+    return touch(ctx, id, fieldsToColumns(fields))
+  },
+
+  'patients.get': async (ctx, { id }) => toPatient(await getPatientRow(ctx.db, id)),
+
+  'patients.search': async (ctx, input) => searchPatients(ctx.db, await requireSettings(ctx.db), input),
+
+  'patients.recent': async (ctx, { limit }) => {
+    const rows = await ctx.db.selectFrom('patients').select(SUMMARY_COLUMNS).where('archived_at', 'is', null).orderBy('updated_at', 'desc').limit(limit).execute()
+    return rows.map((r) => toSummary(r))
+  },
+
+  'patients.findDuplicates': async (ctx, input) => findDuplicates(ctx.db, await requireSettings(ctx.db), input),
+
+  'patients.merge': async (ctx, input) => {
+    const merge = await mergePatients(ctx.db, await requireSettings(ctx.db), input, actor(ctx))
+    ctx.changed('patients', input.survivorId)
+    ctx.changed('patients', input.mergedId)
+    return merge
+  },
+
+  'patients.unmerge': async (ctx, { mergeId }) => {
+    const merge = await unmergePatients(ctx.db, mergeId, actor(ctx))
+    ctx.changed('patients', merge.survivor.id)
+    ctx.changed('patients', merge.merged.id)
+    return merge
+  },
+
+  'patients.merges': async (ctx, { patientId }) => listMerges(ctx.db, patientId),
+
+  'patients.archive': async (ctx, { id, reason }) => {
+    const current = await getPatientRow(ctx.db, id)
+    if (current.archived_at) throw new ApiError('CONFLICT', `${current.number} is already archived`)
+    await recordHistory(ctx.db, { patientId: id, at: ctx.now, userId: ctx.user.id, action: 'archived', note: reason })
+    return touch(ctx, id, { archived_at: ctx.now.toISOString(), archived_reason: reason })
+  },
+
+  'patients.restore': async (ctx, { id }) => {
+    const current = await getPatientRow(ctx.db, id)
+    if (!current.archived_at) throw new ApiError('CONFLICT', `${current.number} is not archived`)
+    if (current.merged_into) throw new ApiError('CONFLICT', 'This record was merged into another; undo the merge instead')
+    await recordHistory(ctx.db, { patientId: id, at: ctx.now, userId: ctx.user.id, action: 'restored' })
+    return touch(ctx, id, { archived_at: null, archived_reason: null })
+  },
+
+  'patients.history': async (ctx, { id }) => {
+    await getPatientRow(ctx.db, id)
+    const rows = await ctx.db
+      .selectFrom('patient_history')
+      .leftJoin('users', 'users.id', 'patient_history.user_id')
+      .select(['patient_history.id', 'at', 'user_id', 'users.name as byName', 'action', 'changes', 'note'])
+      .where('patient_id', '=', id)
+      .orderBy('at', 'desc')
+      .orderBy('patient_history.id', 'desc')
+      .limit(500)
+      .execute()
+    return rows.map(
+      (r): PatientChange => ({ id: r.id, at: r.at, by: r.user_id, byName: r.byName, action: r.action, changes: JSON.parse(r.changes), note: r.note })
+    )
+  },
+
+  'patients.setPhoto': async (ctx, { id, data }) => {
+    const current = await getPatientRow(ctx.db, id)
+    const sha = data === null ? null : ctx.services.files.put(await preparePhoto(data))
+    if (sha === current.photo_sha256) return toPatient(current)
+    await recordHistory(ctx.db, { patientId: id, at: ctx.now, userId: ctx.user.id, action: 'photo', note: sha ? 'Photo set' : 'Photo removed' })
+    return touch(ctx, id, { photo_sha256: sha })
+  },
+
+  'patients.photo': async (ctx, { id }) => {
+    const row = await getPatientRow(ctx.db, id)
+    const bytes = row.photo_sha256 ? ctx.services.files.get(row.photo_sha256) : null
+    return bytes ? { dataUrl: `data:image/jpeg;base64,${bytes.toString('base64')}` } : null
+  },
+
+  'patients.importPreview': async (ctx, { csv }) => (await analyseImport(ctx.db, await requireSettings(ctx.db), csv, ctx.now)).preview,
+
+  'patients.importCommit': async (ctx, { csv, includeDuplicates, jobId }) => {
+    const result = await commitImport(ctx.db, await requireSettings(ctx.db), { csv, includeDuplicates }, actor(ctx), (done, total) =>
+      ctx.progress({ jobId: jobId ?? null, done, total })
+    )
+    ctx.changed('patients')
+    return result
+  }
+}

@@ -1,0 +1,175 @@
+import { parse } from 'csv-parse/sync'
+import type { Kysely } from 'kysely'
+import { ApiError, IMPORT_COLUMNS, patientFieldsSchema, type ImportColumn, type ImportPreview, type ImportRowReport, type PatientFields, type Settings } from '../../../shared/api'
+import type { Database } from '../db/schema'
+import { fieldErrors } from '../dispatcher'
+import { findDuplicates } from './duplicates'
+import { checkPatientFields } from './fields'
+import { insertPatient, recordHistory } from './repository'
+import { parseDateQuery } from './search'
+import { nameKey } from './text'
+
+/** Header names other systems use, compared after lower-casing and dropping punctuation. */
+const HEADERS: Record<ImportColumn, string[]> = {
+  name: ['name', 'full name', 'patient name', 'patient'],
+  phone: ['phone', 'mobile', 'phone number', 'mobile number', 'mobile no', 'phone no', 'contact', 'contact number', 'telephone', 'tel', 'cell'],
+  email: ['email', 'e mail', 'email address', 'mail'],
+  dateOfBirth: ['date of birth', 'dob', 'birth date', 'birthdate', 'date of birth dd mm yyyy', 'born'],
+  gender: ['gender', 'sex'],
+  addressLine: ['address', 'address line', 'address line 1', 'address1', 'street', 'street address'],
+  city: ['city', 'town', 'village'],
+  state: ['state', 'province', 'region', 'county'],
+  postalCode: ['postal code', 'postcode', 'post code', 'zip', 'zip code', 'pincode', 'pin code', 'pin'],
+  allergies: ['allergies', 'allergy', 'known allergies'],
+  medicalHistory: ['medical history', 'history', 'past history', 'past medical history'],
+  notes: ['notes', 'note', 'remarks', 'comments']
+}
+const FIRST = ['first name', 'given name', 'firstname']
+const LAST = ['last name', 'surname', 'family name', 'lastname']
+
+const GENDER: Record<string, PatientFields['gender']> = { f: 'female', female: 'female', woman: 'female', m: 'male', male: 'male', man: 'male', o: 'other', other: 'other', '': 'unknown', u: 'unknown', unknown: 'unknown' }
+
+const simple = (header: string) => header.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim()
+
+interface ParsedRow {
+  line: number
+  fields: PatientFields | null
+  report: ImportRowReport
+}
+
+function readCsv(csv: string): { headers: string[]; records: string[][] } {
+  let records: string[][]
+  try {
+    records = parse(csv, { bom: true, skip_empty_lines: true, relax_column_count: true, trim: true })
+  } catch (error) {
+    throw ApiError.field('csv', `is not a readable CSV file: ${(error as Error).message}`)
+  }
+  if (records.length < 2) throw ApiError.field('csv', 'needs a header row and at least one patient')
+  return { headers: records[0], records: records.slice(1) }
+}
+
+function mapHeaders(headers: string[]) {
+  const columns: Partial<Record<ImportColumn, number>> = {}
+  const used = new Set<number>()
+  headers.forEach((header, index) => {
+    const name = simple(header)
+    for (const column of IMPORT_COLUMNS) {
+      if (columns[column] === undefined && HEADERS[column].includes(name)) {
+        columns[column] = index
+        used.add(index)
+      }
+    }
+  })
+  const first = headers.findIndex((h) => FIRST.includes(simple(h)))
+  const last = headers.findIndex((h) => LAST.includes(simple(h)))
+  if (first >= 0) used.add(first)
+  if (last >= 0) used.add(last)
+  if (columns.name === undefined && first < 0) throw ApiError.field('csv', 'has no name column (looked for "Name", "Patient name" or "First name" + "Last name")')
+  return { columns, first, last, unmapped: headers.filter((_, i) => !used.has(i)) }
+}
+
+/** Reads and checks every row; nothing is written. */
+export async function analyseImport(db: Kysely<Database>, settings: Settings, csv: string, now: Date): Promise<{ preview: ImportPreview; rows: ParsedRow[] }> {
+  const { headers, records } = readCsv(csv)
+  const { columns, first, last, unmapped } = mapHeaders(headers)
+  const seen = new Map<string, number>() // phone / email / name+dob → first line seen
+  const rows: ParsedRow[] = []
+
+  for (const [i, record] of records.entries()) {
+    const line = i + 2
+    const cell = (column: ImportColumn) => (columns[column] !== undefined ? (record[columns[column]!] ?? '') : '')
+    const name = cell('name') || [first >= 0 ? record[first] : '', last >= 0 ? record[last] : ''].filter(Boolean).join(' ')
+    const errors: Record<string, string> = {}
+    const rawDob = cell('dateOfBirth')
+    const dob = rawDob ? parseDateQuery(rawDob) : null
+    if (rawDob && !dob) errors.dateOfBirth = `"${rawDob}" is not a date (use DD/MM/YYYY or YYYY-MM-DD)`
+    const gender = GENDER[cell('gender').toLowerCase()]
+    if (gender === undefined) errors.gender = `"${cell('gender')}" is not female, male or other`
+
+    let fields: PatientFields | null = null
+    const parsed = patientFieldsSchema.safeParse({
+      name,
+      phone: cell('phone'),
+      email: cell('email'),
+      dateOfBirth: dob,
+      gender: gender ?? 'unknown',
+      addressLine: cell('addressLine'),
+      city: cell('city'),
+      state: cell('state'),
+      postalCode: cell('postalCode'),
+      allergies: cell('allergies'),
+      medicalHistory: cell('medicalHistory'),
+      notes: cell('notes')
+    })
+    if (!parsed.success) Object.assign(errors, fieldErrors(parsed.error))
+    else {
+      try {
+        fields = checkPatientFields(parsed.data, settings, now)
+      } catch (error) {
+        if (error instanceof ApiError && error.fields) Object.assign(errors, error.fields)
+        else throw error
+      }
+    }
+    if (Object.keys(errors).length) fields = null
+
+    const duplicates: string[] = []
+    if (fields) {
+      const existing = await findDuplicates(db, settings, fields)
+      duplicates.push(...existing.map((d) => d.patient.number))
+      const keys = [fields.phone && `p:${fields.phone}`, fields.email && `e:${fields.email}`, fields.dateOfBirth && `n:${nameKey(fields.name)}:${fields.dateOfBirth}`].filter(Boolean) as string[]
+      const earlier = keys.map((k) => seen.get(k)).find((l) => l !== undefined)
+      if (earlier !== undefined) duplicates.push(`line ${earlier}`)
+      for (const k of keys) if (!seen.has(k)) seen.set(k, line)
+    }
+    rows.push({ line, fields, report: { line, name, errors, duplicates } })
+  }
+
+  const withErrors = rows.filter((r) => !r.fields).length
+  const duplicates = rows.filter((r) => r.fields && r.report.duplicates.length).length
+  return {
+    rows,
+    preview: {
+      columns: Object.fromEntries(Object.entries(columns).map(([c, i]) => [c, headers[i!]])),
+      unmappedHeaders: unmapped,
+      total: rows.length,
+      valid: rows.length - withErrors,
+      withErrors,
+      duplicates,
+      // The rows worth a look: errors and likely duplicates first, capped for the screen.
+      rows: rows
+        .filter((r) => !r.fields || r.report.duplicates.length)
+        .concat(rows.filter((r) => r.fields && !r.report.duplicates.length))
+        .slice(0, 500)
+        .map((r) => r.report)
+    }
+  }
+}
+
+/** Imports every row or none: a row with an error stops the whole import before anything is written. */
+export async function commitImport(
+  db: Kysely<Database>,
+  settings: Settings,
+  input: { csv: string; includeDuplicates: boolean },
+  actor: { userId: string; now: Date },
+  progress: (done: number, total: number) => void
+): Promise<{ imported: number; skippedDuplicates: number }> {
+  const { rows } = await analyseImport(db, settings, input.csv, actor.now)
+  const bad = rows.filter((r) => !r.fields)
+  if (bad.length) {
+    const list = bad.slice(0, 5).map((r) => `line ${r.line}: ${Object.entries(r.report.errors).map(([f, m]) => `${f} ${m}`).join(', ')}`)
+    throw new ApiError('VALIDATION', `Nothing was imported: ${bad.length} row${bad.length > 1 ? 's have' : ' has'} errors (${list.join('; ')}${bad.length > 5 ? '; …' : ''})`, { csv: `${bad.length} rows have errors` })
+  }
+  const toImport = rows.filter((r) => input.includeDuplicates || r.report.duplicates.length === 0)
+  let imported = 0
+  for (const row of toImport) {
+    const patient = await insertPatient(db, row.fields!, settings, actor.now, actor.userId)
+    await recordHistory(db, { patientId: patient.id, at: actor.now, userId: actor.userId, action: 'imported', note: `Imported from CSV, line ${row.line}` })
+    imported++
+    if (imported % 250 === 0) {
+      progress(imported, toImport.length)
+      await new Promise((resolve) => setImmediate(resolve)) // let the progress event reach the screen
+    }
+  }
+  progress(imported, toImport.length)
+  return { imported, skippedDuplicates: rows.length - toImport.length }
+}

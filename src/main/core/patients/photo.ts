@@ -1,0 +1,31 @@
+import sharp from 'sharp'
+import { ApiError, MAX_PHOTO_BYTES } from '../../../shared/api'
+
+const SIGNATURES: Array<{ type: 'jpeg' | 'png' | 'webp'; test: (b: Buffer) => boolean }> = [
+  { type: 'jpeg', test: (b) => b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff },
+  { type: 'png', test: (b) => b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) },
+  { type: 'webp', test: (b) => b.subarray(0, 4).toString('latin1') === 'RIFF' && b.subarray(8, 12).toString('latin1') === 'WEBP' }
+]
+
+/** Largest side of a stored photo: plenty for a profile, small enough to send inline. */
+export const PHOTO_SIZE = 512
+
+/**
+ * Checks the bytes really are a JPEG, PNG or WebP (not just named so), then stores a
+ * square-cropped, EXIF-rotated, metadata-free 512 px JPEG.
+ */
+export async function preparePhoto(base64: string): Promise<Buffer> {
+  const bytes = Buffer.from(base64, 'base64')
+  if (bytes.length === 0) throw ApiError.field('data', 'is empty')
+  if (bytes.length > MAX_PHOTO_BYTES) throw ApiError.field('data', `must be a file of at most ${MAX_PHOTO_BYTES / 1024 / 1024} MB`)
+  if (!SIGNATURES.some((s) => s.test(bytes))) throw ApiError.field('data', 'must be a JPEG, PNG or WebP image')
+  try {
+    return await sharp(bytes, { limitInputPixels: 40_000_000 })
+      .rotate()
+      .resize(PHOTO_SIZE, PHOTO_SIZE, { fit: 'cover', position: 'attention' })
+      .jpeg({ quality: 82, mozjpeg: true })
+      .toBuffer()
+  } catch {
+    throw ApiError.field('data', 'could not be read as an image; it may be damaged')
+  }
+}

@@ -1,0 +1,144 @@
+import { sql, type Kysely } from 'kysely'
+import { DateTime } from 'luxon'
+import type { PatientSummary, Settings } from '../../../shared/api'
+import { normalisePhone } from '../../../shared/lib/phone'
+import type { Database } from '../db/schema'
+import { SUMMARY_COLUMNS, toSummary } from './repository'
+import { digitsOnly, nameKey, nameMatchScore, trigrams } from './text'
+
+type Db = Kysely<Database>
+
+export interface SearchOptions {
+  q: string
+  limit: number
+  offset: number
+  includeArchived: boolean
+}
+
+interface Hit {
+  seq: number
+  matchedOn: NonNullable<PatientSummary['matchedOn']>
+  /** Lower is better: exact identifiers first, then names. */
+  tier: number
+  score: number
+}
+
+/** Most candidates one index lookup may hand to ranking; more typing narrows it. */
+const CANDIDATES = 1000
+/** A typo-tolerant match must score at least this (see nameMatchScore). */
+const FUZZY_THRESHOLD = 0.5
+
+const phrase = (text: string) => `"${text.replace(/"/g, '""')}"`
+
+async function ftsSeqs(db: Db, match: string, limit: number, byRank = false): Promise<number[]> {
+  const order = byRank ? sql`order by rank` : sql`order by rowid desc` // newest first among equals
+  const rows = await sql<{ rowid: number }>`select rowid from patient_search where patient_search match ${match} ${order} limit ${limit}`.execute(db)
+  return rows.rows.map((r) => r.rowid)
+}
+
+/** Accepts 31/12/1990, 31-12-1990, 31.12.1990 (day first, as clinics write) and 1990-12-31. */
+export function parseDateQuery(q: string): string | null {
+  const iso = DateTime.fromISO(q.trim())
+  if (/^\d{4}-\d{2}-\d{2}$/.test(q.trim()) && iso.isValid) return iso.toISODate()
+  const m = q.trim().match(/^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/)
+  if (!m) return null
+  const date = DateTime.fromObject({ day: Number(m[1]), month: Number(m[2]), year: Number(m[3]) })
+  return date.isValid ? date.toISODate() : null
+}
+
+export async function searchPatients(db: Db, settings: Settings, options: SearchOptions): Promise<{ items: PatientSummary[]; hasMore: boolean }> {
+  const q = options.q.trim()
+  const wanted = options.offset + options.limit
+  const hits = new Map<number, Hit>()
+  const add = (seqs: number[], matchedOn: Hit['matchedOn'], tier: number, score = 1) => {
+    for (const seq of seqs) {
+      const known = hits.get(seq)
+      if (!known || tier < known.tier || (tier === known.tier && score > known.score)) hits.set(seq, { seq, matchedOn, tier, score })
+    }
+  }
+  const seqsWhere = async (column: 'number' | 'phone' | 'email' | 'date_of_birth', value: string) =>
+    (await db.selectFrom('patients').select('seq').where(column, '=', value).limit(CANDIDATES).execute()).map((r) => r.seq)
+
+  const digits = digitsOnly(q)
+  const looksLikePhone = /^[\d\s+().-]+$/.test(q) && digits.length >= 3
+
+  // Patient number, typed in full ("P-000123") or as its running number ("123").
+  if (q.length >= 2) add(await seqsWhere('number', q.toUpperCase()), 'number', 0)
+  if (/^\d+$/.test(q) && q.length <= settings.patientNumberDigits) {
+    add((await db.selectFrom('patients').select('seq').where('seq', '=', Number(q)).execute()).map((r) => r.seq), 'number', 0)
+  }
+
+  // Date of birth.
+  const dob = parseDateQuery(q)
+  if (dob) add(await seqsWhere('date_of_birth', dob), 'dateOfBirth', 1)
+
+  if (looksLikePhone && !dob) {
+    const e164 = normalisePhone(q, settings.defaultCountry)
+    if (e164) add(await seqsWhere('phone', e164), 'phone', 0)
+    // Any run of digits; a trunk "0" typed in front is not part of the stored number.
+    const run = digits.replace(/^0+/, '')
+    if (run.length >= 3) add(await ftsSeqs(db, `phone : ${phrase(run)}`, CANDIDATES), 'phone', 2)
+  }
+
+  if (q.includes('@')) {
+    add(await seqsWhere('email', q.toLowerCase()), 'email', 1)
+    if (q.length >= 3) add(await ftsSeqs(db, `email : ${phrase(q.toLowerCase())}`, CANDIDATES), 'email', 3)
+  }
+
+  const key = nameKey(q)
+  if (/\p{L}/u.test(key) && !q.includes('@')) {
+    const words = key.split(' ')
+    const long = words.filter((w) => w.length >= 3)
+    let seqs: number[]
+    if (long.length > 0) seqs = await ftsSeqs(db, `name : (${long.map(phrase).join(' AND ')})`, CANDIDATES)
+    else {
+      // One or two letters: the name's start, through its index.
+      const rows = await db.selectFrom('patients').select('seq').where('name_key', '>=', key).where('name_key', '<', `${key}\uffff`).orderBy('name_key').limit(CANDIDATES).execute()
+      seqs = rows.map((r) => r.seq)
+    }
+    await rankNames(db, seqs, key, add)
+    if (hits.size < wanted && long.length > 0) {
+      // Typo tolerance: patients sharing the most trigrams with what was typed.
+      const grams = [...trigrams(key)].filter((g) => g.trim().length === 3)
+      if (grams.length > 0) {
+        const fuzzy = await ftsSeqs(db, `name : (${grams.map(phrase).join(' OR ')})`, 300, true)
+        await rankNames(db, fuzzy.filter((s) => !hits.has(s)), key, add, FUZZY_THRESHOLD)
+      }
+    }
+  }
+
+  if (hits.size === 0) return { items: [], hasMore: false }
+  const rows = await db
+    .selectFrom('patients')
+    .select([...SUMMARY_COLUMNS, 'seq', 'name_key'])
+    .where('seq', 'in', [...hits.keys()])
+    .$if(!options.includeArchived, (qb) => qb.where('archived_at', 'is', null))
+    .execute()
+  rows.sort((a, b) => {
+    const ha = hits.get(a.seq)!
+    const hb = hits.get(b.seq)!
+    return ha.tier - hb.tier || hb.score - ha.score || a.name_key.localeCompare(b.name_key) || b.seq - a.seq
+  })
+  const page = rows.slice(options.offset, wanted)
+  return { items: page.map((r) => toSummary(r, hits.get(r.seq)!.matchedOn)), hasMore: rows.length > wanted }
+}
+
+/**
+ * Orders name candidates: the whole name starting with what was typed, then every typed
+ * word starting a name word, then substrings, then (with a threshold) close spellings.
+ */
+async function rankNames(db: Db, seqs: number[], key: string, add: (seqs: number[], on: Hit['matchedOn'], tier: number, score?: number) => void, threshold?: number) {
+  if (seqs.length === 0) return
+  const rows = await db.selectFrom('patients').select(['seq', 'name_key']).where('seq', 'in', seqs).execute()
+  const typed = key.split(' ')
+  for (const row of rows) {
+    const words = row.name_key.split(' ')
+    if (threshold !== undefined) {
+      const score = nameMatchScore(key, row.name_key)
+      if (score >= threshold) add([row.seq], 'similar name', 6, score)
+    } else if (row.name_key.startsWith(key)) add([row.seq], 'name', 3, 1)
+    else if (typed.every((t) => words.some((w) => w.startsWith(t)))) add([row.seq], 'name', 4, 1)
+    else if (row.name_key.includes(key)) add([row.seq], 'name', 5, 1)
+    else add([row.seq], 'name', 5, nameMatchScore(key, row.name_key))
+  }
+}
