@@ -1,6 +1,11 @@
 import { ApiError, api, type ApiResult, type InputOf, type MethodName, type OutputOf } from '../../../shared/api'
 
 export type Connection = 'online' | 'offline' | 'connecting'
+export interface ProgressEvent {
+  jobId: string | null
+  done: number
+  total: number
+}
 
 /** What the UI talks to. Two implementations: IPC (desktop window) and HTTP (browser, other PCs). */
 export interface ApiClient {
@@ -10,6 +15,8 @@ export interface ApiClient {
   call<M extends MethodName>(method: M, ...input: {} extends InputOf<M> ? [InputOf<M>?] : [InputOf<M>]): Promise<OutputOf<M>>
   /** Committed changes from the core. Returns unsubscribe. */
   onChange(listener: (change: { method: string; entity?: string; id?: string }) => void): () => void
+  /** Progress of long writes (imports) while they run. */
+  onProgress(listener: (progress: ProgressEvent) => void): () => void
   onConnection(listener: (state: Connection) => void): () => void
   /** HTTP keeps the session token itself; IPC leaves it in the main process. */
   setToken(token: string | null): void
@@ -36,6 +43,7 @@ export function ipcClient(bridge: NonNullable<Window['docspot']>): ApiClient {
     transport: 'ipc',
     call: async (method, ...[input]) => unwrap((await bridge.invoke(method, input ?? {})) as ApiResult<never>),
     onChange: (listener) => bridge.on('change', (payload) => listener(payload as { method: string })),
+    onProgress: (listener) => bridge.on('progress', (payload) => listener(payload as ProgressEvent)),
     onConnection: (listener) => {
       listener('online') // the core is in this PC's main process
       return () => {}
@@ -50,6 +58,7 @@ export function httpClient(base = ''): ApiClient {
   // sessionStorage: survives a reload, not a closed tab (clinic PCs are shared).
   let token: string | null = sessionStorage.getItem(TOKEN_KEY)
   const changes = listeners<{ method: string }>()
+  const progress = listeners<ProgressEvent>()
   const connection = listeners<Connection>()
   let state: Connection = 'connecting'
   let stream: AbortController | null = null
@@ -80,7 +89,9 @@ export function httpClient(base = ''): ApiClient {
             const block = buffer.slice(0, end)
             buffer = buffer.slice(end + 2)
             const data = block.split('\n').find((l) => l.startsWith('data: '))
-            if (block.includes('event: change') && data) changes.emit(JSON.parse(data.slice(6)))
+            if (!data) continue
+            if (block.includes('event: change')) changes.emit(JSON.parse(data.slice(6)))
+            else if (block.includes('event: progress')) progress.emit(JSON.parse(data.slice(6)))
           }
         }
         throw new Error('stream ended')
@@ -114,6 +125,7 @@ export function httpClient(base = ''): ApiClient {
       return unwrap(body)
     },
     onChange: changes.add,
+    onProgress: progress.add,
     onConnection(listener) {
       listener(state)
       return connection.add(listener)

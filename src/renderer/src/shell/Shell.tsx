@@ -5,6 +5,7 @@ import { useEffect } from 'react'
 import { Link, Navigate, Route, Routes, useLocation } from 'react-router'
 import { useConnection, useSession } from '../api/context'
 import { areasFor } from './areas'
+import { GlobalSearch } from './GlobalSearch'
 import { Logo } from './Logo'
 
 const ROLE_LABEL = { admin: 'Admin', receptionist: 'Receptionist', doctor: 'Doctor' } as const
@@ -36,6 +37,7 @@ export function Shell() {
               </Text>
             )}
           </Group>
+          <GlobalSearch />
           <Group gap="sm" wrap="nowrap">
             <ConnectionBadge />
             <ThemeToggle />

@@ -1,8 +1,9 @@
-import { IconDesk, IconSettings, IconStethoscope } from '@tabler/icons-react'
+import { IconDesk, IconSettings, IconStethoscope, IconUsers } from '@tabler/icons-react'
 import type { ComponentType } from 'react'
 import type { Role } from '../../../shared/api'
 import { AdminHome } from '../features/admin/AdminHome'
 import { DoctorHome } from '../features/doctor/DoctorHome'
+import { PatientsArea } from '../features/patients/PatientsArea'
 import { ReceptionHome } from '../features/reception/ReceptionHome'
 
 export interface Area {
@@ -16,6 +17,7 @@ export interface Area {
 
 export const AREAS: Area[] = [
   { path: '/reception', label: 'Reception', icon: IconDesk, roles: ['receptionist', 'admin'], element: ReceptionHome },
+  { path: '/patients', label: 'Patients', icon: IconUsers, roles: ['receptionist', 'doctor', 'admin'], element: PatientsArea },
   { path: '/doctor', label: 'Doctor', icon: IconStethoscope, roles: ['doctor', 'admin'], element: DoctorHome },
   { path: '/admin', label: 'Admin', icon: IconSettings, roles: ['admin'], element: AdminHome }
 ]

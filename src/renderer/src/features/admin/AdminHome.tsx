@@ -1,5 +1,7 @@
 import { Stack, Tabs, Text, Title } from '@mantine/core'
 import { ClinicSettings } from './ClinicSettings'
+import { ImportPatients } from './ImportPatients'
+import { MergePatients } from './MergePatients'
 import { StaffAccounts } from './StaffAccounts'
 
 export function AdminHome() {
@@ -13,12 +15,20 @@ export function AdminHome() {
         <Tabs.List>
           <Tabs.Tab value="clinic">Clinic</Tabs.Tab>
           <Tabs.Tab value="staff">Staff accounts</Tabs.Tab>
+          <Tabs.Tab value="merge">Merge patients</Tabs.Tab>
+          <Tabs.Tab value="import">Import patients</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="clinic" pt="md">
           <ClinicSettings />
         </Tabs.Panel>
         <Tabs.Panel value="staff" pt="md">
           <StaffAccounts />
+        </Tabs.Panel>
+        <Tabs.Panel value="merge" pt="md">
+          <MergePatients />
+        </Tabs.Panel>
+        <Tabs.Panel value="import" pt="md">
+          <ImportPatients />
         </Tabs.Panel>
       </Tabs>
     </Stack>
