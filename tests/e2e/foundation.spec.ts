@@ -34,7 +34,7 @@ test('a new clinic is set up from the first-run wizard and its admin lands in th
   await expect(page.getByText('Sunrise Family Clinic')).toBeVisible()
   await expect(page.getByTestId('connection')).toHaveText('Connected')
   const nav = page.getByRole('navigation', { name: 'Main navigation' })
-  for (const area of ['Reception', 'Doctor', 'Admin']) await expect(nav.getByRole('link', { name: area })).toBeVisible()
+  for (const area of ['Reception', 'Patients', 'Doctor', 'Admin']) await expect(nav.getByRole('link', { name: area })).toBeVisible()
   await screenshot(page, 'foundation-03-admin-shell')
 })
 
@@ -80,7 +80,7 @@ test('each role sees only its own areas', async ({ page, hub }) => {
   await signIn(page, STAFF.receptionist)
   await expect(page.getByTestId('current-role')).toHaveText('Receptionist')
   await expect(page.getByRole('heading', { name: 'Reception' })).toBeVisible()
-  await expect(nav.getByRole('link')).toHaveText(['Reception'])
+  await expect(nav.getByRole('link')).toHaveText(['Reception', 'Patients'])
   // Typing the admin address does not open it either.
   await page.goto(`${hub.url}/#/admin`)
   await expect(page.getByRole('heading', { name: 'Reception' })).toBeVisible()
@@ -89,7 +89,7 @@ test('each role sees only its own areas', async ({ page, hub }) => {
 
   await signIn(page, STAFF.doctor)
   await expect(page.getByTestId('current-role')).toHaveText('Doctor')
-  await expect(nav.getByRole('link')).toHaveText(['Doctor'])
+  await expect(nav.getByRole('link')).toHaveText(['Patients', 'Doctor'])
   await expect(page.getByRole('heading', { name: 'Doctor' })).toBeVisible()
   await screenshot(page, 'foundation-07-doctor-shell')
   await signOut(page)
