@@ -33,8 +33,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     )`.execute(db)
   await sql`create unique index patients_number on patients (number collate nocase)`.execute(db)
   await sql`create index patients_name_key on patients (name_key)`.execute(db)
-  await sql`create index patients_phone on patients (phone) where phone <> ''`.execute(db)
-  await sql`create index patients_email on patients (email collate nocase) where email <> ''`.execute(db)
+  // Plain, not partial: SQLite cannot use a partial index for `phone = ?` with a bound value.
+  await sql`create index patients_phone on patients (phone)`.execute(db)
+  await sql`create index patients_email on patients (email)`.execute(db)
   await sql`create index patients_dob on patients (date_of_birth) where date_of_birth is not null`.execute(db)
   await sql`create index patients_updated on patients (updated_at)`.execute(db)
 
@@ -46,6 +47,8 @@ export async function up(db: Kysely<any>): Promise<void> {
       content = '', contentless_delete = 1,
       tokenize = 'trigram remove_diacritics 1'
     )`.execute(db)
+  // Trigram document counts, so typo search can start from the rarest trigrams.
+  await sql`create virtual table patient_search_vocab using fts5vocab(patient_search, 'col')`.execute(db)
   const row = (p: string) =>
     `${p}.seq, ${p}.name_key, replace(${p}.phone, '+', ''), ${p}.number, ${p}.email`
   await sql

@@ -27,6 +27,9 @@ interface Hit {
 const CANDIDATES = 1000
 /** A typo-tolerant match must score at least this (see nameMatchScore). */
 const FUZZY_THRESHOLD = 0.5
+const FUZZY_WHEN_FEWER = 5
+/** Trigrams a typo search starts from: the rarest few of each word that exist find candidates fast. */
+const FUZZY_TRIGRAMS_PER_WORD = 3
 
 const phrase = (text: string) => `"${text.replace(/"/g, '""')}"`
 
@@ -34,6 +37,23 @@ async function ftsSeqs(db: Db, match: string, limit: number, byRank = false): Pr
   const order = byRank ? sql`order by rank` : sql`order by rowid desc` // newest first among equals
   const rows = await sql<{ rowid: number }>`select rowid from patient_search where patient_search match ${match} ${order} limit ${limit}`.execute(db)
   return rows.rows.map((r) => r.rowid)
+}
+
+async function rarestTrigrams(db: Db, words: string[], perWord: number): Promise<string[]> {
+  const byWord = words.map((w) => [...trigrams(w)].filter((g) => g.trim().length === 3))
+  const all = [...new Set(byWord.flat())]
+  if (all.length === 0) return []
+  const rows = await sql<{ term: string; doc: number }>`select term, doc from patient_search_vocab where term in (${sql.join(all)}) and col = 'name'`.execute(db)
+  const docs = new Map(rows.rows.map((r) => [r.term, r.doc]))
+  // Each word contributes its rarest existing trigrams, so a typo in one word does not leave
+  // the search to the other word's common trigrams alone.
+  const chosen = byWord.flatMap((grams) =>
+    grams
+      .filter((g) => (docs.get(g) ?? 0) > 0)
+      .sort((a, b) => docs.get(a)! - docs.get(b)!)
+      .slice(0, perWord)
+  )
+  return [...new Set(chosen)]
 }
 
 /** Accepts 31/12/1990, 31-12-1990, 31.12.1990 (day first, as clinics write) and 1990-12-31. */
@@ -56,14 +76,17 @@ export async function searchPatients(db: Db, settings: Settings, options: Search
       if (!known || tier < known.tier || (tier === known.tier && score > known.score)) hits.set(seq, { seq, matchedOn, tier, score })
     }
   }
-  const seqsWhere = async (column: 'number' | 'phone' | 'email' | 'date_of_birth', value: string) =>
+  const seqsWhere = async (column: 'phone' | 'email' | 'date_of_birth', value: string) =>
     (await db.selectFrom('patients').select('seq').where(column, '=', value).limit(CANDIDATES).execute()).map((r) => r.seq)
 
   const digits = digitsOnly(q)
   const looksLikePhone = /^[\d\s+().-]+$/.test(q) && digits.length >= 3
 
-  // Patient number, typed in full ("P-000123") or as its running number ("123").
-  if (q.length >= 2) add(await seqsWhere('number', q.toUpperCase()), 'number', 0)
+  // Patient number, typed in full ("P-000123", any case) or as its running number ("123").
+  if (q.length >= 2) {
+    const rows = await db.selectFrom('patients').select('seq').where(sql<boolean>`number = ${q} collate nocase`).execute()
+    add(rows.map((r) => r.seq), 'number', 0)
+  }
   if (/^\d+$/.test(q) && q.length <= settings.patientNumberDigits) {
     add((await db.selectFrom('patients').select('seq').where('seq', '=', Number(q)).execute()).map((r) => r.seq), 'number', 0)
   }
@@ -74,10 +97,12 @@ export async function searchPatients(db: Db, settings: Settings, options: Search
 
   if (looksLikePhone && !dob) {
     const e164 = normalisePhone(q, settings.defaultCountry)
-    if (e164) add(await seqsWhere('phone', e164), 'phone', 0)
+    const exact = e164 ? await seqsWhere('phone', e164) : []
+    add(exact, 'phone', 0)
     // Any run of digits; a trunk "0" typed in front is not part of the stored number.
+    // A complete number that matched exactly needs nothing more.
     const run = digits.replace(/^0+/, '')
-    if (run.length >= 3) add(await ftsSeqs(db, `phone : ${phrase(run)}`, CANDIDATES), 'phone', 2)
+    if (exact.length === 0 && run.length >= 3) add(await ftsSeqs(db, `phone : ${phrase(run)}`, CANDIDATES), 'phone', 2)
   }
 
   if (q.includes('@')) {
@@ -97,9 +122,10 @@ export async function searchPatients(db: Db, settings: Settings, options: Search
       seqs = rows.map((r) => r.seq)
     }
     await rankNames(db, seqs, key, add)
-    if (hits.size < wanted && long.length > 0) {
+    // Close spellings only when what was typed finds (almost) nobody: they cost the most.
+    if (hits.size < Math.min(wanted, FUZZY_WHEN_FEWER) && long.length > 0) {
       // Typo tolerance: patients sharing the most trigrams with what was typed.
-      const grams = [...trigrams(key)].filter((g) => g.trim().length === 3)
+      const grams = await rarestTrigrams(db, long, FUZZY_TRIGRAMS_PER_WORD)
       if (grams.length > 0) {
         const fuzzy = await ftsSeqs(db, `name : (${grams.map(phrase).join(' OR ')})`, 300, true)
         await rankNames(db, fuzzy.filter((s) => !hits.has(s)), key, add, FUZZY_THRESHOLD)

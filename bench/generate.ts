@@ -1,0 +1,67 @@
+import SQLite from 'better-sqlite3'
+import { nameKey } from '../src/main/core/patients/text'
+
+// Names as an Indian city clinic sees them, with a share of international patients.
+const INDIAN_FIRST = ['Aarav', 'Aditi', 'Aditya', 'Akash', 'Amit', 'Ananya', 'Anil', 'Anjali', 'Arjun', 'Asha', 'Deepa', 'Deepak', 'Divya', 'Gaurav', 'Geeta', 'Harish', 'Ishaan', 'Kavya', 'Kiran', 'Krishna', 'Lakshmi', 'Manish', 'Meera', 'Mohan', 'Nandini', 'Neha', 'Nikhil', 'Pooja', 'Prakash', 'Priya', 'Rahul', 'Rajesh', 'Ramesh', 'Ravi', 'Rekha', 'Rohan', 'Sanjay', 'Sarita', 'Shreya', 'Sita', 'Sneha', 'Sunil', 'Suresh', 'Tanvi', 'Uma', 'Varun', 'Vijay', 'Vikram', 'Vinod', 'Zoya', 'Farhan', 'Ayesha', 'Imran', 'Fatima', 'Gurpreet', 'Harpreet', 'Jaspreet', 'Manpreet', 'Thomas', 'Mary', 'Joseph', 'Anitha', 'Bindu', 'Chitra', 'Dinesh', 'Ganesh', 'Hemant', 'Jyoti', 'Kamala', 'Latha', 'Madhavi', 'Naveen', 'Padma', 'Raghav', 'Sandhya', 'Tejas', 'Usha', 'Vasanth', 'Yamini', 'Abdul', 'Salma']
+const INDIAN_LAST = ['Sharma', 'Verma', 'Gupta', 'Kumar', 'Singh', 'Patel', 'Shah', 'Mehta', 'Iyer', 'Iyengar', 'Nair', 'Menon', 'Pillai', 'Reddy', 'Rao', 'Naidu', 'Das', 'Banerjee', 'Chatterjee', 'Mukherjee', 'Bose', 'Ghosh', 'Sen', 'Joshi', 'Kulkarni', 'Deshpande', 'Patil', 'Jadhav', 'Khan', 'Ahmed', 'Sheikh', 'Qureshi', 'Fernandes', 'DSouza', 'Pereira', 'Thomas', 'Varghese', 'Kurian', 'Gill', 'Sandhu', 'Dhillon', 'Bhat', 'Hegde', 'Shetty', 'Kamath', 'Agarwal', 'Bansal', 'Goyal', 'Mishra', 'Tiwari', 'Pandey', 'Dubey', 'Yadav', 'Chauhan', 'Rathore', 'Thakur', 'Saxena', 'Srivastava', 'Krishnan', 'Subramanian']
+const WORLD_FIRST = ['James', 'Olivia', 'Noah', 'Emma', 'Liam', 'Sophia', 'Lucas', 'Mia', 'Mateo', 'Isabella', 'Chen', 'Wei', 'Yuki', 'Hiro', 'Ahmed', 'Omar', 'Layla', 'Fatima', 'José', 'María', 'François', 'Zoë', 'Björn', 'Søren', 'Chloé', 'Kwame', 'Amara', 'Nia', 'Dmitri', 'Olga']
+const WORLD_LAST = ['Smith', 'Johnson', 'Brown', 'Williams', 'García', 'Martínez', 'Müller', 'Schmidt', 'Rossi', 'Dubois', 'Wang', 'Li', 'Zhang', 'Tanaka', 'Suzuki', 'Kim', 'Park', 'Nguyen', 'Hassan', 'Ali', 'Okafor', 'Mensah', 'Ivanov', 'Petrova', "O'Brien", 'Lindqvist', 'Jensen', 'Kowalski', 'Silva', 'Santos']
+
+/** A repeatable pseudo-random source, so every run measures the same data. */
+export function rng(seed = 42): () => number {
+  let s = seed >>> 0
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0
+    let t = s
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+export interface GeneratedPatient {
+  seq: number
+  number: string
+  name: string
+  phone: string
+  email: string
+  dob: string
+}
+
+export function generatePatients(count: number, random = rng()): GeneratedPatient[] {
+  const pick = <T>(list: T[]) => list[Math.floor(random() * list.length)]
+  const out: GeneratedPatient[] = []
+  for (let seq = 1; seq <= count; seq++) {
+    const world = random() < 0.15
+    const first = pick(world ? WORLD_FIRST : INDIAN_FIRST)
+    const middle = !world && random() < 0.25 ? ` ${pick(INDIAN_FIRST)}` : ''
+    const last = pick(world ? WORLD_LAST : INDIAN_LAST)
+    const name = `${first}${middle} ${last}`
+    const phone = world ? `+447${String(Math.floor(random() * 1e9)).padStart(9, '0')}` : `+91${6 + Math.floor(random() * 4)}${String(Math.floor(random() * 1e9)).padStart(9, '0')}`
+    const email = random() < 0.4 ? `${nameKey(first).replace(/ /g, '')}.${nameKey(last).replace(/ /g, '')}${seq}@example.com` : ''
+    const year = 1940 + Math.floor(random() * 85)
+    const month = 1 + Math.floor(random() * 12)
+    const day = 1 + Math.floor(random() * 28)
+    const dob = `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`
+    out.push({ seq, number: `P-${String(seq).padStart(6, '0')}`, name, phone, email, dob })
+  }
+  return out
+}
+
+/** Inserts through SQL in one transaction: the same triggers fill the search index as in the app. */
+export function insertPatients(file: string, patients: GeneratedPatient[]): void {
+  const db = new SQLite(file)
+  db.pragma('journal_mode = WAL')
+  const now = new Date().toISOString()
+  const insert = db.prepare(
+    `insert into patients (id, seq, number, name, name_key, phone, email, date_of_birth, gender, created_at, updated_at)
+     values (?, ?, ?, ?, ?, ?, ?, ?, 'unknown', ?, ?)`
+  )
+  db.transaction(() => {
+    for (const p of patients) {
+      const id = `00000000-0000-7000-8000-${String(p.seq).padStart(12, '0')}`
+      insert.run(id, p.seq, p.number, p.name, nameKey(p.name), p.phone, p.email, p.dob, now, now)
+    }
+  })()
+  db.close()
+}
