@@ -34,7 +34,7 @@ test('a new clinic is set up from the first-run wizard and its admin lands in th
   await expect(page.getByText('Sunrise Family Clinic')).toBeVisible()
   await expect(page.getByTestId('connection')).toHaveText('Connected')
   const nav = page.getByRole('navigation', { name: 'Main navigation' })
-  for (const area of ['Reception', 'Patients', 'Doctor', 'Admin']) await expect(nav.getByRole('link', { name: area })).toBeVisible()
+  for (const area of ['Reception', 'Doctor', 'Patients', 'Admin']) await expect(nav.getByRole('link', { name: area })).toBeVisible()
   await screenshot(page, 'foundation-03-admin-shell')
 })
 
@@ -89,7 +89,7 @@ test('each role sees only its own areas', async ({ page, hub }) => {
 
   await signIn(page, STAFF.doctor)
   await expect(page.getByTestId('current-role')).toHaveText('Doctor')
-  await expect(nav.getByRole('link')).toHaveText(['Patients', 'Doctor'])
+  await expect(nav.getByRole('link')).toHaveText(['Doctor', 'Patients'])
   await expect(page.getByRole('heading', { name: 'Doctor' })).toBeVisible()
   await screenshot(page, 'foundation-07-doctor-shell')
   await signOut(page)

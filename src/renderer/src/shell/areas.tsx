@@ -17,8 +17,8 @@ export interface Area {
 
 export const AREAS: Area[] = [
   { path: '/reception', label: 'Reception', icon: IconDesk, roles: ['receptionist', 'admin'], element: ReceptionHome },
-  { path: '/patients', label: 'Patients', icon: IconUsers, roles: ['receptionist', 'doctor', 'admin'], element: PatientsArea },
   { path: '/doctor', label: 'Doctor', icon: IconStethoscope, roles: ['doctor', 'admin'], element: DoctorHome },
+  { path: '/patients', label: 'Patients', icon: IconUsers, roles: ['receptionist', 'doctor', 'admin'], element: PatientsArea },
   { path: '/admin', label: 'Admin', icon: IconSettings, roles: ['admin'], element: AdminHome }
 ]
 
