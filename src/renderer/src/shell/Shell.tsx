@@ -1,6 +1,6 @@
-import { ActionIcon, AppShell, Avatar, Badge, Burger, Group, Menu, NavLink, Text, Tooltip, UnstyledButton, useComputedColorScheme, useMantineColorScheme } from '@mantine/core'
+import { ActionIcon, Alert, AppShell, Avatar, Badge, Burger, Group, Menu, NavLink, Text, Tooltip, UnstyledButton, useComputedColorScheme, useMantineColorScheme } from '@mantine/core'
 import { useDisclosure, useIdle } from '@mantine/hooks'
-import { IconChevronDown, IconLogout, IconMoon, IconSun } from '@tabler/icons-react'
+import { IconChevronDown, IconLogout, IconMoon, IconPlugConnectedX, IconSun } from '@tabler/icons-react'
 import { useEffect } from 'react'
 import { Link, Navigate, Route, Routes, useLocation } from 'react-router'
 import { useConnection, useSession } from '../api/context'
@@ -83,6 +83,7 @@ export function Shell() {
         ))}
       </AppShell.Navbar>
       <AppShell.Main>
+        <OfflineBanner />
         <Routes>
           {areas.map((area) => (
             <Route key={area.path} path={`${area.path}/*`} element={<area.element />} />
@@ -113,6 +114,15 @@ function ConnectionBadge() {
         {label}
       </Badge>
     </Tooltip>
+  )
+}
+
+function OfflineBanner() {
+  if (useConnection() !== 'offline') return null
+  return (
+    <Alert color="red" variant="light" icon={<IconPlugConnectedX size={18} />} title="Cannot reach the DocSpot hub" mb="md" role="alert">
+      Nothing you change now is being saved. DocSpot keeps trying to reconnect; check the network cable or Wi-Fi, and that the hub PC is on.
+    </Alert>
   )
 }
 
