@@ -116,5 +116,6 @@ test('the connection indicator shows when the hub goes away', async ({ page }) =
   await expect(page.getByTestId('connection')).toHaveText('Connected')
   await hub.stop()
   await expect(page.getByTestId('connection')).toHaveText('Offline')
+  await expect(page.getByRole('alert').filter({ hasText: 'Cannot reach the DocSpot hub' })).toContainText('Nothing you change now is being saved')
   await screenshot(page, 'foundation-09-offline')
 })
