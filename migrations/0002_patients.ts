@@ -49,8 +49,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     )`.execute(db)
   // Trigram document counts, so typo search can start from the rarest trigrams.
   await sql`create virtual table patient_search_vocab using fts5vocab(patient_search, 'col')`.execute(db)
+  // The name is indexed with a space at each end, so every word has boundary trigrams
+  // (" sh", "ma "): a typo with two letters swapped still shares some with the real name.
   const row = (p: string) =>
-    `${p}.seq, ${p}.name_key, replace(${p}.phone, '+', ''), ${p}.number, ${p}.email`
+    `${p}.seq, ' ' || ${p}.name_key || ' ', replace(${p}.phone, '+', ''), ${p}.number, ${p}.email`
   await sql
     .raw(
       `create trigger patients_search_insert after insert on patients begin

@@ -89,17 +89,27 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: `test-results/screens/${name}.png`, fullPage: true })
 }
 
-/** One hub per spec file: a fresh clinic for each file, shared by its tests. */
-export const test = base.extend<object, { hub: HubProcess }>({
-  hub: [
+const hubsByFile = new Map<string, Promise<HubProcess & { stop(): Promise<void> }>>()
+
+/**
+ * One hub per spec file: a fresh clinic for each file, shared by that file's tests.
+ * (A worker-scoped fixture would be shared by every file the worker runs.)
+ */
+export const test = base.extend<{ hub: HubProcess }, { stopHubs: void }>({
+  stopHubs: [
     // eslint-disable-next-line no-empty-pattern -- Playwright reads the fixture list from this pattern
     async ({}, use) => {
-      const hub = await startHubProcess()
-      await use(hub)
-      await hub.stop()
+      await use()
+      for (const hub of hubsByFile.values()) await (await hub).stop()
+      hubsByFile.clear()
     },
-    { scope: 'worker' }
-  ]
+    { scope: 'worker', auto: true }
+  ],
+  // eslint-disable-next-line no-empty-pattern -- Playwright reads the fixture list from this pattern
+  hub: async ({}, use, testInfo) => {
+    if (!hubsByFile.has(testInfo.file)) hubsByFile.set(testInfo.file, startHubProcess())
+    await use(await hubsByFile.get(testInfo.file)!)
+  }
 })
 
 export { expect }

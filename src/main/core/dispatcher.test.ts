@@ -243,6 +243,13 @@ describe('a set-up clinic', () => {
       expect(read).toEqual(updated)
     })
 
+    it('changing one setting leaves the clinic phone and address that were not sent', async () => {
+      await call(t.core, 'settings.update', { clinicPhone: '+44 113 496 0123', clinicAddress: { line: '1 High Street', city: 'Leeds' } }, adminToken)
+      const after = await call<Settings>(t.core, 'settings.update', { clinicName: 'Renamed Clinic' }, adminToken)
+      expect(after).toMatchObject({ clinicName: 'Renamed Clinic', clinicPhone: '+44 113 496 0123', clinicAddress: { line: '1 High Street', city: 'Leeds' } })
+      await call(t.core, 'settings.update', { clinicName: CLINIC.clinicName }, adminToken)
+    })
+
     it('rejects an invalid value, names the field, and keeps the old value', async () => {
       const before = await call<Settings>(t.core, 'settings.get', {}, adminToken)
       const error = await callError(t.core, 'settings.update', { patientNumberDigits: 2, defaultCountry: 'India' }, adminToken)

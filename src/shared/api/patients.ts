@@ -6,25 +6,46 @@ export type Gender = (typeof GENDERS)[number]
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date as YYYY-MM-DD')
 const text = (max: number) => z.string().trim().max(max, `must be at most ${max} characters`)
-const optionalText = (max: number) => text(max).default('')
 
-/** What staff type when registering or editing. Phone and email are checked in the core. */
+/** Each field's rule, with no defaults: the base of both the full form and a partial change. */
+const patientFieldRules = {
+  name: nameSchema(120),
+  phone: text(40),
+  email: text(254),
+  dateOfBirth: isoDate.nullable(),
+  gender: z.enum(GENDERS),
+  addressLine: text(200),
+  city: text(100),
+  state: text(100),
+  postalCode: text(20),
+  allergies: text(2000),
+  medicalHistory: text(10000),
+  notes: text(10000)
+}
+
+/** What staff type when registering. Phone and email are checked in the core. */
 export const patientFieldsSchema = z
   .object({
-    name: nameSchema(120),
-    phone: text(40).default(''),
-    email: text(254).default(''),
-    dateOfBirth: isoDate.nullable().default(null),
-    gender: z.enum(GENDERS).default('unknown'),
-    addressLine: optionalText(200),
-    city: optionalText(100),
-    state: optionalText(100),
-    postalCode: optionalText(20),
-    allergies: optionalText(2000),
-    medicalHistory: optionalText(10000),
-    notes: optionalText(10000)
+    ...patientFieldRules,
+    phone: patientFieldRules.phone.default(''),
+    email: patientFieldRules.email.default(''),
+    dateOfBirth: patientFieldRules.dateOfBirth.default(null),
+    gender: patientFieldRules.gender.default('unknown'),
+    addressLine: patientFieldRules.addressLine.default(''),
+    city: patientFieldRules.city.default(''),
+    state: patientFieldRules.state.default(''),
+    postalCode: patientFieldRules.postalCode.default(''),
+    allergies: patientFieldRules.allergies.default(''),
+    medicalHistory: patientFieldRules.medicalHistory.default(''),
+    notes: patientFieldRules.notes.default('')
   })
   .strict()
+
+/**
+ * Only the fields being changed. Built from the rules without defaults: zod's .partial()
+ * keeps .default(), which would silently blank every field that was not sent.
+ */
+export const patientChangesSchema = z.object(patientFieldRules).partial().strict()
 export type PatientFields = z.output<typeof patientFieldsSchema>
 export type PatientFieldsInput = z.input<typeof patientFieldsSchema>
 
@@ -110,7 +131,7 @@ export const MAX_IMPORT_BYTES = 20 * 1024 * 1024
 
 export const patientsApiSchemas = {
   create: patientFieldsSchema.extend({ allowDuplicate: z.boolean().default(false) }).strict(),
-  update: z.object({ id: idSchema, fields: patientFieldsSchema.partial().strict() }).strict(),
+  update: z.object({ id: idSchema, fields: patientChangesSchema }).strict(),
   get: z.object({ id: idSchema }).strict(),
   search: z
     .object({
@@ -135,7 +156,7 @@ export const patientsApiSchemas = {
       survivorId: idSchema,
       mergedId: idSchema,
       /** Final values for the survivor, picked field by field on the merge screen. */
-      fields: patientFieldsSchema.partial().strict().default({})
+      fields: patientChangesSchema.default({})
     })
     .strict(),
   unmerge: z.object({ mergeId: idSchema }).strict(),

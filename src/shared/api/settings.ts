@@ -1,11 +1,11 @@
 import { z } from 'zod'
 import { addressSchema, countrySchema, currencySchema, nameSchema, timeZoneSchema } from './common'
 
-/** Everything an admin can set. Stored one key per row; defaults fill what was never set. */
-export const settingsSchema = z.object({
+/** Each setting's rule, with no defaults (see settingsUpdateSchema). */
+const settingRules = {
   clinicName: nameSchema(120),
-  clinicAddress: addressSchema.prefault({}),
-  clinicPhone: z.string().trim().max(40).default(''),
+  clinicAddress: addressSchema,
+  clinicPhone: z.string().trim().max(40),
   timeZone: timeZoneSchema,
   currency: currencySchema,
   /** Country whose dialling code a phone number without "+" belongs to. */
@@ -15,6 +15,13 @@ export const settingsSchema = z.object({
   patientNumberDigits: z.number().int().min(3).max(10),
   autoLogoutMinutes: z.number().int().min(1).max(24 * 60),
   sessionHours: z.number().int().min(1).max(24 * 14)
+}
+
+/** Everything an admin can set. Stored one key per row; defaults fill what was never set. */
+export const settingsSchema = z.object({
+  ...settingRules,
+  clinicAddress: settingRules.clinicAddress.prefault({}),
+  clinicPhone: settingRules.clinicPhone.default('')
 })
 export type Settings = z.infer<typeof settingsSchema>
 
@@ -27,4 +34,5 @@ export const DEFAULT_SETTINGS: Omit<Settings, 'clinicName' | 'timeZone' | 'curre
   sessionHours: 12
 }
 
-export const settingsUpdateSchema = settingsSchema.partial().strict()
+/** Only the settings being changed: zod's .partial() would keep defaults and reset the rest. */
+export const settingsUpdateSchema = z.object(settingRules).partial().strict()

@@ -37,15 +37,21 @@ interface ParsedRow {
   report: ImportRowReport
 }
 
-function readCsv(csv: string): { headers: string[]; records: string[][] } {
-  let records: string[][]
+/** Records with the file line each starts on (quoted line breaks and blank lines counted). */
+function readCsv(csv: string): { headers: string[]; records: Array<{ cells: string[]; line: number }> } {
+  let parsed: Array<{ record: string[]; info: { lines: number } }>
   try {
-    records = parse(csv, { bom: true, skip_empty_lines: true, relax_column_count: true, trim: true })
+    parsed = parse(csv, { bom: true, skip_empty_lines: true, relax_column_count: true, trim: true, info: true }) as unknown as typeof parsed
   } catch (error) {
     throw ApiError.field('csv', `is not a readable CSV file: ${(error as Error).message}`)
   }
-  if (records.length < 2) throw ApiError.field('csv', 'needs a header row and at least one patient')
-  return { headers: records[0], records: records.slice(1) }
+  if (parsed.length < 2) throw ApiError.field('csv', 'needs a header row and at least one patient')
+  // info.lines is the line a record ends on; it starts after its own line breaks.
+  const records = parsed.slice(1).map(({ record, info }) => ({
+    cells: record,
+    line: info.lines - record.reduce((breaks, cell) => breaks + (cell.match(/\r?\n/g)?.length ?? 0), 0)
+  }))
+  return { headers: parsed[0].record, records }
 }
 
 function mapHeaders(headers: string[]) {
@@ -75,8 +81,7 @@ export async function analyseImport(db: Kysely<Database>, settings: Settings, cs
   const seen = new Map<string, number>() // phone / email / name+dob → first line seen
   const rows: ParsedRow[] = []
 
-  for (const [i, record] of records.entries()) {
-    const line = i + 2
+  for (const { cells: record, line } of records) {
     const cell = (column: ImportColumn) => (columns[column] !== undefined ? (record[columns[column]!] ?? '') : '')
     const name = cell('name') || [first >= 0 ? record[first] : '', last >= 0 ? record[last] : ''].filter(Boolean).join(' ')
     const errors: Record<string, string> = {}

@@ -4,7 +4,7 @@ import type { PatientSummary, Settings } from '../../../shared/api'
 import { normalisePhone } from '../../../shared/lib/phone'
 import type { Database } from '../db/schema'
 import { SUMMARY_COLUMNS, toSummary } from './repository'
-import { digitsOnly, nameKey, nameMatchScore, trigrams } from './text'
+import { digitsOnly, nameKey, nameMatchScore, swapVariants, trigrams } from './text'
 
 type Db = Kysely<Database>
 
@@ -26,7 +26,7 @@ interface Hit {
 /** Most candidates one index lookup may hand to ranking; more typing narrows it. */
 const CANDIDATES = 1000
 /** A typo-tolerant match must score at least this (see nameMatchScore). */
-const FUZZY_THRESHOLD = 0.5
+const FUZZY_THRESHOLD = 0.65
 const FUZZY_WHEN_FEWER = 5
 /** Trigrams a typo search starts from: the rarest few of each word that exist find candidates fast. */
 const FUZZY_TRIGRAMS_PER_WORD = 3
@@ -40,7 +40,9 @@ async function ftsSeqs(db: Db, match: string, limit: number, byRank = false): Pr
 }
 
 async function rarestTrigrams(db: Db, words: string[], perWord: number): Promise<string[]> {
-  const byWord = words.map((w) => [...trigrams(w)].filter((g) => g.trim().length === 3))
+  // Word-boundary trigrams count too (the index pads names with one space), but not the
+  // double-space ones trigrams() makes for the start of a word.
+  const byWord = words.map((w) => [...trigrams(w)].filter((g) => !g.startsWith('  ')))
   const all = [...new Set(byWord.flat())]
   if (all.length === 0) return []
   const rows = await sql<{ term: string; doc: number }>`select term, doc from patient_search_vocab where term in (${sql.join(all)}) and col = 'name'`.execute(db)
@@ -110,8 +112,10 @@ export async function searchPatients(db: Db, settings: Settings, options: Search
     if (q.length >= 3) add(await ftsSeqs(db, `email : ${phrase(q.toLowerCase())}`, CANDIDATES), 'email', 3)
   }
 
+  // A patient number or a whole phone number that matched exactly is the answer; names are not.
+  const exactIdentifier = [...hits.values()].some((h) => h.tier === 0)
   const key = nameKey(q)
-  if (/\p{L}/u.test(key) && !q.includes('@')) {
+  if (/\p{L}/u.test(key) && !q.includes('@') && !exactIdentifier) {
     const words = key.split(' ')
     const long = words.filter((w) => w.length >= 3)
     let seqs: number[]
@@ -125,11 +129,13 @@ export async function searchPatients(db: Db, settings: Settings, options: Search
     // Close spellings only when what was typed finds (almost) nobody: they cost the most.
     if (hits.size < Math.min(wanted, FUZZY_WHEN_FEWER) && long.length > 0) {
       // Typo tolerance: patients sharing the most trigrams with what was typed.
+      // A letter dropped or added: names sharing the most of the words' rarest trigrams.
       const grams = await rarestTrigrams(db, long, FUZZY_TRIGRAMS_PER_WORD)
-      if (grams.length > 0) {
-        const fuzzy = await ftsSeqs(db, `name : (${grams.map(phrase).join(' OR ')})`, 300, true)
-        await rankNames(db, fuzzy.filter((s) => !hits.has(s)), key, add, FUZZY_THRESHOLD)
-      }
+      const candidates = grams.length ? await ftsSeqs(db, `name : (${grams.map(phrase).join(' OR ')})`, 300, true) : []
+      // Two letters swapped share few trigrams with the real name: look the swaps up directly.
+      const swaps = long.filter((w) => w.length >= 4).flatMap(swapVariants)
+      if (swaps.length) candidates.push(...(await ftsSeqs(db, `name : (${swaps.map(phrase).join(' OR ')})`, 300)))
+      await rankNames(db, [...new Set(candidates)].filter((s) => !hits.has(s)), key, add, FUZZY_THRESHOLD)
     }
   }
 

@@ -28,24 +28,69 @@ export function similarity(a: string, b: string): number {
 }
 
 /**
- * How well a typed query matches a name, 0..1, word by word: each query word is scored
- * against its best name word (prefix counts as a full match), so "ram kumr" finds
- * "Ram Kumar Sharma" but not "Kumari Ramya".
+ * Edit distance counting a swap of two neighbouring letters as one edit (optimal string
+ * alignment): "shrama" is one edit from "sharma", the most common kind of typo.
+ */
+export function editDistance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array(b.length).fill(0)])
+  for (let j = 1; j <= b.length; j++) d[0][j] = j
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost)
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1)
+    }
+  }
+  return d[a.length][b.length]
+}
+
+/** How well one typed word matches one name word, 0..1; a prefix is a full match (still typing). */
+function wordScore(typed: string, word: string): number {
+  if (word.startsWith(typed)) return 1
+  const whole = 1 - editDistance(typed, word) / Math.max(typed.length, word.length)
+  const start = 1 - editDistance(typed, word.slice(0, typed.length)) / typed.length
+  return Math.max(0, whole, start)
+}
+
+/**
+ * How well a typed query matches a name, 0..1, word by word: each typed word is scored
+ * against its best name word. Words typed in the name's own order score a little higher,
+ * so "ram kumr" ranks "Ram Kumar Sharma" above "Kumari Ramya"; surname-first typing
+ * ("sharma ramesh") still matches, only lower.
  */
 export function nameMatchScore(query: string, name: string): number {
   const words = name.split(' ')
   const typed = query.split(' ').filter(Boolean)
   if (typed.length === 0) return 0
   let total = 0
+  let lastIndex = -1
+  let inOrder = true
   for (const q of typed) {
     let best = 0
-    for (const w of words) {
-      const score = w.startsWith(q) ? 1 : similarity(q, w.slice(0, Math.max(q.length + 1, 3)))
-      if (score > best) best = score
-    }
+    let bestIndex = -1
+    words.forEach((w, index) => {
+      const score = wordScore(q, w)
+      if (score > best || (score === best && index > lastIndex && bestIndex <= lastIndex)) {
+        best = score
+        bestIndex = index
+      }
+    })
+    if (bestIndex <= lastIndex) inOrder = false
+    lastIndex = bestIndex
     total += best
   }
-  return total / typed.length
+  const score = total / typed.length
+  // Order only separates imperfect matches: every word typed as a name word's start is a full match.
+  return score === 1 || inOrder ? score : score * 0.9
+}
+
+/** Each way of swapping two neighbouring letters: "shrama" → "sharma" among them. */
+export function swapVariants(word: string): string[] {
+  const variants = new Set<string>()
+  for (let i = 0; i + 1 < word.length; i++) {
+    if (word[i] !== word[i + 1]) variants.add(word.slice(0, i) + word[i + 1] + word[i] + word.slice(i + 2))
+  }
+  return [...variants]
 }
 
 export function digitsOnly(text: string): string {
