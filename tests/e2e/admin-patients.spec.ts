@@ -1,0 +1,140 @@
+import type { Page } from '@playwright/test'
+import { expect, screenshot, seedClinic, signIn, STAFF, test } from './fixtures'
+import { rawCall } from './admin-patients-helpers'
+
+test.describe.configure({ mode: 'serial' })
+
+interface Patient {
+  id: string
+  number: string
+  name: string
+  phone: string
+  email: string
+  allergies: string
+  archivedAt: string | null
+  mergedInto: string | null
+}
+
+let adminToken = ''
+let kept: Patient
+let duplicate: Patient
+
+test.beforeAll(async ({ hub }) => {
+  ;({ adminToken } = await seedClinic(hub))
+  ;({ patient: kept } = await hub.call<{ patient: Patient }>(
+    'patients.create',
+    { name: 'Lakshmi Narayanan', phone: '+91 98765 43210', dateOfBirth: '1984-03-12', gender: 'female', city: 'Kochi', allergies: 'Penicillin' },
+    adminToken
+  ))
+  ;({ patient: duplicate } = await hub.call<{ patient: Patient }>(
+    'patients.create',
+    {
+      name: 'Lakshmi Narayan',
+      phone: '+91 98765 43211',
+      email: 'lakshmi.n@example.com',
+      dateOfBirth: '1984-03-12',
+      gender: 'female',
+      city: 'Kochi',
+      allergies: 'Sulfa drugs',
+      allowDuplicate: true
+    },
+    adminToken
+  ))
+})
+
+/** Full-page screenshots draw the fixed header where the page was scrolled to; start at the top. */
+async function screenshotFromTop(page: Page, name: string) {
+  await page.mouse.wheel(0, -100_000)
+  await screenshot(page, name)
+}
+
+async function openAdminTab(page: Page, hubUrl: string, tab: 'Merge patients' | 'Import patients') {
+  await page.goto(hubUrl)
+  await signIn(page, STAFF.admin)
+  await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Admin' }).click()
+  await page.getByRole('tab', { name: tab }).click()
+}
+
+async function pickPatient(page: Page, picker: RegExp, query: string, number: string) {
+  const box = page.getByRole('combobox', { name: picker })
+  await box.click()
+  await box.fill(query)
+  await page.getByRole('option', { name: new RegExp(number) }).click()
+}
+
+test('an admin merges a duplicate patient, choosing field by field, then undoes it', async ({ page, hub }) => {
+  await openAdminTab(page, hub.url, 'Merge patients')
+  await expect(page.getByText('Choose two records')).toBeVisible()
+
+  await pickPatient(page, /Keep this record/, 'Lakshmi', kept.number)
+  await pickPatient(page, /Merge this record into A/, '98765 43211', duplicate.number)
+
+  const table = page.getByRole('table', { name: 'Compare the two records' })
+  await expect(table).toBeVisible()
+  // Same date of birth: shown once, nothing to choose.
+  await expect(table.getByRole('row', { name: /Date of birth/ })).toContainText('same in both')
+  // The kept record has no email: the other one's is chosen by default.
+  await expect(table.getByRole('radio', { name: `Email: lakshmi.n@example.com (from ${duplicate.number})` })).toBeChecked()
+  // Phone: the kept record's own by default; the admin takes the other record's number.
+  await expect(table.getByRole('radio', { name: `Phone: 098765 43210 (from ${kept.number})` })).toBeChecked()
+  await table.getByRole('radio', { name: `Phone: 098765 43211 (from ${duplicate.number})` }).check()
+  await table.getByRole('radio', { name: 'Allergies: keep both' }).check()
+  await expect(table.getByRole('row', { name: /Allergies/ })).toContainText('Penicillin\nSulfa drugs')
+  await screenshotFromTop(page, 'admin-merge-side-by-side')
+
+  await page.getByRole('button', { name: `Merge ${duplicate.number} into ${kept.number}` }).click()
+  const confirm = page.getByRole('dialog', { name: 'Merge these records?' })
+  await expect(confirm).toContainText('is archived and points to')
+  await confirm.getByRole('button', { name: 'Merge patients' }).click()
+  await expect(page.getByText('Patients merged')).toBeVisible()
+
+  const survivor = await hub.call<Patient>('patients.get', { id: kept.id }, adminToken)
+  expect(survivor.phone).toBe('+919876543211')
+  expect(survivor.email).toBe('lakshmi.n@example.com')
+  expect(survivor.allergies).toBe('Penicillin\nSulfa drugs')
+  const merged = await hub.call<Patient>('patients.get', { id: duplicate.id }, adminToken)
+  expect(merged.mergedInto).toBe(kept.id)
+  expect(merged.archivedAt).not.toBeNull()
+
+  // The merged record no longer turns up in search.
+  const mergePicker = page.getByRole('combobox', { name: /Merge this record into A/ })
+  await mergePicker.click()
+  await mergePicker.fill(duplicate.number)
+  await expect(page.getByText('No patient matches')).toBeVisible()
+  await page.keyboard.press('Escape')
+
+  const log = page.getByRole('table', { name: 'Recent merges list' })
+  const row = log.getByRole('row').filter({ hasText: duplicate.number })
+  await expect(row).toContainText(kept.number)
+  await expect(row).toContainText('Asha Menon')
+  await screenshotFromTop(page, 'admin-merge-recent')
+
+  await row.getByRole('button', { name: 'Undo' }).click()
+  const undo = page.getByRole('dialog', { name: 'Undo this merge?' })
+  await undo.getByRole('button', { name: 'Undo merge' }).click()
+  await expect(page.getByText('Merge undone')).toBeVisible()
+  await expect(row).toContainText('Undone')
+  await expect(row.getByRole('button', { name: 'Undo' })).toHaveCount(0)
+
+  const keptAgain = await hub.call<Patient>('patients.get', { id: kept.id }, adminToken)
+  expect(keptAgain.phone).toBe('+919876543210')
+  expect(keptAgain.email).toBe('')
+  expect(keptAgain.allergies).toBe('Penicillin')
+  const separate = await hub.call<Patient>('patients.get', { id: duplicate.id }, adminToken)
+  expect(separate.mergedInto).toBeNull()
+  expect(separate.archivedAt).toBeNull()
+  expect(separate.phone).toBe('+919876543211')
+  const found = await hub.call<{ items: Patient[] }>('patients.search', { q: duplicate.number }, adminToken)
+  expect(found.items.map((p) => p.id)).toContain(duplicate.id)
+})
+
+test('a receptionist cannot merge patients, even by calling the hub directly', async ({ hub }) => {
+  const session = await hub.call<{ token: string }>('auth.login', STAFF.receptionist)
+  const merge = await rawCall(hub, 'patients.merge', { survivorId: kept.id, mergedId: duplicate.id }, session.token)
+  expect(merge.ok).toBe(false)
+  expect(merge.error?.code).toBe('FORBIDDEN')
+  const imported = await rawCall(hub, 'patients.importCommit', { csv: `Name\nSomeone` }, session.token)
+  expect(imported.error?.code).toBe('FORBIDDEN')
+  const stillSeparate = await hub.call<Patient>('patients.get', { id: duplicate.id }, adminToken)
+  expect(stillSeparate.mergedInto).toBeNull()
+})
