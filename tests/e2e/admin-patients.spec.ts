@@ -1,6 +1,6 @@
 import type { Page } from '@playwright/test'
 import { expect, screenshot, seedClinic, signIn, STAFF, test } from './fixtures'
-import { rawCall } from './admin-patients-helpers'
+import { IMPORT_HEADER, importRows, rawCall, writeCsv } from './admin-patients-helpers'
 
 test.describe.configure({ mode: 'serial' })
 
@@ -44,7 +44,7 @@ test.beforeAll(async ({ hub }) => {
 
 /** Full-page screenshots draw the fixed header where the page was scrolled to; start at the top. */
 async function screenshotFromTop(page: Page, name: string) {
-  await page.mouse.wheel(0, -100_000)
+  await page.evaluate('window.scrollTo(0, 0)')
   await screenshot(page, name)
 }
 
@@ -137,4 +137,64 @@ test('a receptionist cannot merge patients, even by calling the hub directly', a
   expect(imported.error?.code).toBe('FORBIDDEN')
   const stillSeparate = await hub.call<Patient>('patients.get', { id: duplicate.id }, adminToken)
   expect(stillSeparate.mergedInto).toBeNull()
+})
+
+test('an admin imports patients from a CSV: errors block the import until the file is fixed', async ({ page, hub }) => {
+  const rows = importRows(300)
+  // Line 42 of the file (the header is line 1) has a date that does not exist.
+  const broken = [...rows]
+  broken[40] = broken[40].replace(/,\d{2}\/\d{2}\/\d{4},/, ',31/02/1990,')
+  // One row is the patient already registered: a likely duplicate, skipped by default.
+  const existing = `Lakshmi Narayanan,+91 98765 43210,,12/03/1984,F,,Kochi,Kerala,682016,,L-1`
+
+  await openAdminTab(page, hub.url, 'Import patients')
+  await expect(page.getByRole('button', { name: 'Download the template CSV' })).toBeVisible()
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download the template CSV' }).click()])
+  expect(download.suggestedFilename()).toBe('docspot-patients-template.csv')
+
+  let chooser = page.waitForEvent('filechooser')
+  await page.getByRole('button', { name: 'Choose CSV file' }).click()
+  await (await chooser).setFiles(writeCsv('patients-from-old-system.csv', [IMPORT_HEADER, ...broken, existing]))
+
+  const errors = page.getByRole('table', { name: 'Rows with errors' })
+  await expect(errors).toBeVisible()
+  await expect(page.getByLabel('Patients in file: 301')).toBeVisible()
+  await expect(page.getByLabel('With errors: 1')).toBeVisible()
+  await expect(page.getByLabel('Look like existing: 1')).toBeVisible()
+  const badRow = errors.getByRole('row').filter({ hasText: '31/02/1990' })
+  await expect(badRow).toContainText('42')
+  await expect(badRow).toContainText('Date of birth')
+  await expect(page.getByText('rows have errors — nothing can be imported yet').or(page.getByText('row has errors — nothing can be imported yet'))).toBeVisible()
+  await expect(page.getByRole('button', { name: /^Import \d+ patients$/ })).toBeDisabled()
+  await expect(page.getByText('Not imported (DocSpot has no field for them): “Legacy ID”')).toBeVisible()
+  await expect(page.getByRole('table', { name: 'Likely duplicates' })).toContainText(kept.number)
+  await screenshotFromTop(page, 'admin-import-preview-errors')
+
+  // Nothing was written by the check.
+  const before = await hub.call<{ items: Patient[] }>('patients.search', { q: 'Kavya' }, adminToken)
+  expect(before.items).toHaveLength(0)
+
+  await page.getByRole('button', { name: 'Choose another file' }).click()
+  chooser = page.waitForEvent('filechooser')
+  await page.getByRole('button', { name: 'Choose CSV file' }).click()
+  await (await chooser).setFiles(writeCsv('patients-fixed.csv', [IMPORT_HEADER, ...rows, existing]))
+
+  await expect(page.getByLabel('With errors: 0')).toBeVisible()
+  await expect(page.getByRole('table', { name: 'Rows with errors' })).toHaveCount(0)
+  const importButton = page.getByRole('button', { name: 'Import 300 patients' })
+  await expect(importButton).toBeEnabled()
+  await importButton.click()
+
+  await expect(page.getByText('Imported 300 patients')).toBeVisible({ timeout: 30_000 })
+  await expect(page.getByText('Skipped 1 row that looks like existing patients.')).toBeVisible()
+  await expect(page.getByRole('progressbar', { name: 'Import progress' })).toHaveAttribute('aria-valuenow', '100')
+  await screenshotFromTop(page, 'admin-import-done')
+
+  const found = await hub.call<{ items: Patient[] }>('patients.search', { q: 'Kavya Sharma' }, adminToken)
+  expect(found.items.map((p) => p.name)).toContain('Kavya Sharma')
+  const byPhone = await hub.call<{ items: Patient[] }>('patients.search', { q: '+91 91234 10299' }, adminToken)
+  expect(byPhone.items).toHaveLength(1)
+  // The existing patient was not registered a second time.
+  const lakshmi = await hub.call<{ items: Patient[] }>('patients.search', { q: '+91 98765 43210' }, adminToken)
+  expect(lakshmi.items).toHaveLength(1)
 })
