@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test'
-import { expect, screenshot, seedClinic, signIn, STAFF, test } from './fixtures'
+import { expect, screenshot, seedClinic, signIn, STAFF, startHubProcess, test, type HubProcess } from './fixtures'
 import { IMPORT_HEADER, importRows, rawCall, writeCsv } from './admin-patients-helpers'
 
 test.describe.configure({ mode: 'serial' })
@@ -15,11 +15,15 @@ interface Patient {
   mergedInto: string | null
 }
 
+// A hub of this file's own: the `hub` fixture is worker-scoped, so a clinic seeded on it would
+// still be there when foundation.spec.ts (run next in the same worker) expects a first run.
+let hub: HubProcess & { stop(): Promise<void> }
 let adminToken = ''
 let kept: Patient
 let duplicate: Patient
 
-test.beforeAll(async ({ hub }) => {
+test.beforeAll(async () => {
+  hub = await startHubProcess()
   ;({ adminToken } = await seedClinic(hub))
   ;({ patient: kept } = await hub.call<{ patient: Patient }>(
     'patients.create',
@@ -43,6 +47,10 @@ test.beforeAll(async ({ hub }) => {
 })
 
 /** Full-page screenshots draw the fixed header where the page was scrolled to; start at the top. */
+test.afterAll(async () => {
+  await hub?.stop()
+})
+
 async function screenshotFromTop(page: Page, name: string) {
   await page.evaluate('window.scrollTo(0, 0)')
   await screenshot(page, name)
@@ -62,7 +70,7 @@ async function pickPatient(page: Page, picker: RegExp, query: string, number: st
   await page.getByRole('option', { name: new RegExp(number) }).click()
 }
 
-test('an admin merges a duplicate patient, choosing field by field, then undoes it', async ({ page, hub }) => {
+test('an admin merges a duplicate patient, choosing field by field, then undoes it', async ({ page }) => {
   await openAdminTab(page, hub.url, 'Merge patients')
   await expect(page.getByText('Choose two records')).toBeVisible()
 
@@ -128,7 +136,7 @@ test('an admin merges a duplicate patient, choosing field by field, then undoes 
   expect(found.items.map((p) => p.id)).toContain(duplicate.id)
 })
 
-test('a receptionist cannot merge patients, even by calling the hub directly', async ({ hub }) => {
+test('a receptionist cannot merge patients, even by calling the hub directly', async () => {
   const session = await hub.call<{ token: string }>('auth.login', STAFF.receptionist)
   const merge = await rawCall(hub, 'patients.merge', { survivorId: kept.id, mergedId: duplicate.id }, session.token)
   expect(merge.ok).toBe(false)
@@ -139,7 +147,7 @@ test('a receptionist cannot merge patients, even by calling the hub directly', a
   expect(stillSeparate.mergedInto).toBeNull()
 })
 
-test('an admin imports patients from a CSV: errors block the import until the file is fixed', async ({ page, hub }) => {
+test('an admin imports patients from a CSV: errors block the import until the file is fixed', async ({ page }) => {
   const rows = importRows(300)
   // Line 42 of the file (the header is line 1) has a date that does not exist.
   const broken = [...rows]
@@ -186,7 +194,7 @@ test('an admin imports patients from a CSV: errors block the import until the fi
   await importButton.click()
 
   await expect(page.getByText('Imported 300 patients')).toBeVisible({ timeout: 30_000 })
-  await expect(page.getByText('Skipped 1 row that looks like existing patients.')).toBeVisible()
+  await expect(page.getByText('Skipped 1 row that looks like an existing patient.')).toBeVisible()
   await expect(page.getByRole('progressbar', { name: 'Import progress' })).toHaveAttribute('aria-valuenow', '100')
   await screenshotFromTop(page, 'admin-import-done')
 

@@ -97,7 +97,7 @@ export function ImportPatients() {
             <Stack gap="xs">
               <Text size="sm">
                 {step.skippedDuplicates > 0
-                  ? `Skipped ${step.skippedDuplicates.toLocaleString('en-IN')} ${step.skippedDuplicates === 1 ? 'row that looks' : 'rows that look'} like existing patients.`
+                  ? `Skipped ${step.skippedDuplicates.toLocaleString('en-IN')} ${step.skippedDuplicates === 1 ? 'row that looks like an existing patient' : 'rows that look like existing patients'}.`
                   : 'No rows were skipped.'}{' '}
                 The new patients can be found by name, phone or date of birth right away.
               </Text>

@@ -59,7 +59,7 @@ export function ImportPreviewView({
 
       <SimpleGrid cols={{ base: 2, sm: 4 }}>
         <Stat label="Patients in file" value={preview.total} />
-        <Stat label="Ready to import" value={preview.valid} color="teal" />
+        <Stat label="Valid rows" value={preview.valid} color="teal" />
         <Stat label="With errors" value={preview.withErrors} color="red" />
         <Stat label="Look like existing" value={preview.duplicates} color="orange" />
       </SimpleGrid>
@@ -168,7 +168,7 @@ export function ImportPreviewView({
           checked={includeDuplicates}
           onChange={(event) => onIncludeDuplicates(event.currentTarget.checked)}
           label="Also import rows that look like existing patients"
-          description={`Off: those ${preview.duplicates} rows are skipped, so nobody is registered twice. If you import them, you can merge true duplicates later under Merge patients.`}
+          description={`Off: ${preview.duplicates === 1 ? 'that row is' : `those ${preview.duplicates} rows are`} skipped, so nobody is registered twice. If you import them, you can merge true duplicates later under Merge patients.`}
         />
       )}
 
