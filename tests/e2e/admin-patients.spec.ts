@@ -79,6 +79,14 @@ test('an admin merges a duplicate patient, choosing field by field, then undoes 
 
   const table = page.getByRole('table', { name: 'Compare the two records' })
   await expect(table).toBeVisible()
+  // The swap button turns the direction round, and back.
+  const keepHeader = table.getByRole('columnheader', { name: /^Keep/ })
+  await expect(keepHeader).toContainText(kept.number)
+  await page.getByRole('button', { name: 'Swap which record is kept' }).click()
+  await expect(keepHeader).toContainText(duplicate.number)
+  await expect(page.getByRole('button', { name: `Merge ${kept.number} into ${duplicate.number}` })).toBeVisible()
+  await page.getByRole('button', { name: 'Swap which record is kept' }).click()
+  await expect(keepHeader).toContainText(kept.number)
   // Same date of birth: shown once, nothing to choose.
   await expect(table.getByRole('row', { name: /Date of birth/ })).toContainText('same in both')
   // The kept record has no email: the other one's is chosen by default.
@@ -205,4 +213,25 @@ test('an admin imports patients from a CSV: errors block the import until the fi
   // The existing patient was not registered a second time.
   const lakshmi = await hub.call<{ items: Patient[] }>('patients.search', { q: '+91 98765 43210' }, adminToken)
   expect(lakshmi.items).toHaveLength(1)
+})
+
+test('a file that cannot be imported is refused with a message saying why', async ({ page }) => {
+  await openAdminTab(page, hub.url, 'Import patients')
+  const choose = async (file: { name: string; mimeType: string; buffer: Buffer }) => {
+    const chooser = page.waitForEvent('filechooser')
+    await page.getByRole('button', { name: 'Choose CSV file' }).click()
+    await (await chooser).setFiles(file)
+  }
+  const problem = page.getByRole('alert').filter({ hasText: 'This file cannot be imported' })
+
+  // Over 20 MB: refused before anything is sent to the hub.
+  await choose({ name: 'everyone.csv', mimeType: 'text/csv', buffer: Buffer.alloc(21 * 1024 * 1024, 'a') })
+  await expect(problem).toContainText('DocSpot imports at most 20 MB at a time')
+
+  await choose({ name: 'patients.xlsx', mimeType: 'application/octet-stream', buffer: Buffer.from('PK') })
+  await expect(problem).toContainText('patients.xlsx is not a CSV file')
+
+  // The hub reads it but finds no column it can take a name from.
+  await choose({ name: 'no-names.csv', mimeType: 'text/csv', buffer: Buffer.from('Mobile,City\n+91 98765 40000,Kochi\n') })
+  await expect(problem).toContainText('The file has no name column')
 })
