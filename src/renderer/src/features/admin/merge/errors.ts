@@ -6,7 +6,9 @@ import { FIELD_LABELS } from './fields'
 export function describeError(error: unknown): string {
   if (error instanceof ApiError && error.fields && Object.keys(error.fields).length) {
     return Object.entries(error.fields)
-      .map(([field, message]) => {
+      .map(([path, message]) => {
+        // Schema errors on the chosen values arrive as "fields.allergies".
+        const field = path.replace(/^fields\./, '')
         if (field === 'survivorId') return capitalise(message)
         if (field === 'mergedId') return `The record to merge ${message}`
         return FIELD_LABELS[field] ? `${FIELD_LABELS[field]} ${message}` : capitalise(message)
