@@ -1,5 +1,151 @@
-import { Text } from '@mantine/core'
+import { Alert, Button, Group, Paper, Progress, Stack, Stepper, Text, Title } from '@mantine/core'
+import { IconAlertCircle, IconCircleCheck } from '@tabler/icons-react'
+import { useState } from 'react'
+import type { ImportPreview } from '../../../../shared/api'
+import { useApi } from '../../api/context'
+import { ChooseFile } from './import/ChooseFile'
+import { fileProblem, readCsvFile, type ChosenFile } from './import/csv-file'
+import { ImportPreviewView, importCount } from './import/ImportPreviewView'
 
+type Step =
+  | { kind: 'choose'; checking: string | null; problem: string | null }
+  | { kind: 'preview'; file: ChosenFile; preview: ImportPreview }
+  | { kind: 'importing'; file: ChosenFile; preview: ImportPreview; done: number; total: number }
+  | { kind: 'done'; file: ChosenFile; imported: number; skippedDuplicates: number }
+  | { kind: 'failed'; file: ChosenFile; preview: ImportPreview; problem: string }
+
+const STEP_INDEX: Record<Step['kind'], number> = { choose: 0, preview: 1, importing: 2, failed: 2, done: 3 }
+
+/**
+ * Patients from another system, in three steps: choose a CSV, look at the hub's check of
+ * every row, import. The hub imports all rows or none, so a failure leaves nothing behind.
+ */
 export function ImportPatients() {
-  return <Text c="dimmed">Import is coming.</Text>
+  const api = useApi()
+  const [step, setStep] = useState<Step>({ kind: 'choose', checking: null, problem: null })
+  const [includeDuplicates, setIncludeDuplicates] = useState(false)
+
+  const choose = async (picked: File) => {
+    setStep({ kind: 'choose', checking: picked.name, problem: null })
+    setIncludeDuplicates(false)
+    let file: ChosenFile
+    try {
+      file = await readCsvFile(picked)
+    } catch (error) {
+      return setStep({ kind: 'choose', checking: null, problem: (error as Error).message })
+    }
+    try {
+      const preview = await api.call('patients.importPreview', { csv: file.csv })
+      setStep({ kind: 'preview', file, preview })
+    } catch (error) {
+      setStep({ kind: 'choose', checking: null, problem: fileProblem(error) })
+    }
+  }
+
+  const runImport = async (file: ChosenFile, preview: ImportPreview) => {
+    const jobId = crypto.randomUUID()
+    const expected = importCount(preview, includeDuplicates)
+    setStep({ kind: 'importing', file, preview, done: 0, total: expected })
+    const stop = api.onProgress((event) => {
+      if (event.jobId !== jobId) return
+      setStep((s) => (s.kind === 'importing' ? { ...s, done: Math.max(s.done, event.done), total: event.total } : s))
+    })
+    try {
+      const result = await api.call('patients.importCommit', { csv: file.csv, includeDuplicates, jobId })
+      setStep({ kind: 'done', file, ...result })
+    } catch (error) {
+      setStep({ kind: 'failed', file, preview, problem: fileProblem(error) })
+    } finally {
+      stop()
+    }
+  }
+
+  const restart = () => setStep({ kind: 'choose', checking: null, problem: null })
+
+  return (
+    <Paper withBorder p="lg" maw={1180} component="section" aria-label="Import patients">
+      <Stack gap="lg">
+        <div>
+          <Title order={4}>Import patients</Title>
+          <Text size="sm" c="dimmed">
+            Bring in the patient list from another system as a CSV file. DocSpot checks every row first and imports all of them or none.
+          </Text>
+        </div>
+        <Stepper active={STEP_INDEX[step.kind]} size="sm" allowNextStepsSelect={false}>
+          <Stepper.Step label="Choose file" description="A CSV with a header row" />
+          <Stepper.Step label="Check" description="Errors and duplicates" />
+          <Stepper.Step label="Import" description="All rows or none" />
+        </Stepper>
+
+        {step.kind === 'choose' && <ChooseFile onFile={choose} checking={step.checking} problem={step.problem} />}
+
+        {step.kind === 'preview' && (
+          <ImportPreviewView
+            file={step.file}
+            preview={step.preview}
+            includeDuplicates={includeDuplicates}
+            onIncludeDuplicates={setIncludeDuplicates}
+            onImport={() => runImport(step.file, step.preview)}
+            onChooseAnother={restart}
+          />
+        )}
+
+        {(step.kind === 'importing' || step.kind === 'done') && <ImportProgress step={step} />}
+
+        {step.kind === 'done' && (
+          <Alert color="teal" icon={<IconCircleCheck size={18} />} title={`Imported ${step.imported.toLocaleString('en-IN')} ${step.imported === 1 ? 'patient' : 'patients'}`}>
+            <Stack gap="xs">
+              <Text size="sm">
+                {step.skippedDuplicates > 0
+                  ? `Skipped ${step.skippedDuplicates.toLocaleString('en-IN')} ${step.skippedDuplicates === 1 ? 'row that looks like an existing patient' : 'rows that look like existing patients'}.`
+                  : 'No rows were skipped.'}{' '}
+                The new patients can be found by name, phone or date of birth right away.
+              </Text>
+              <Group>
+                <Button variant="default" size="xs" onClick={restart}>
+                  Import another file
+                </Button>
+              </Group>
+            </Stack>
+          </Alert>
+        )}
+
+        {step.kind === 'failed' && (
+          <Alert color="red" icon={<IconAlertCircle size={18} />} title="Nothing was imported" role="alert">
+            <Stack gap="xs">
+              <Text size="sm">{step.problem}</Text>
+              <Text size="sm">The import stopped before any patient was saved, so the file can be imported again in full once the problem is fixed.</Text>
+              <Group>
+                <Button variant="default" size="xs" onClick={() => setStep({ kind: 'preview', file: step.file, preview: step.preview })}>
+                  Back to the check
+                </Button>
+                <Button variant="default" size="xs" onClick={restart}>
+                  Choose another file
+                </Button>
+              </Group>
+            </Stack>
+          </Alert>
+        )}
+      </Stack>
+    </Paper>
+  )
+}
+
+function ImportProgress({ step }: { step: Extract<Step, { kind: 'importing' | 'done' }> }) {
+  const done = step.kind === 'done' ? step.imported : step.done
+  const total = step.kind === 'done' ? step.imported : step.total
+  const percent = step.kind === 'done' ? 100 : total > 0 ? Math.min(99, Math.floor((done / total) * 100)) : 0
+  return (
+    <Stack gap={6}>
+      <Group justify="space-between">
+        <Text size="sm" fw={500}>
+          {step.kind === 'done' ? `Finished importing ${step.file.name}` : `Importing ${step.file.name}…`}
+        </Text>
+        <Text size="sm" c="dimmed">
+          {done.toLocaleString('en-IN')} of {total.toLocaleString('en-IN')}
+        </Text>
+      </Group>
+      <Progress value={percent} size="lg" striped={step.kind === 'importing'} animated={step.kind === 'importing'} aria-label="Import progress" />
+    </Stack>
+  )
 }

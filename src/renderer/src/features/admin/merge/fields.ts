@@ -1,0 +1,83 @@
+import type { Patient, PatientFields } from '../../../../../shared/api'
+import { formatPhone } from '../../../../../shared/lib/phone'
+
+export type FieldKey = keyof PatientFields
+/** Which value the kept record ends up with: its own, the merged one's, or both joined. */
+export type Choice = 'keep' | 'merge' | 'both'
+
+export interface MergeField {
+  key: FieldKey
+  label: string
+  /** Long free text, where keeping both values is often what the clinic wants. */
+  combinable?: boolean
+}
+
+export const MERGE_FIELDS: MergeField[] = [
+  { key: 'name', label: 'Name' },
+  { key: 'phone', label: 'Phone' },
+  { key: 'email', label: 'Email' },
+  { key: 'dateOfBirth', label: 'Date of birth' },
+  { key: 'gender', label: 'Gender' },
+  { key: 'addressLine', label: 'Address' },
+  { key: 'city', label: 'City' },
+  { key: 'state', label: 'State' },
+  { key: 'postalCode', label: 'Postal code' },
+  { key: 'allergies', label: 'Allergies', combinable: true },
+  { key: 'medicalHistory', label: 'Medical history', combinable: true },
+  { key: 'notes', label: 'Notes', combinable: true }
+]
+
+export const FIELD_LABELS: Record<string, string> = Object.fromEntries(MERGE_FIELDS.map((f) => [f.key, f.label]))
+
+const GENDER_LABELS: Record<string, string> = { female: 'Female', male: 'Male', other: 'Other', unknown: '' }
+
+/** An "unknown" gender or a missing date counts as empty: the other record's value wins by default. */
+export function isEmpty(patient: Patient, key: FieldKey): boolean {
+  const value = patient[key]
+  return value === null || value === '' || (key === 'gender' && value === 'unknown')
+}
+
+export function sameValue(a: Patient, b: Patient, key: FieldKey): boolean {
+  return (a[key] ?? '') === (b[key] ?? '')
+}
+
+export function defaultChoice(keep: Patient, merge: Patient, key: FieldKey): Choice {
+  return isEmpty(keep, key) && !isEmpty(merge, key) ? 'merge' : 'keep'
+}
+
+export function canCombine(field: MergeField, keep: Patient, merge: Patient): boolean {
+  return Boolean(field.combinable) && !isEmpty(keep, field.key) && !isEmpty(merge, field.key) && !sameValue(keep, merge, field.key)
+}
+
+/** How staff read a value: formatted phone, day-first date, gender words. */
+export function displayValue(patient: Patient, key: FieldKey, homeCountry?: string): string {
+  const value = patient[key]
+  if (value === null || value === '') return ''
+  if (key === 'phone') return formatPhone(String(value), homeCountry)
+  if (key === 'gender') return GENDER_LABELS[String(value)] ?? String(value)
+  if (key === 'dateOfBirth') return formatDate(String(value))
+  return String(value)
+}
+
+export function formatDate(iso: string): string {
+  const [y, m, d] = iso.split('-').map(Number)
+  if (!y || !m || !d) return iso
+  return new Date(Date.UTC(y, m - 1, d)).toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' })
+}
+
+export function effectiveChoice(keep: Patient, merge: Patient, key: FieldKey, overrides: Partial<Record<FieldKey, Choice>>): Choice {
+  if (sameValue(keep, merge, key)) return 'keep'
+  return overrides[key] ?? defaultChoice(keep, merge, key)
+}
+
+/** The final values the kept record ends up with, as patients.merge takes them. */
+export function finalFields(keep: Patient, merge: Patient, overrides: Partial<Record<FieldKey, Choice>>): PatientFields {
+  const out: Record<string, unknown> = {}
+  for (const field of MERGE_FIELDS) {
+    const choice = effectiveChoice(keep, merge, field.key, overrides)
+    if (choice === 'merge') out[field.key] = merge[field.key]
+    else if (choice === 'both' && canCombine(field, keep, merge)) out[field.key] = `${keep[field.key]}\n${merge[field.key]}`
+    else out[field.key] = keep[field.key]
+  }
+  return out as unknown as PatientFields
+}
