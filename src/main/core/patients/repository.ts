@@ -23,30 +23,6 @@ export const COLUMNS = {
   notes: 'notes'
 } as const satisfies Record<keyof PatientFields, keyof PatientsTable>
 
-export function toPatient(row: Row): Patient {
-  return {
-    id: row.id,
-    number: row.number,
-    name: row.name,
-    phone: row.phone,
-    email: row.email,
-    dateOfBirth: row.date_of_birth,
-    gender: row.gender,
-    addressLine: row.address_line,
-    city: row.city,
-    state: row.state,
-    postalCode: row.postal_code,
-    allergies: row.allergies,
-    medicalHistory: row.medical_history,
-    notes: row.notes,
-    hasPhoto: row.photo_sha256 !== null,
-    archivedAt: row.archived_at,
-    mergedInto: row.merged_into,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at
-  }
-}
-
 export const SUMMARY_COLUMNS = ['id', 'number', 'name', 'phone', 'email', 'date_of_birth', 'gender', 'archived_at', 'photo_sha256'] as const
 
 export function toSummary(row: Pick<Row, (typeof SUMMARY_COLUMNS)[number]>, matchedOn?: PatientSummary['matchedOn']): PatientSummary {
@@ -61,6 +37,23 @@ export function toSummary(row: Pick<Row, (typeof SUMMARY_COLUMNS)[number]>, matc
     archivedAt: row.archived_at,
     hasPhoto: row.photo_sha256 !== null,
     ...(matchedOn ? { matchedOn } : {})
+  }
+}
+
+export function toPatient(row: Row): Patient {
+  const { matchedOn: _none, ...summary } = toSummary(row)
+  return {
+    ...summary,
+    addressLine: row.address_line,
+    city: row.city,
+    state: row.state,
+    postalCode: row.postal_code,
+    allergies: row.allergies,
+    medicalHistory: row.medical_history,
+    notes: row.notes,
+    mergedInto: row.merged_into,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at
   }
 }
 
