@@ -23,7 +23,15 @@ export default defineConfig({
     }
   },
   renderer: {
-    plugins: [react()],
+    plugins: [
+      react(),
+      {
+        // The dev server's React refresh needs an inline script and a websocket; the built app keeps the strict policy.
+        name: 'docspot-dev-csp',
+        apply: 'serve',
+        transformIndexHtml: (html) => html.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'").replace("connect-src 'self'", "connect-src 'self' ws: http://localhost:*")
+      }
+    ],
     build: { chunkSizeWarningLimit: 2000 }
   }
 })
