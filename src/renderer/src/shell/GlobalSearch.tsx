@@ -55,7 +55,7 @@ export function GlobalSearch() {
 
   return (
     <Combobox store={combobox} onOptionSubmit={choose} width={560} position="bottom" offset={6} shadow="lg" withinPortal>
-      <Combobox.Target>
+      <Combobox.Target withExpandedAttribute>
         <TextInput
           ref={input}
           w={{ base: 220, md: 420, lg: 480 }}

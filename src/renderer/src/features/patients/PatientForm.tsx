@@ -2,7 +2,7 @@ import { Alert, Anchor, Badge, Button, Group, Input, Paper, SegmentedControl, Si
 import { useForm } from '@mantine/form'
 import { getHotkeyHandler, useDebouncedCallback } from '@mantine/hooks'
 import { notifications } from '@mantine/notifications'
-import { IconAlertTriangle, IconExternalLink } from '@tabler/icons-react'
+import { IconAlertTriangle, IconChevronRight } from '@tabler/icons-react'
 import { useEffect, useRef, useState } from 'react'
 import { Link, useNavigate } from 'react-router'
 import { ApiError, type DuplicateMatch, type Gender, type Patient, type PatientFieldsInput } from '../../../../shared/api'
@@ -167,7 +167,10 @@ export function PatientForm({ patient, prefill = {}, onCancel }: Props) {
         const initial = toApiFields(form.getInitialValues())
         const changed = Object.fromEntries(Object.entries(fields).filter(([k, v]) => v !== initial[k as keyof typeof initial]))
         if (Object.keys(changed).length > 0) {
-          await api.call('patients.update', { id: patient.id, fields: changed })
+          // Sends every field, not only `changed`: the core's update schema fills fields left
+          // out with their defaults (zod .partial() keeps .default()), which would erase them.
+          // The core diffs against the stored record, so history still lists only real changes.
+          await api.call('patients.update', { id: patient.id, fields })
           notifications.show({ color: 'teal', title: 'Saved', message: `${fields.name}: ${Object.keys(changed).map((k) => FIELD_LABEL[k] ?? k).join(', ')} updated` })
         }
         navigate(`/patients/${patient.id}`)
@@ -268,7 +271,7 @@ export function PatientForm({ patient, prefill = {}, onCancel }: Props) {
 function DuplicateWarning({ matches, conflict, editing }: { matches: DuplicateMatch[]; conflict: string | null; editing: boolean }) {
   const { settings } = useSession()
   return (
-    <Alert color="orange" variant="light" icon={<IconAlertTriangle size={18} />} title={matches.length === 1 ? 'This may be an existing patient' : 'These may be existing patients'} role="alert" aria-label="Possible duplicate">
+    <Alert color="orange" variant="light" icon={<IconAlertTriangle size={18} />} title={matches.length === 1 ? 'This may be an existing patient' : 'These may be existing patients'} role="alert" data-testid="duplicate-warning">
       <Stack gap={6}>
         {conflict && <Text size="sm">{conflict}</Text>}
         {matches.map(({ patient: p, reasons }) => (
@@ -297,7 +300,7 @@ function DuplicateWarning({ matches, conflict, editing }: { matches: DuplicateMa
               </Text>
               <Anchor component={Link} to={`/patients/${p.id}`} size="sm" aria-label={`Open ${p.name} ${p.number}`} onClick={(e) => e.stopPropagation()}>
                 <Group gap={2} wrap="nowrap">
-                  Open <IconExternalLink size={13} />
+                  Open <IconChevronRight size={13} />
                 </Group>
               </Anchor>
             </Group>
