@@ -150,7 +150,7 @@ test('bad input is marked on each field and nothing is saved', async ({ page, hu
   await expect(form.getByText('Enter a real date as DD/MM/YYYY')).toBeVisible()
 })
 
-test('a photo can be added; a file that is not an image is refused with a message', async ({ page, hub }) => {
+test('a photo can be added; a file that is not an image is refused with a message', async ({ page }) => {
   await page.goto(rameshUrl)
   await signIn(page, STAFF.receptionist)
   await expectProfile(page, 'Ramesh Kumar')
