@@ -56,6 +56,14 @@ test('a receptionist registers a patient, and a look-alike is flagged before sav
   const second = await expectProfile(page, 'Ramesh Kumar')
   expect(second).not.toBe(rameshNumber)
   expect(await recentCount(hub)).toBe(2)
+
+  // Both are on the list, newest first.
+  await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Patients' }).click()
+  const list = page.getByRole('table', { name: 'Recent patients' })
+  await expect(list.getByRole('row')).toHaveCount(3)
+  await expect(list.getByRole('row').nth(1)).toContainText(second)
+  await expect(list.getByRole('row').nth(2)).toContainText(rameshNumber)
+  await screenshot(page, 'patients-07-list')
 })
 
 test('the header search finds a patient by part of the phone, keyboard only, and an edit shows in history', async ({ page, hub }) => {
@@ -103,6 +111,7 @@ test('the header search finds a patient by part of the phone, keyboard only, and
   // Only what changed is listed, field by field.
   await expect(latest.getByRole('row')).toHaveCount(1)
   await expect(page.getByTestId('history-entry').last()).toContainText('Registered')
+  await screenshot(page, 'patients-08-history')
 })
 
 test('a typo in the name still finds the patient; no match offers registration prefilled', async ({ page, hub }) => {

@@ -6,8 +6,8 @@ import { useNavigate } from 'react-router'
 import type { PatientSummary } from '../../../shared/api'
 import { formatPhone } from '../../../shared/lib/phone'
 import { useSession } from '../api/context'
-import { ageOf, formatDob, GENDER_SHORT, MATCHED_ON_LABEL } from '../features/patients/format'
-import { registerPath, usePatientSearch } from '../features/patients/usePatientSearch'
+import { ageOf, formatDob, GENDER_LABEL, MATCHED_ON_LABEL } from '../features/patients/format'
+import { prefillFor, registerPath, usePatientSearch } from '../features/patients/usePatientSearch'
 
 const LIMIT = 8
 const NEW = '__new__'
@@ -131,7 +131,7 @@ export function GlobalSearch() {
 }
 
 function NewOption({ q, subtle }: { q: string; subtle?: boolean }) {
-  const digits = /^[\d\s+().-]+$/.test(q)
+  const prefill = prefillFor(q)
   return (
     <Combobox.Option value={NEW} aria-label="Register new patient" style={subtle ? { borderTop: '1px solid var(--mantine-color-default-border)' } : undefined}>
       <Group gap="xs" wrap="nowrap">
@@ -140,7 +140,7 @@ function NewOption({ q, subtle }: { q: string; subtle?: boolean }) {
           Register new patient
         </Text>
         <Text size="xs" c="dimmed" truncate>
-          {digits ? `with phone ${q}` : `named “${q}”`}
+          {prefill.phone ? `with phone ${prefill.phone}` : prefill.name ? `named “${prefill.name}”` : ''}
         </Text>
       </Group>
     </Combobox.Option>
@@ -149,7 +149,7 @@ function NewOption({ q, subtle }: { q: string; subtle?: boolean }) {
 
 const ResultRow = memo(function ResultRow({ patient: p, country, timeZone }: { patient: PatientSummary; country?: string; timeZone?: string }) {
   const age = ageOf(p.dateOfBirth, timeZone)
-  const sex = GENDER_SHORT[p.gender]
+  const sex = p.gender === 'unknown' ? '' : GENDER_LABEL[p.gender]
   return (
     <Group justify="space-between" wrap="nowrap" gap="sm">
       <div style={{ minWidth: 0 }}>
@@ -162,7 +162,7 @@ const ResultRow = memo(function ResultRow({ patient: p, country, timeZone }: { p
           </Text>
         </Group>
         <Text size="xs" c="dimmed" truncate>
-          {[formatPhone(p.phone, country), p.dateOfBirth ? `${formatDob(p.dateOfBirth)} (${[age, sex].filter(Boolean).join(' ')})` : sex && `Sex ${sex}`, p.email]
+          {[formatPhone(p.phone, country), p.dateOfBirth && `${formatDob(p.dateOfBirth)} (${age})`, sex, p.email]
             .filter(Boolean)
             .join('  ·  ') || 'No phone or date of birth on file'}
         </Text>

@@ -194,12 +194,18 @@ export function PatientForm({ patient, prefill = {}, onCancel }: Props) {
     }
   }
 
+  // The first field to fix gets the cursor, scrolled into view.
+  const focusFirstError = (errors: Record<string, unknown>) => {
+    const first = (['name', 'phone', 'dob', 'email'] as const).find((k) => errors[k])
+    if (first) form.getInputNode(first)?.focus()
+  }
+
   const dobIso = parseDob(form.values.dob)
   const age = dobIso && dobIso <= todayIn(timeZone) ? ageOf(dobIso, timeZone) : ''
   const warn = matches.length > 0 || !!conflict
 
   return (
-    <form onSubmit={(event) => form.onSubmit(save)(event)} onKeyDown={(event) => getHotkeyHandler([['mod+Enter', () => form.onSubmit(save)()]])(event)} aria-label={editing ? 'Edit patient' : 'Register patient'} noValidate>
+    <form onSubmit={(event) => form.onSubmit(save, focusFirstError)(event)} onKeyDown={(event) => getHotkeyHandler([['mod+Enter', () => form.onSubmit(save, focusFirstError)()]])(event)} aria-label={editing ? 'Edit patient' : 'Register patient'} noValidate>
       <Stack gap="md" maw={920}>
         <Paper withBorder p="md" radius="md">
           <Stack gap="sm">

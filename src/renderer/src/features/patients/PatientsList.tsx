@@ -36,6 +36,8 @@ function PatientsListPage({ initialQuery }: { initialQuery: string }) {
 
   const searching = query.trim() !== ''
   const rows = searching ? (result?.items ?? null) : recent
+  // A new clinic: nothing to filter, one clear way forward.
+  const noPatients = !searching && recent?.length === 0
 
   return (
     <Stack gap="md">
@@ -46,25 +48,27 @@ function PatientsListPage({ initialQuery }: { initialQuery: string }) {
             {searching ? 'Search results' : 'Recently registered or changed'}
           </Text>
         </div>
-        {canRegister && (
+        {canRegister && !noPatients && (
           <Button leftSection={<IconUserPlus size={16} />} onClick={() => navigate(registerPath(query))}>
             Register patient
           </Button>
         )}
       </Group>
-      <TextInput
-        aria-label="Filter patients"
-        placeholder="Name, phone, patient number, date of birth or email"
-        leftSection={loading ? <Loader size={14} /> : <IconSearch size={16} />}
-        value={query}
-        autoComplete="off"
-        spellCheck={false}
-        maw={560}
-        onChange={(event) => {
-          setQuery(event.currentTarget.value)
-          search(event.currentTarget.value)
-        }}
-      />
+      {!noPatients && (
+        <TextInput
+          aria-label="Filter patients"
+          placeholder="Name, phone, patient number, date of birth or email"
+          leftSection={loading ? <Loader size={14} /> : <IconSearch size={16} />}
+          value={query}
+          autoComplete="off"
+          spellCheck={false}
+          maw={560}
+          onChange={(event) => {
+            setQuery(event.currentTarget.value)
+            search(event.currentTarget.value)
+          }}
+        />
+      )}
       {failed && (
         <Text c="red" size="sm" role="alert">
           Search failed: {failed}

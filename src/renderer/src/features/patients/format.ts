@@ -49,7 +49,6 @@ export function ageOf(iso: string | null, timeZone?: string): string {
 }
 
 export const GENDER_LABEL: Record<Gender, string> = { female: 'Female', male: 'Male', other: 'Other', unknown: 'Not stated' }
-export const GENDER_SHORT: Record<Gender, string> = { female: 'F', male: 'M', other: 'O', unknown: '' }
 
 export const MATCHED_ON_LABEL: Record<NonNullable<PatientSummary['matchedOn']>, string> = {
   number: 'Patient no.',

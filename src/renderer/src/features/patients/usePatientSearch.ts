@@ -61,7 +61,9 @@ export function usePatientSearch(limit: number, delay = 120) {
 export function prefillFor(query: string): { name?: string; phone?: string } {
   const q = query.trim()
   if (!q) return {}
-  return /^[\d\s+().-]+$/.test(q) ? { phone: q } : { name: q }
+  if (!/^[\d\s+().-]+$/.test(q)) return { name: q }
+  // A few digits are more likely part of a number being looked up than a whole phone number.
+  return q.replace(/\D/g, '').length >= 7 ? { phone: q } : {}
 }
 
 export function registerPath(query: string): string {
