@@ -6,6 +6,8 @@ test.describe.configure({ mode: 'serial' })
 let adminToken = ''
 let rameshUrl = ''
 let rameshNumber = ''
+let secondUrl = ''
+let secondNumber = ''
 
 test.beforeAll(async ({ hub }) => {
   ;({ adminToken } = await seedClinic(hub))
@@ -55,6 +57,8 @@ test('a receptionist registers a patient, and a look-alike is flagged before sav
   await page.getByRole('button', { name: 'Save anyway' }).click()
   const second = await expectProfile(page, 'Ramesh Kumar')
   expect(second).not.toBe(rameshNumber)
+  secondUrl = page.url()
+  secondNumber = second
   expect(await recentCount(hub)).toBe(2)
 
   // Both are on the list, newest first.
@@ -80,9 +84,9 @@ test('the header search finds a patient by part of the phone, keyboard only, and
   await expect(option).toContainText('98765 43210')
   await expect(option).toContainText('12 Mar 1985')
   await expect(option).toContainText('Phone') // why it matched
-  await screenshot(page, 'patients-03-search-dropdown')
   await page.keyboard.press('ArrowDown')
   await expect(option).toHaveAttribute('data-combobox-selected', 'true')
+  await screenshot(page, 'patients-03-search-dropdown')
   await page.keyboard.press('Enter')
   await expectProfile(page, 'Ramesh Kumar')
   expect(page.url()).toBe(rameshUrl)
@@ -180,6 +184,36 @@ test('a photo can be added; a file that is not an image is refused with a messag
   const allergies = page.getByTestId('allergies')
   await expect(allergies).toContainText('Penicillin (rash), peanuts')
   await screenshot(page, 'patients-05-profile-allergies')
+})
+
+test('archiving needs a reason, hides the patient from search, and can be undone', async ({ page, hub }) => {
+  await page.goto(secondUrl)
+  await signIn(page, STAFF.receptionist)
+  await expectProfile(page, 'Ramesh Kumar')
+  await page.getByRole('button', { name: 'More actions' }).click()
+  await page.getByRole('menuitem', { name: 'Archive patient…' }).click()
+  const dialog = page.getByRole('dialog', { name: 'Archive Ramesh Kumar?' })
+  await dialog.getByRole('button', { name: 'Archive patient' }).click()
+  await expect(dialog.getByText('Say why this record is being archived')).toBeVisible()
+  await dialog.getByRole('textbox', { name: 'Reason' }).fill('Registered twice by mistake')
+  await dialog.getByRole('button', { name: 'Archive patient' }).click()
+  await expect(dialog).toBeHidden()
+  await expect(page.getByText(/^Archived on /)).toBeVisible()
+  await expect(page.getByRole('button', { name: 'Edit' })).toHaveCount(0)
+
+  await page.keyboard.press('Control+k')
+  await page.keyboard.type('Ramesh')
+  await expect(page.getByRole('option', { name: new RegExp(rameshNumber) })).toBeVisible()
+  await expect(page.getByRole('option', { name: new RegExp(secondNumber) })).toHaveCount(0)
+  await page.keyboard.press('Escape')
+
+  await page.getByRole('button', { name: 'Restore', exact: true }).click()
+  await expect(page.getByText(/^Archived on /)).toHaveCount(0)
+  await expect(page.getByRole('button', { name: 'Edit' })).toBeVisible()
+  await page.getByRole('tab', { name: 'History' }).click()
+  await expect(page.getByTestId('history-entry').first()).toContainText('Restored')
+  await expect(page.getByTestId('history-entry').nth(1)).toContainText('Registered twice by mistake')
+  expect(await recentCount(hub)).toBe(2)
 })
 
 test('a doctor sees the profile and allergies but no edit controls', async ({ page, hub }) => {

@@ -8,6 +8,7 @@ import { formatPhone } from '../../../shared/lib/phone'
 import { useSession } from '../api/context'
 import { ageOf, formatDob, GENDER_LABEL, MATCHED_ON_LABEL } from '../features/patients/format'
 import { prefillFor, registerPath, usePatientSearch } from '../features/patients/usePatientSearch'
+import classes from './GlobalSearch.module.css'
 
 const LIMIT = 8
 const NEW = '__new__'
@@ -54,7 +55,7 @@ export function GlobalSearch() {
   ))
 
   return (
-    <Combobox store={combobox} onOptionSubmit={choose} width={560} position="bottom" offset={6} shadow="lg" withinPortal>
+    <Combobox store={combobox} onOptionSubmit={choose} classNames={{ option: classes.option }} width={560} position="bottom" offset={6} shadow="lg" withinPortal>
       <Combobox.Target withExpandedAttribute>
         <TextInput
           ref={input}
