@@ -216,6 +216,22 @@ test('archiving needs a reason, hides the patient from search, and can be undone
   expect(await recentCount(hub)).toBe(2)
 })
 
+test('a look-alike registered meanwhile at another desk is caught on save', async ({ page, hub }) => {
+  await page.goto(`${hub.url}/#/patients/new`)
+  await signIn(page, STAFF.receptionist)
+  await fillPatientForm(page, { name: 'Anita Desai', phone: '91234 56789' })
+  await page.waitForTimeout(700) // the live check has run and found nobody
+  await expect(page.getByTestId('duplicate-warning')).toHaveCount(0)
+  await hub.call('patients.create', { name: 'Anita Desai', phone: '+919123456789' }, adminToken)
+
+  await page.getByRole('button', { name: 'Register patient' }).click()
+  const warning = page.getByTestId('duplicate-warning')
+  await expect(warning).toContainText('Anita Desai')
+  await expect(warning).toContainText('Same phone')
+  await expect(page).toHaveURL(/#\/patients\/new$/)
+  await expect(page.getByRole('button', { name: 'Save anyway' })).toBeVisible()
+})
+
 test('a doctor sees the profile and allergies but no edit controls', async ({ page, hub }) => {
   await page.goto(rameshUrl)
   await signIn(page, STAFF.doctor)
