@@ -251,6 +251,11 @@ test('a doctor sees the profile and allergies but no edit controls', async ({ pa
   await expect(page.getByRole('option', { name: 'Register new patient' })).toHaveCount(0)
   await page.keyboard.press('Escape')
 
+  // Typing the edit address does not open the form either.
+  await page.goto(`${rameshUrl}/edit`)
+  await expectProfile(page, 'Ramesh Kumar')
+  await expect(page.getByRole('form', { name: 'Edit patient' })).toHaveCount(0)
+
   await page.goto(`${hub.url}/#/patients/0190aaaa-0000-7000-8000-000000000000`)
   await expect(page.getByRole('heading', { name: 'No such patient' })).toBeVisible()
   await signOut(page)
