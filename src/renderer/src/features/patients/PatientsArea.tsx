@@ -1,6 +1,20 @@
-import { Text } from '@mantine/core'
+import { Navigate, Route, Routes } from 'react-router'
+import { useSession } from '../../api/context'
+import { PatientProfile } from './PatientProfile'
+import { PatientsList } from './PatientsList'
+import { EditPatient, RegisterPatient } from './RegisterPatient'
 
-/** Routes under /patients: list and search, /patients/new, /patients/:id. */
+/** Routes under /patients: list and search, /patients/new, /patients/:id, /patients/:id/edit. */
 export function PatientsArea() {
-  return <Text c="dimmed">Patients are coming.</Text>
+  const { session } = useSession()
+  // Doctors read records; the desk writes them (the core refuses doctors' writes as well).
+  const canEdit = session?.user.role !== 'doctor'
+  return (
+    <Routes>
+      <Route index element={<PatientsList />} />
+      <Route path="new" element={canEdit ? <RegisterPatient /> : <Navigate to="/patients" replace />} />
+      <Route path=":id" element={<PatientProfile />} />
+      <Route path=":id/edit" element={canEdit ? <EditPatient /> : <Navigate to=".." relative="path" replace />} />
+    </Routes>
+  )
 }

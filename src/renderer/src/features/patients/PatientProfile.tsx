@@ -1,0 +1,479 @@
+import { Alert, Anchor, Avatar, Badge, Button, Center, FileButton, Grid, Group, Loader, Menu, Modal, Paper, Stack, Table, Tabs, Text, Textarea, Timeline, Title } from '@mantine/core'
+import { useDisclosure } from '@mantine/hooks'
+import { notifications } from '@mantine/notifications'
+import {
+  IconAlertTriangle,
+  IconArchive,
+  IconArrowBackUp,
+  IconCalendarEvent,
+  IconCamera,
+  IconChevronDown,
+  IconFileText,
+  IconGitMerge,
+  IconPencil,
+  IconReceipt,
+  IconStethoscope,
+  IconTrash,
+  IconUserQuestion
+} from '@tabler/icons-react'
+import { useCallback, useEffect, useState } from 'react'
+import { Link, useNavigate, useParams } from 'react-router'
+import { ApiError, MAX_PHOTO_BYTES, type Patient, type PatientChange } from '../../../../shared/api'
+import { formatPhone } from '../../../../shared/lib/phone'
+import { useApi, useOnChange, useSession } from '../../api/context'
+import { showError } from '../../lib/errors'
+import { EmptyState } from '../../shell/EmptyState'
+import { ageOf, FIELD_LABEL, formatDob, formatInstant, GENDER_LABEL, initials } from './format'
+
+type Loaded = { id: string; patient: Patient | null; error?: string }
+
+export function PatientProfile() {
+  const { id = '' } = useParams()
+  return <Profile key={id} id={id} />
+}
+
+function Profile({ id }: { id: string }) {
+  const api = useApi()
+  const { session, settings } = useSession()
+  const canEdit = session?.user.role !== 'doctor'
+  const [state, setState] = useState<Loaded | null>(null)
+  const [photo, setPhoto] = useState<{ forVersion: string; url: string | null } | null>(null)
+
+  const load = useCallback(
+    () =>
+      void api.call('patients.get', { id }).then(
+        (patient) => {
+          setState({ id, patient })
+          if (!patient.hasPhoto) setPhoto({ forVersion: patient.updatedAt, url: null })
+          else
+            api.call('patients.photo', { id }).then(
+              (p) => setPhoto({ forVersion: patient.updatedAt, url: p?.dataUrl ?? null }),
+              () => setPhoto({ forVersion: patient.updatedAt, url: null })
+            )
+        },
+        (error) => setState({ id, patient: null, error: error instanceof ApiError && error.code === 'NOT_FOUND' ? undefined : (error as Error).message })
+      ),
+    [api, id]
+  )
+  useEffect(load, [load])
+  useOnChange(['patients'], load)
+
+  if (!state)
+    return (
+      <Center py="xl">
+        <Loader size="sm" aria-label="Loading patient" />
+      </Center>
+    )
+  if (!state.patient)
+    return state.error ? (
+      <Alert color="red" title="Could not load this patient">
+        {state.error}
+      </Alert>
+    ) : (
+      <NoSuchPatient />
+    )
+  const p = state.patient
+  const country = settings?.defaultCountry
+  const tz = settings?.timeZone
+  const age = ageOf(p.dateOfBirth, tz)
+  const archived = !!p.archivedAt
+
+  return (
+    <Stack gap="md">
+      {p.mergedInto && (
+        <Alert color="blue" icon={<IconGitMerge size={18} />} title="This record was merged">
+          This patient’s details and history now live in another record.{' '}
+          <Anchor component={Link} to={`/patients/${p.mergedInto}`} fw={600}>
+            Open the surviving record
+          </Anchor>
+        </Alert>
+      )}
+      {archived && !p.mergedInto && (
+        <Alert color="gray" icon={<IconArchive size={18} />} title={`Archived on ${formatInstant(p.archivedAt!, tz)}`}>
+          Archived patients are hidden from search. {canEdit ? 'Restore to use this record again.' : ''}
+        </Alert>
+      )}
+
+      <Paper withBorder p="md" radius="md">
+        <Group justify="space-between" align="flex-start" wrap="nowrap">
+          <Group align="flex-start" wrap="nowrap" gap="md">
+            <Avatar src={photo?.url ?? null} size={84} radius="md" color="teal" alt={photo?.url ? `Photo of ${p.name}` : undefined}>
+              <Text fz={28} fw={600}>
+                {initials(p.name)}
+              </Text>
+            </Avatar>
+            <Stack gap={4}>
+              <Group gap="xs">
+                <Title order={2}>{p.name}</Title>
+                <Badge variant="light" color="gray" size="lg" ff="monospace" data-testid="patient-number">
+                  {p.number}
+                </Badge>
+                {archived && <Badge color="gray">Archived</Badge>}
+              </Group>
+              <Text size="sm" c="dimmed">
+                {[p.dateOfBirth ? `${age} (born ${formatDob(p.dateOfBirth)})` : 'Date of birth not recorded', p.gender !== 'unknown' && GENDER_LABEL[p.gender]]
+                  .filter(Boolean)
+                  .join('  ·  ')}
+              </Text>
+              <Group gap="lg">
+                <Text size="sm">
+                  <Text span c="dimmed" size="sm">
+                    Phone{' '}
+                  </Text>
+                  {p.phone ? <Anchor href={`tel:${p.phone}`}>{formatPhone(p.phone, country)}</Anchor> : '—'}
+                </Text>
+                <Text size="sm">
+                  <Text span c="dimmed" size="sm">
+                    Email{' '}
+                  </Text>
+                  {p.email ? <Anchor href={`mailto:${p.email}`}>{p.email}</Anchor> : '—'}
+                </Text>
+              </Group>
+            </Stack>
+          </Group>
+          {canEdit && !p.mergedInto && <Actions patient={p} hasPhoto={!!photo?.url} />}
+        </Group>
+      </Paper>
+
+      <Allergies text={p.allergies} />
+
+      <Tabs defaultValue="overview" keepMounted={false}>
+        <Tabs.List>
+          <Tabs.Tab value="overview">Overview</Tabs.Tab>
+          <Tabs.Tab value="appointments">Appointments</Tabs.Tab>
+          <Tabs.Tab value="visits">Visits</Tabs.Tab>
+          <Tabs.Tab value="records">Medical records</Tabs.Tab>
+          <Tabs.Tab value="bills">Bills</Tabs.Tab>
+          {canEdit && <Tabs.Tab value="history">History</Tabs.Tab>}
+        </Tabs.List>
+        <Tabs.Panel value="overview" pt="md">
+          <Grid gap="md">
+            <Grid.Col span={{ base: 12, md: 5 }}>
+              <Section title="Contact and address">
+                <Field label="Phone" value={formatPhone(p.phone, country)} />
+                <Field label="Email" value={p.email} />
+                <Field label="Address" value={[p.addressLine, [p.city, p.state].filter(Boolean).join(', '), p.postalCode].filter(Boolean).join('\n')} />
+                <Field label="Registered" value={formatInstant(p.createdAt, tz)} />
+              </Section>
+            </Grid.Col>
+            <Grid.Col span={{ base: 12, md: 7 }}>
+              <Stack gap="md">
+                <Section title="Medical history">
+                  <LongText text={p.medicalHistory} empty="No medical history recorded." />
+                </Section>
+                <Section title="Notes">
+                  <LongText text={p.notes} empty="No notes." />
+                </Section>
+              </Stack>
+            </Grid.Col>
+          </Grid>
+        </Tabs.Panel>
+        <Tabs.Panel value="appointments" pt="md">
+          <EmptyState icon={IconCalendarEvent} title="Appointments">
+            Past and upcoming appointments for {p.name} will appear here once booking is available.
+          </EmptyState>
+        </Tabs.Panel>
+        <Tabs.Panel value="visits" pt="md">
+          <EmptyState icon={IconStethoscope} title="Visits">
+            Visit notes and prescriptions will appear here.
+          </EmptyState>
+        </Tabs.Panel>
+        <Tabs.Panel value="records" pt="md">
+          <EmptyState icon={IconFileText} title="Medical records">
+            Lab reports, imaging and referrals uploaded for {p.name} will appear here.
+          </EmptyState>
+        </Tabs.Panel>
+        <Tabs.Panel value="bills" pt="md">
+          <EmptyState icon={IconReceipt} title="Bills">
+            Invoices, payments and anything still owed will appear here.
+          </EmptyState>
+        </Tabs.Panel>
+        {canEdit && (
+          <Tabs.Panel value="history" pt="md">
+            <History id={p.id} version={p.updatedAt} />
+          </Tabs.Panel>
+        )}
+      </Tabs>
+    </Stack>
+  )
+}
+
+export function NoSuchPatient() {
+  return (
+    <EmptyState icon={IconUserQuestion} title="No such patient">
+      This patient record does not exist. The link may be mistyped or out of date.{' '}
+      <Anchor component={Link} to="/patients">
+        Back to patients
+      </Anchor>
+    </EmptyState>
+  )
+}
+
+function Allergies({ text }: { text: string }) {
+  if (!text.trim())
+    return (
+      <Text size="sm" c="dimmed" data-testid="allergies">
+        No allergies recorded.
+      </Text>
+    )
+  return (
+    <Alert color="red" variant="filled" icon={<IconAlertTriangle size={20} />} title="Allergies" data-testid="allergies" role="note" aria-label="Allergies">
+      <Text size="sm" style={{ whiteSpace: 'pre-wrap' }} fw={500}>
+        {text}
+      </Text>
+    </Alert>
+  )
+}
+
+function Section({ title, children }: { title: string; children: React.ReactNode }) {
+  return (
+    <Paper withBorder p="md" radius="md" component="section" aria-label={title}>
+      <Title order={5} mb="xs">
+        {title}
+      </Title>
+      <Stack gap={6}>{children}</Stack>
+    </Paper>
+  )
+}
+
+function Field({ label, value }: { label: string; value: string }) {
+  return (
+    <Group gap="sm" align="flex-start" wrap="nowrap">
+      <Text size="sm" c="dimmed" w={90} style={{ flexShrink: 0 }}>
+        {label}
+      </Text>
+      <Text size="sm" style={{ whiteSpace: 'pre-wrap' }}>
+        {value || '—'}
+      </Text>
+    </Group>
+  )
+}
+
+function LongText({ text, empty }: { text: string; empty: string }) {
+  return text.trim() ? (
+    <Text size="sm" style={{ whiteSpace: 'pre-wrap' }}>
+      {text}
+    </Text>
+  ) : (
+    <Text size="sm" c="dimmed">
+      {empty}
+    </Text>
+  )
+}
+
+const ACCEPTED = ['image/jpeg', 'image/png', 'image/webp']
+
+function Actions({ patient: p, hasPhoto }: { patient: Patient; hasPhoto: boolean }) {
+  const api = useApi()
+  const navigate = useNavigate()
+  const [photoError, setPhotoError] = useState<string | null>(null)
+  const [uploading, setUploading] = useState(false)
+  const [archiveOpen, archive] = useDisclosure(false)
+
+  const upload = async (file: File | null) => {
+    if (!file) return
+    setPhotoError(null)
+    if (!ACCEPTED.includes(file.type)) return setPhotoError(`“${file.name}” is not a JPEG, PNG or WebP image.`)
+    if (file.size > MAX_PHOTO_BYTES)
+      return setPhotoError(`“${file.name}” is ${(file.size / 1024 / 1024).toFixed(1)} MB; photos can be at most ${MAX_PHOTO_BYTES / 1024 / 1024} MB.`)
+    setUploading(true)
+    try {
+      const data = await readBase64(file)
+      await api.call('patients.setPhoto', { id: p.id, data })
+      notifications.show({ color: 'teal', title: 'Photo saved', message: `New photo for ${p.name}` })
+    } catch (error) {
+      const reason = error instanceof ApiError && error.fields?.data ? `The file ${error.fields.data}.` : (error as Error).message
+      setPhotoError(`Photo not saved. ${reason}`)
+    } finally {
+      setUploading(false)
+    }
+  }
+
+  const removePhoto = () =>
+    api.call('patients.setPhoto', { id: p.id, data: null }).then(
+      () => notifications.show({ title: 'Photo removed', message: p.name }),
+      (e) => showError(e)
+    )
+
+  const restore = () =>
+    api.call('patients.restore', { id: p.id }).then(
+      () => notifications.show({ color: 'teal', title: 'Restored', message: `${p.name} (${p.number}) is back in search` }),
+      (e) => showError(e, undefined, 'Not restored')
+    )
+
+  return (
+    <Stack gap={6} align="flex-end">
+      <Group gap="xs" wrap="nowrap">
+        {!p.archivedAt && (
+          <Button leftSection={<IconPencil size={16} />} onClick={() => navigate(`/patients/${p.id}/edit`)}>
+            Edit
+          </Button>
+        )}
+        <FileButton onChange={(f) => void upload(f)} accept={ACCEPTED.join(',')}>
+          {(props) => (
+            <Button variant="default" leftSection={<IconCamera size={16} />} loading={uploading} {...props}>
+              {hasPhoto ? 'Change photo' : 'Add photo'}
+            </Button>
+          )}
+        </FileButton>
+        <Menu position="bottom-end" withinPortal>
+          <Menu.Target>
+            <Button variant="default" px="xs" aria-label="More actions">
+              <IconChevronDown size={16} />
+            </Button>
+          </Menu.Target>
+          <Menu.Dropdown>
+            {hasPhoto && (
+              <Menu.Item leftSection={<IconTrash size={16} />} onClick={() => void removePhoto()}>
+                Remove photo
+              </Menu.Item>
+            )}
+            {p.archivedAt ? (
+              <Menu.Item leftSection={<IconArrowBackUp size={16} />} onClick={() => void restore()}>
+                Restore patient
+              </Menu.Item>
+            ) : (
+              <Menu.Item color="red" leftSection={<IconArchive size={16} />} onClick={archive.open}>
+                Archive patient…
+              </Menu.Item>
+            )}
+          </Menu.Dropdown>
+        </Menu>
+      </Group>
+      {p.archivedAt && (
+        <Button variant="light" leftSection={<IconArrowBackUp size={16} />} onClick={() => void restore()}>
+          Restore
+        </Button>
+      )}
+      {photoError && (
+        <Text size="sm" c="red" role="alert" maw={360} ta="right">
+          {photoError}
+        </Text>
+      )}
+      <Modal opened={archiveOpen} onClose={archive.close} title={`Archive ${p.name}?`}>
+        <ArchiveForm patient={p} onDone={archive.close} />
+      </Modal>
+    </Stack>
+  )
+}
+
+function ArchiveForm({ patient: p, onDone }: { patient: Patient; onDone: () => void }) {
+  const api = useApi()
+  const [reason, setReason] = useState('')
+  const [error, setError] = useState<string | null>(null)
+  const [busy, setBusy] = useState(false)
+  const submit = async (event: React.FormEvent) => {
+    event.preventDefault()
+    if (!reason.trim()) return setError('Say why this record is being archived')
+    setBusy(true)
+    try {
+      await api.call('patients.archive', { id: p.id, reason: reason.trim() })
+      notifications.show({ title: 'Archived', message: `${p.name} (${p.number}) is hidden from search. Nothing was deleted.` })
+      onDone()
+    } catch (e) {
+      if (e instanceof ApiError && e.fields?.reason) setError(`Reason ${e.fields.reason}`)
+      else showError(e, undefined, 'Not archived')
+    } finally {
+      setBusy(false)
+    }
+  }
+  return (
+    <form onSubmit={(e) => void submit(e)}>
+      <Stack>
+        <Text size="sm">
+          {p.number} will be hidden from search and lists. Nothing is deleted; you can restore it later.
+        </Text>
+        <Textarea label="Reason" withAsterisk data-autofocus autosize minRows={2} value={reason} error={error} onChange={(e) => (setReason(e.currentTarget.value), setError(null))} />
+        <Group justify="flex-end">
+          <Button variant="default" onClick={onDone}>
+            Cancel
+          </Button>
+          <Button type="submit" color="red" loading={busy}>
+            Archive patient
+          </Button>
+        </Group>
+      </Stack>
+    </form>
+  )
+}
+
+function readBase64(file: File): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader()
+    reader.onload = () => resolve(String(reader.result).replace(/^data:[^,]*,/, ''))
+    reader.onerror = () => reject(new Error(`Could not read “${file.name}”`))
+    reader.readAsDataURL(file)
+  })
+}
+
+const ACTION_LABEL: Record<PatientChange['action'], string> = {
+  created: 'Registered',
+  updated: 'Details changed',
+  archived: 'Archived',
+  restored: 'Restored',
+  merged: 'Merged',
+  unmerged: 'Merge undone',
+  photo: 'Photo',
+  imported: 'Imported'
+}
+
+function History({ id, version }: { id: string; version: string }) {
+  const api = useApi()
+  const { settings } = useSession()
+  const [entries, setEntries] = useState<{ version: string; list: PatientChange[] } | null>(null)
+  useEffect(() => {
+    let live = true
+    api.call('patients.history', { id }).then(
+      (list) => live && setEntries({ version, list }),
+      (e) => showError(e, undefined, 'Could not load history')
+    )
+    return () => void (live = false)
+  }, [api, id, version])
+
+  if (!entries) return <Loader size="sm" />
+  if (entries.list.length === 0) return <Text c="dimmed">No history yet.</Text>
+  const show = (field: string, value: unknown) => {
+    if (value === null || value === undefined || value === '') return <Text span c="dimmed" size="sm" fs="italic">empty</Text>
+    if (field === 'dateOfBirth' && typeof value === 'string') return formatDob(value)
+    if (field === 'phone' && typeof value === 'string') return formatPhone(value, settings?.defaultCountry)
+    if (field === 'gender' && typeof value === 'string') return GENDER_LABEL[value as keyof typeof GENDER_LABEL] ?? value
+    return typeof value === 'string' ? value : JSON.stringify(value)
+  }
+  return (
+    <Paper withBorder p="md" radius="md" aria-label="Change history" component="section">
+      <Timeline bulletSize={14} lineWidth={2}>
+        {entries.list.map((entry) => {
+          const fields = Object.entries(entry.changes)
+          return (
+            <Timeline.Item key={entry.id} title={ACTION_LABEL[entry.action]} data-testid="history-entry">
+              <Text size="xs" c="dimmed">
+                {entry.byName ?? 'System'} · {formatInstant(entry.at, settings?.timeZone)}
+              </Text>
+              {entry.note && <Text size="sm">{entry.note}</Text>}
+              {fields.length > 0 && (
+                <Table withRowBorders={false} verticalSpacing={2} horizontalSpacing="xs" mt={4} maw={720} fz="sm">
+                  <Table.Tbody>
+                    {fields.map(([field, [before, after]]) => (
+                      <Table.Tr key={field}>
+                        <Table.Td c="dimmed" w={130}>
+                          {FIELD_LABEL[field] ?? field}
+                        </Table.Td>
+                        <Table.Td style={{ textDecoration: before ? 'line-through' : undefined, whiteSpace: 'pre-wrap' }} c="dimmed">
+                          {show(field, before)}
+                        </Table.Td>
+                        <Table.Td w={24} c="dimmed">
+                          →
+                        </Table.Td>
+                        <Table.Td style={{ whiteSpace: 'pre-wrap' }}>{show(field, after)}</Table.Td>
+                      </Table.Tr>
+                    ))}
+                  </Table.Tbody>
+                </Table>
+              )}
+            </Timeline.Item>
+          )
+        })}
+      </Timeline>
+    </Paper>
+  )
+}

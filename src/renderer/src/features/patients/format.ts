@@ -1,0 +1,92 @@
+import type { Gender, PatientSummary } from '../../../../shared/api'
+
+/** "31/12/1990" (and 31-12-1990, 31.12.1990, 31121990, 1990-12-31) → "1990-12-31"; null if not a real day. */
+export function parseDob(text: string): string | null {
+  const t = text.trim()
+  let day: number, month: number, year: number
+  let m = t.match(/^(\d{4})-(\d{1,2})-(\d{1,2})$/)
+  if (m) [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])]
+  else if ((m = t.match(/^(\d{1,2})[/.\- ](\d{1,2})[/.\- ](\d{4})$/))) [day, month, year] = [Number(m[1]), Number(m[2]), Number(m[3])]
+  else if ((m = t.match(/^(\d{2})(\d{2})(\d{4})$/))) [day, month, year] = [Number(m[1]), Number(m[2]), Number(m[3])]
+  else return null
+  const date = new Date(Date.UTC(year, month - 1, day))
+  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return null
+  return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`
+}
+
+/** "1990-12-31" → "31/12/1990", the way the form shows it. */
+export function dobToInput(iso: string | null): string {
+  if (!iso) return ''
+  const [y, m, d] = iso.split('-')
+  return `${d}/${m}/${y}`
+}
+
+/** Today in the clinic's time zone as YYYY-MM-DD. */
+export function todayIn(timeZone?: string): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: timeZone || undefined, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date())
+}
+
+/** "12 Mar 1985". */
+export function formatDob(iso: string | null): string {
+  if (!iso) return ''
+  const [y, m, d] = iso.split('-').map(Number)
+  return new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' }).format(new Date(Date.UTC(y, m - 1, d)))
+}
+
+/** Age as staff say it: "34 y", "1 y 3 m", "5 m", "12 d". */
+export function ageOf(iso: string | null, timeZone?: string): string {
+  if (!iso) return ''
+  const [by, bm, bd] = iso.split('-').map(Number)
+  const [ty, tm, td] = todayIn(timeZone).split('-').map(Number)
+  let months = (ty - by) * 12 + (tm - bm)
+  if (td < bd) months -= 1
+  if (months < 0) return ''
+  if (months >= 24) return `${Math.floor(months / 12)} y`
+  if (months >= 12) return months % 12 ? `${Math.floor(months / 12)} y ${months % 12} m` : '1 y'
+  if (months >= 1) return `${months} m`
+  const days = Math.round((Date.UTC(ty, tm - 1, td) - Date.UTC(by, bm - 1, bd)) / 86_400_000)
+  return `${days} d`
+}
+
+export const GENDER_LABEL: Record<Gender, string> = { female: 'Female', male: 'Male', other: 'Other', unknown: 'Not stated' }
+
+export const MATCHED_ON_LABEL: Record<NonNullable<PatientSummary['matchedOn']>, string> = {
+  number: 'Patient no.',
+  phone: 'Phone',
+  email: 'Email',
+  dateOfBirth: 'Date of birth',
+  name: 'Name',
+  'similar name': 'Similar name'
+}
+
+export const FIELD_LABEL: Record<string, string> = {
+  name: 'Name',
+  phone: 'Phone',
+  email: 'Email',
+  dateOfBirth: 'Date of birth',
+  gender: 'Gender',
+  addressLine: 'Address',
+  city: 'City',
+  state: 'State',
+  postalCode: 'Postal code',
+  allergies: 'Allergies',
+  medicalHistory: 'Medical history',
+  notes: 'Notes',
+  photo: 'Photo',
+  archivedAt: 'Archived',
+  mergedInto: 'Merged into'
+}
+
+export function initials(name: string): string {
+  return name
+    .split(/\s+/)
+    .filter((p) => /\p{L}/u.test(p))
+    .slice(0, 2)
+    .map((p) => p[0]!.toUpperCase())
+    .join('')
+}
+
+/** "31 Jan 2025, 14:05" in the clinic's time zone. */
+export function formatInstant(iso: string, timeZone?: string): string {
+  return new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: timeZone || undefined }).format(new Date(iso))
+}
