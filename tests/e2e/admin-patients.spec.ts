@@ -92,8 +92,8 @@ test('an admin merges a duplicate patient, choosing field by field, then undoes 
   // The kept record has no email: the other one's is chosen by default.
   await expect(table.getByRole('radio', { name: `Email: lakshmi.n@example.com (from ${duplicate.number})` })).toBeChecked()
   // Phone: the kept record's own by default; the admin takes the other record's number.
-  await expect(table.getByRole('radio', { name: `Phone: 098765 43210 (from ${kept.number})` })).toBeChecked()
-  await table.getByRole('radio', { name: `Phone: 098765 43211 (from ${duplicate.number})` }).check()
+  await expect(table.getByRole('radio', { name: `Phone: +91 98765 43210 (from ${kept.number})` })).toBeChecked()
+  await table.getByRole('radio', { name: `Phone: +91 98765 43211 (from ${duplicate.number})` }).check()
   await table.getByRole('radio', { name: 'Allergies: keep both' }).check()
   await expect(table.getByRole('row', { name: /Allergies/ })).toContainText('Penicillin\nSulfa drugs')
   await screenshotFromTop(page, 'admin-merge-side-by-side')

@@ -6,10 +6,13 @@ export function normalisePhone(input: string, defaultCountry: string): string | 
   return parsed && parsed.isValid() ? parsed.number : null
 }
 
-/** How staff read a number: national format at home, international otherwise. */
-export function formatPhone(e164: string | null | undefined, homeCountry?: string): string {
+/**
+ * How staff read a number: international format ("+91 98765 43210"). National format
+ * would show India's trunk 0 ("098765 43210"), which nobody at a front desk writes, and
+ * the country code keeps foreign patients' numbers unambiguous.
+ */
+export function formatPhone(e164: string | null | undefined): string {
   if (!e164) return ''
   const parsed = parsePhoneNumberFromString(e164)
-  if (!parsed) return e164
-  return parsed.country === homeCountry ? parsed.formatNational() : parsed.formatInternational()
+  return parsed ? parsed.formatInternational() : e164
 }

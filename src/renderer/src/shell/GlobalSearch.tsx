@@ -50,7 +50,7 @@ export function GlobalSearch() {
 
   const options = items.map((p) => (
     <Combobox.Option value={p.id} key={p.id} aria-label={`${p.name}, ${p.number}`}>
-      <ResultRow patient={p} country={settings?.defaultCountry} timeZone={settings?.timeZone} />
+      <ResultRow patient={p} timeZone={settings?.timeZone} />
     </Combobox.Option>
   ))
 
@@ -148,7 +148,7 @@ function NewOption({ q, subtle }: { q: string; subtle?: boolean }) {
   )
 }
 
-const ResultRow = memo(function ResultRow({ patient: p, country, timeZone }: { patient: PatientSummary; country?: string; timeZone?: string }) {
+const ResultRow = memo(function ResultRow({ patient: p, timeZone }: { patient: PatientSummary; timeZone?: string }) {
   const age = ageOf(p.dateOfBirth, timeZone)
   const sex = p.gender === 'unknown' ? '' : GENDER_LABEL[p.gender]
   return (
@@ -163,7 +163,7 @@ const ResultRow = memo(function ResultRow({ patient: p, country, timeZone }: { p
           </Text>
         </Group>
         <Text size="xs" c="dimmed" truncate>
-          {[formatPhone(p.phone, country), p.dateOfBirth && `${formatDob(p.dateOfBirth)} (${age})`, sex, p.email]
+          {[formatPhone(p.phone), p.dateOfBirth && `${formatDob(p.dateOfBirth)} (${age})`, sex, p.email]
             .filter(Boolean)
             .join('  ·  ') || 'No phone or date of birth on file'}
         </Text>

@@ -3,7 +3,7 @@ import { notifications } from '@mantine/notifications'
 import { IconArrowsLeftRight, IconGitMerge, IconInfoCircle } from '@tabler/icons-react'
 import { useCallback, useState } from 'react'
 import type { Patient, PatientSummary } from '../../../../shared/api'
-import { useApi, useOnChange, useSession } from '../../api/context'
+import { useApi, useOnChange } from '../../api/context'
 import { EmptyState } from '../../shell/EmptyState'
 import { describeError } from './merge/errors'
 import { finalFields, type Choice, type FieldKey } from './merge/fields'
@@ -19,7 +19,6 @@ type Side = 'keep' | 'merge'
  */
 export function MergePatients() {
   const api = useApi()
-  const { settings } = useSession()
   const [records, setRecords] = useState<Record<Side, Patient | null>>({ keep: null, merge: null })
   const [overrides, setOverrides] = useState<Partial<Record<FieldKey, Choice>>>({})
   const [confirming, setConfirming] = useState(false)
@@ -134,7 +133,6 @@ export function MergePatients() {
                 merge={merge}
                 overrides={overrides}
                 onChoose={(key, choice) => setOverrides((o) => ({ ...o, [key]: choice }))}
-                homeCountry={settings?.defaultCountry}
               />
               <Group justify="flex-end">
                 <Button leftSection={<IconGitMerge size={16} />} onClick={() => setConfirming(true)}>

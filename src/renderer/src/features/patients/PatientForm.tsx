@@ -31,7 +31,7 @@ const GENDER_OPTIONS = (['female', 'male', 'other', 'unknown'] as const).map((g)
 function valuesOf(patient: Patient | undefined, country: string | undefined, prefill: { name?: string; phone?: string }): PatientFormValues {
   return {
     name: patient?.name ?? prefill.name ?? '',
-    phone: patient ? formatPhone(patient.phone, country) : (prefill.phone ?? ''),
+    phone: patient ? formatPhone(patient.phone) : (prefill.phone ?? ''),
     email: patient?.email ?? '',
     dob: dobToInput(patient?.dateOfBirth ?? null),
     gender: patient?.gender ?? 'unknown',
@@ -167,10 +167,8 @@ export function PatientForm({ patient, prefill = {}, onCancel }: Props) {
         const initial = toApiFields(form.getInitialValues())
         const changed = Object.fromEntries(Object.entries(fields).filter(([k, v]) => v !== initial[k as keyof typeof initial]))
         if (Object.keys(changed).length > 0) {
-          // Sends every field, not only `changed`: the core's update schema fills fields left
-          // out with their defaults (zod .partial() keeps .default()), which would erase them.
-          // The core diffs against the stored record, so history still lists only real changes.
-          await api.call('patients.update', { id: patient.id, fields })
+          // Only what this desk changed, so an edit made elsewhere meanwhile to another field survives.
+          await api.call('patients.update', { id: patient.id, fields: changed })
           notifications.show({ color: 'teal', title: 'Saved', message: `${fields.name}: ${Object.keys(changed).map((k) => FIELD_LABEL[k] ?? k).join(', ')} updated` })
         }
         navigate(`/patients/${patient.id}`)
@@ -275,7 +273,6 @@ export function PatientForm({ patient, prefill = {}, onCancel }: Props) {
 }
 
 function DuplicateWarning({ matches, conflict, editing }: { matches: DuplicateMatch[]; conflict: string | null; editing: boolean }) {
-  const { settings } = useSession()
   return (
     <Alert color="orange" variant="light" icon={<IconAlertTriangle size={18} />} title={matches.length === 1 ? 'This may be an existing patient' : 'These may be existing patients'} role="alert" data-testid="duplicate-warning">
       <Stack gap={6}>
@@ -297,7 +294,7 @@ function DuplicateWarning({ matches, conflict, editing }: { matches: DuplicateMa
                 )}
               </Group>
               <Text size="xs" c="dimmed">
-                {[formatPhone(p.phone, settings?.defaultCountry), p.dateOfBirth && formatDob(p.dateOfBirth), p.email].filter(Boolean).join('  ·  ')}
+                {[formatPhone(p.phone), p.dateOfBirth && formatDob(p.dateOfBirth), p.email].filter(Boolean).join('  ·  ')}
               </Text>
             </div>
             <Group gap="xs" wrap="nowrap">

@@ -73,7 +73,6 @@ function Profile({ id }: { id: string }) {
       <NoSuchPatient />
     )
   const p = state.patient
-  const country = settings?.defaultCountry
   const tz = settings?.timeZone
   const age = ageOf(p.dateOfBirth, tz)
   const archived = !!p.archivedAt
@@ -120,7 +119,7 @@ function Profile({ id }: { id: string }) {
                   <Text span c="dimmed" size="sm">
                     Phone{' '}
                   </Text>
-                  {p.phone ? <Anchor href={`tel:${p.phone}`}>{formatPhone(p.phone, country)}</Anchor> : '—'}
+                  {p.phone ? <Anchor href={`tel:${p.phone}`}>{formatPhone(p.phone)}</Anchor> : '—'}
                 </Text>
                 <Text size="sm">
                   <Text span c="dimmed" size="sm">
@@ -150,7 +149,7 @@ function Profile({ id }: { id: string }) {
           <Grid gap="md">
             <Grid.Col span={{ base: 12, md: 5 }}>
               <Section title="Contact and address">
-                <Field label="Phone" value={formatPhone(p.phone, country)} />
+                <Field label="Phone" value={formatPhone(p.phone)} />
                 <Field label="Email" value={p.email} />
                 <Field label="Address" value={[p.addressLine, [p.city, p.state].filter(Boolean).join(', '), p.postalCode].filter(Boolean).join('\n')} />
                 <Field label="Registered" value={formatInstant(p.createdAt, tz)} />
@@ -435,7 +434,7 @@ function History({ id, version }: { id: string; version: string }) {
   const show = (field: string, value: unknown) => {
     if (value === null || value === undefined || value === '') return <Text span c="dimmed" size="sm" fs="italic">empty</Text>
     if (field === 'dateOfBirth' && typeof value === 'string') return formatDob(value)
-    if (field === 'phone' && typeof value === 'string') return formatPhone(value, settings?.defaultCountry)
+    if (field === 'phone' && typeof value === 'string') return formatPhone(value)
     if (field === 'gender' && typeof value === 'string') return GENDER_LABEL[value as keyof typeof GENDER_LABEL] ?? value
     return typeof value === 'string' ? value : JSON.stringify(value)
   }

@@ -157,7 +157,7 @@ const PatientRow = memo(function PatientRow({ patient: p, showMatch }: { patient
         </Text>
       </Table.Td>
       <Table.Td>
-        <Text size="sm">{formatPhone(p.phone, settings?.defaultCountry) || '—'}</Text>
+        <Text size="sm">{formatPhone(p.phone) || '—'}</Text>
       </Table.Td>
       <Table.Td>
         <Text size="sm">{p.dateOfBirth ? `${formatDob(p.dateOfBirth)} · ${ageOf(p.dateOfBirth, settings?.timeZone)}` : '—'}</Text>

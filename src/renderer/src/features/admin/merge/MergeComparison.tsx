@@ -24,14 +24,12 @@ export function MergeComparison({
   keep,
   merge,
   overrides,
-  onChoose,
-  homeCountry
+  onChoose
 }: {
   keep: Patient
   merge: Patient
   overrides: Partial<Record<FieldKey, Choice>>
   onChoose: (key: FieldKey, choice: Choice) => void
-  homeCountry?: string
 }) {
   const result = finalFields(keep, merge, overrides)
   const resultPatient = { ...keep, ...result }
@@ -82,7 +80,7 @@ export function MergeComparison({
               {same ? (
                 <Table.Td colSpan={2}>
                   <Group gap="xs" wrap="nowrap" justify="space-between">
-                    {isEmpty(keep, key) ? <span /> : <Value text={displayValue(keep, key, homeCountry)} />}
+                    {isEmpty(keep, key) ? <span /> : <Value text={displayValue(keep, key)} />}
                     <Text size="xs" c="dimmed" style={{ flexShrink: 0 }}>
                       {isEmpty(keep, key) ? 'empty in both' : 'same in both'}
                     </Text>
@@ -91,7 +89,7 @@ export function MergeComparison({
               ) : (
                 (['keep', 'merge'] as const).map((side) => {
                   const patient = side === 'keep' ? keep : merge
-                  const text = displayValue(patient, key, homeCountry)
+                  const text = displayValue(patient, key)
                   return (
                     <Table.Td key={side} bg={choice === side ? 'var(--mantine-color-teal-light)' : undefined}>
                       <Radio
@@ -120,7 +118,7 @@ export function MergeComparison({
                     aria-label={`${label}: keep both`}
                   />
                 )}
-                <Value text={displayValue(resultPatient, key, homeCountry)} />
+                <Value text={displayValue(resultPatient, key)} />
               </Table.Td>
             </Table.Tr>
           )

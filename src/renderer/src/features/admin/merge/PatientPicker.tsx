@@ -4,7 +4,7 @@ import { IconSearch } from '@tabler/icons-react'
 import { useRef, useState, type ReactNode } from 'react'
 import type { PatientSummary } from '../../../../../shared/api'
 import { formatPhone } from '../../../../../shared/lib/phone'
-import { useApi, useSession } from '../../../api/context'
+import { useApi } from '../../../api/context'
 import { showError } from '../../../lib/errors'
 import { formatDate } from './fields'
 
@@ -27,7 +27,6 @@ export function PatientPicker({
   onChange: (patient: PatientSummary | null) => void
 }) {
   const api = useApi()
-  const { settings } = useSession()
   const [results, setResults] = useState<PatientSummary[]>([])
   const [loading, setLoading] = useState(false)
   const [query, setQuery] = useState('')
@@ -91,7 +90,7 @@ export function PatientPicker({
       renderOption={({ option }) => {
         const p = pool.get(option.value)
         if (!p) return option.label
-        const details = [p.number, formatPhone(p.phone, settings?.defaultCountry), p.dateOfBirth ? `born ${formatDate(p.dateOfBirth)}` : '', p.email]
+        const details = [p.number, formatPhone(p.phone), p.dateOfBirth ? `born ${formatDate(p.dateOfBirth)}` : '', p.email]
         return (
           <Stack gap={0}>
             <Text size="sm" fw={500}>

@@ -50,10 +50,10 @@ export function canCombine(field: MergeField, keep: Patient, merge: Patient): bo
 }
 
 /** How staff read a value: formatted phone, day-first date, gender words. */
-export function displayValue(patient: Patient, key: FieldKey, homeCountry?: string): string {
+export function displayValue(patient: Patient, key: FieldKey): string {
   const value = patient[key]
   if (value === null || value === '') return ''
-  if (key === 'phone') return formatPhone(String(value), homeCountry)
+  if (key === 'phone') return formatPhone(String(value))
   if (key === 'gender') return GENDER_LABELS[String(value)] ?? String(value)
   if (key === 'dateOfBirth') return formatDate(String(value))
   return String(value)
