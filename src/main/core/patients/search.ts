@@ -30,6 +30,7 @@ const FUZZY_THRESHOLD = 0.65
 const FUZZY_WHEN_FEWER = 5
 /** Trigrams a typo search starts from: the rarest few of each word that exist find candidates fast. */
 const FUZZY_TRIGRAMS_PER_WORD = 3
+const FUZZY_DOC_BUDGET = 8000
 
 const phrase = (text: string) => `"${text.replace(/"/g, '""')}"`
 
@@ -49,12 +50,19 @@ async function rarestTrigrams(db: Db, words: string[], perWord: number): Promise
   const docs = new Map(rows.rows.map((r) => [r.term, r.doc]))
   // Each word contributes its rarest existing trigrams, so a typo in one word does not leave
   // the search to the other word's common trigrams alone.
-  const chosen = byWord.flatMap((grams) =>
-    grams
-      .filter((g) => (docs.get(g) ?? 0) > 0)
-      .sort((a, b) => docs.get(a)! - docs.get(b)!)
-      .slice(0, perWord)
-  )
+  // Ranking cost grows with the names each trigram is in, so a word stops adding trigrams
+  // once they cover FUZZY_DOC_BUDGET names (its rarest one always counts).
+  const chosen = byWord.flatMap((grams) => {
+    const existing = grams.filter((g) => (docs.get(g) ?? 0) > 0).sort((a, b) => docs.get(a)! - docs.get(b)!)
+    const taken: string[] = []
+    let covered = 0
+    for (const g of existing.slice(0, perWord)) {
+      if (taken.length > 0 && covered + docs.get(g)! > FUZZY_DOC_BUDGET) break
+      taken.push(g)
+      covered += docs.get(g)!
+    }
+    return taken
+  })
   return [...new Set(chosen)]
 }
 
