@@ -93,6 +93,9 @@ export async function up(db: Kysely<any>): Promise<void> {
       survivor_before text not null,
       survivor_after text not null,
       moved text not null,
+      -- Whether the merged record was archived before the merge, and why: undo restores it.
+      merged_archived_at text,
+      merged_archived_reason text,
       undone_at text,
       undone_by text references users (id)
     )`.execute(db)

@@ -1,4 +1,5 @@
-import type { Kysely, Transaction } from 'kysely'
+import type { Kysely } from 'kysely'
+import type { LoginThrottle } from './auth/throttle'
 import type { MethodName, OutputOf, ParsedInputOf, Role, StaffUser } from '../../shared/api'
 import type { Clock } from './clock'
 import type { Database } from './db/schema'
@@ -28,6 +29,7 @@ export interface ProgressEvent {
 export interface Services {
   db: Kysely<Database>
   files: FileStore
+  loginThrottle: LoginThrottle
   clock: Clock
   dataDir: string
   version: string
@@ -35,7 +37,8 @@ export interface Services {
 }
 
 export interface HandlerContext {
-  db: Transaction<Database>
+  /** The handler's transaction; for an ownTransaction handler, the database itself. */
+  db: Kysely<Database>
   session: Session | null
   /** The session, for methods whose roles exclude 'public'. */
   user: StaffUser
@@ -47,6 +50,17 @@ export interface HandlerContext {
   progress(event: ProgressEvent): void
 }
 
-export type Handler<M extends MethodName> = (ctx: HandlerContext, input: ParsedInputOf<M>) => Promise<OutputOf<M>>
+export type Handler<M extends MethodName> = ((ctx: HandlerContext, input: ParsedInputOf<M>) => Promise<OutputOf<M>>) & {
+  ownTransaction?: boolean
+}
+
+/**
+ * For handlers with slow work that needs no database (password hashing, image resizing):
+ * they run without a transaction and open their own short one for the writes, so the
+ * one database connection is not held while the CPU works and other desks wait.
+ */
+export function ownTransaction<M extends MethodName>(handler: Handler<M>): Handler<M> {
+  return Object.assign(handler, { ownTransaction: true })
+}
 export type Handlers = { [M in MethodName]: Handler<M> }
 export type HandlerGroup = Partial<Handlers>

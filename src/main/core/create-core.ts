@@ -4,6 +4,7 @@ import { DB_FILE, createKysely, lockDataFolder, migrate, openSqlite } from './db
 import { systemClock, type Clock } from './clock'
 import type { ChangeEvent, ProgressEvent, Services } from './context'
 import { fileStore } from './files/store'
+import { LoginThrottle } from './auth/throttle'
 import { patientsHandlers } from './patients/handlers'
 import { createDispatcher, joinHandlers, type Dispatch } from './dispatcher'
 import { authHandlers } from './auth/handlers'
@@ -37,7 +38,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   try {
     db = createKysely(openSqlite(join(options.dataDir, DB_FILE)))
     const schemaVersion = await migrate(db)
-    const services: Services = { db, files: fileStore(options.dataDir), clock: options.clock ?? systemClock, dataDir: options.dataDir, version: options.version ?? '0.0.0-dev', schemaVersion }
+    const services: Services = { db, files: fileStore(options.dataDir), loginThrottle: new LoginThrottle(), clock: options.clock ?? systemClock, dataDir: options.dataDir, version: options.version ?? '0.0.0-dev', schemaVersion }
     const events = new EventEmitter()
     events.setMaxListeners(0)
     const handlers = joinHandlers(systemHandlers, authHandlers, settingsHandlers, usersHandlers, patientsHandlers)

@@ -73,7 +73,7 @@ export function createDispatcher(services: Services, handlers: Handlers, events:
 
       const changes: ChangeEvent[] = []
       const handler = handlers[method] as Handler<typeof method>
-      const value = await services.db.transaction().execute((db) =>
+      const run = (db: HandlerContext['db']) =>
         handler(
           {
             db,
@@ -87,7 +87,7 @@ export function createDispatcher(services: Services, handlers: Handlers, events:
           },
           parsed.data as never
         )
-      )
+      const value = handler.ownTransaction ? await run(services.db) : await services.db.transaction().execute(run)
       // Published only now that the transaction has committed.
       if (spec.writes && changes.length === 0) changes.push({ method, at: now.toISOString() })
       publish('change', changes)

@@ -10,7 +10,7 @@ import { theme } from './theme'
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <MantineProvider theme={theme} defaultColorScheme="auto">
-      <Notifications position="bottom-right" />
+      <Notifications position="bottom-left" />
       <App />
     </MantineProvider>
   </StrictMode>

@@ -1,5 +1,5 @@
 import { ApiError, DEFAULT_SETTINGS } from '../../../shared/api'
-import type { HandlerGroup } from '../context'
+import { ownTransaction, type HandlerGroup } from '../context'
 import { requireSettings, readSettings, writeSettings } from '../settings/settings'
 import { newId } from '../ids'
 import { DUMMY_HASH, hashPassword, verifyPassword } from './passwords'
@@ -11,34 +11,45 @@ export const authHandlers: HandlerGroup = {
     return { needsSetup: settings === null, clinicName: settings?.clinicName ?? null }
   },
 
-  'setup.createClinic': async (ctx, { clinic, admin }) => {
-    // Checked inside the transaction, so two first-run wizards racing cannot both win.
-    if (await readSettings(ctx.db)) throw new ApiError('CONFLICT', 'This clinic is already set up; sign in instead')
-    await writeSettings(ctx.db, { ...DEFAULT_SETTINGS, ...clinic }, ctx.now)
-    const now = ctx.now.toISOString()
-    const row = {
-      id: newId(ctx.now.getTime()),
-      name: admin.name,
-      email: admin.email,
-      role: 'admin' as const,
-      password_hash: await hashPassword(admin.password),
-      active: 1,
-      created_at: now,
-      updated_at: now
-    }
-    await ctx.db.insertInto('users').values(row).execute()
-    ctx.changed('settings')
-    return openSession(ctx.db, toStaffUser(row), ctx.now, DEFAULT_SETTINGS.sessionHours)
-  },
+  'setup.createClinic': ownTransaction<'setup.createClinic'>(async (ctx, { clinic, admin }) => {
+    const passwordHash = await hashPassword(admin.password)
+    return ctx.db.transaction().execute(async (db) => {
+      // Checked inside the transaction, so two first-run wizards racing cannot both win.
+      if (await readSettings(db)) throw new ApiError('CONFLICT', 'This clinic is already set up; sign in instead')
+      await writeSettings(db, { ...DEFAULT_SETTINGS, ...clinic }, ctx.now)
+      const now = ctx.now.toISOString()
+      const row = {
+        id: newId(ctx.now.getTime()),
+        name: admin.name,
+        email: admin.email,
+        role: 'admin' as const,
+        password_hash: passwordHash,
+        active: 1,
+        created_at: now,
+        updated_at: now
+      }
+      await db.insertInto('users').values(row).execute()
+      ctx.changed('settings')
+      return openSession(db, toStaffUser(row), ctx.now, DEFAULT_SETTINGS.sessionHours)
+    })
+  }),
 
-  'auth.login': async (ctx, { email, password }) => {
+  // Password checks run with no transaction open: ~100 ms of scrypt must not hold every desk.
+  'auth.login': ownTransaction<'auth.login'>(async (ctx, { email, password }) => {
     const settings = await requireSettings(ctx.db)
+    const throttle = ctx.services.loginThrottle
+    const wait = throttle.waitMinutes(email, ctx.now)
+    if (wait > 0) throw new ApiError('UNAUTHENTICATED', `Too many failed sign-ins for this email. Try again in ${wait} minute${wait === 1 ? '' : 's'}, or ask the clinic admin.`)
     const row = await ctx.db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst()
     const ok = await verifyPassword(password, row?.password_hash ?? DUMMY_HASH)
-    if (!row || !ok) throw new ApiError('UNAUTHENTICATED', 'Email or password is incorrect')
+    if (!row || !ok) {
+      throttle.failed(email, ctx.now)
+      throw new ApiError('UNAUTHENTICATED', 'Email or password is incorrect')
+    }
     if (row.active !== 1) throw new ApiError('FORBIDDEN', 'This account is deactivated; ask the clinic admin')
+    throttle.succeeded(email)
     return openSession(ctx.db, toStaffUser(row), ctx.now, settings.sessionHours)
-  },
+  }),
 
   'auth.logout': async (ctx) => {
     await ctx.db.deleteFrom('sessions').where('token_hash', '=', ctx.session!.tokenHash).execute()

@@ -40,7 +40,8 @@ export function lockDataFolder(dataDir: string): { release(): void } {
 export function openSqlite(file: string): SQLite.Database {
   const sqlite = new SQLite(file)
   sqlite.pragma('journal_mode = WAL')
-  sqlite.pragma('synchronous = NORMAL') // safe with WAL: a power cut loses at most the last commit, never corrupts
+  // FULL: a commit the user saw succeed survives a power cut (NORMAL could roll it back).
+  sqlite.pragma('synchronous = FULL')
   sqlite.pragma('foreign_keys = ON')
   sqlite.pragma('busy_timeout = 5000')
   return sqlite

@@ -72,6 +72,8 @@ export interface PatientMergesTable {
   survivor_before: string
   survivor_after: string
   moved: string
+  merged_archived_at: string | null
+  merged_archived_reason: string | null
   undone_at: string | null
   undone_by: string | null
 }

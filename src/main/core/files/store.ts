@@ -26,6 +26,10 @@ export function fileStore(dataDir: string) {
       fsyncSync(fd)
       closeSync(fd)
       renameSync(temp, target)
+      // The rename itself must reach the disk, or a power cut can lose the file's name.
+      const dir = openSync(join(root, sha256.slice(0, 2)), 'r')
+      fsyncSync(dir)
+      closeSync(dir)
       return sha256
     },
     get(sha256: string): Buffer | null {

@@ -1,5 +1,5 @@
 import { ApiError, type PatientChange } from '../../../shared/api'
-import type { HandlerContext, HandlerGroup } from '../context'
+import { ownTransaction, type HandlerContext, type HandlerGroup } from '../context'
 import { requireSettings } from '../settings/settings'
 import { findDuplicates } from './duplicates'
 import { checkPatientFields } from './fields'
@@ -107,13 +107,18 @@ export const patientsHandlers: HandlerGroup = {
     )
   },
 
-  'patients.setPhoto': async (ctx, { id, data }) => {
-    const current = await getPatientRow(ctx.db, id)
+  // The image is checked and resized before the database is touched: sharp takes a while.
+  'patients.setPhoto': ownTransaction<'patients.setPhoto'>(async (ctx, { id, data }) => {
+    await getPatientRow(ctx.db, id)
     const sha = data === null ? null : ctx.services.files.put(await preparePhoto(data))
-    if (sha === current.photo_sha256) return toPatient(current)
-    await recordHistory(ctx.db, { patientId: id, at: ctx.now, userId: ctx.user.id, action: 'photo', note: sha ? 'Photo set' : 'Photo removed' })
-    return touch(ctx, id, { photo_sha256: sha })
-  },
+    return ctx.db.transaction().execute(async (db) => {
+      const tx = { ...ctx, db }
+      const current = await getPatientRow(db, id)
+      if (sha === current.photo_sha256) return toPatient(current)
+      await recordHistory(db, { patientId: id, at: ctx.now, userId: ctx.user.id, action: 'photo', note: sha ? 'Photo set' : 'Photo removed' })
+      return touch(tx, id, { photo_sha256: sha })
+    })
+  }),
 
   'patients.photo': async (ctx, { id }) => {
     const row = await getPatientRow(ctx.db, id)

@@ -27,9 +27,12 @@ export async function mergePatients(
 ): Promise<PatientMerge> {
   if (input.survivorId === input.mergedId) throw ApiError.field('mergedId', 'must be a different patient from the one kept')
   const survivor = toPatient(await getPatientRow(db, input.survivorId))
-  const merged = toPatient(await getPatientRow(db, input.mergedId))
+  const mergedRow = await getPatientRow(db, input.mergedId)
+  const merged = toPatient(mergedRow)
   if (survivor.mergedInto) throw ApiError.field('survivorId', `${survivor.number} was itself merged into another record`)
   if (merged.mergedInto) throw new ApiError('CONFLICT', `${merged.number} is already merged into another record`)
+  // Keeping an archived record would hide the patient from search: restore it first.
+  if (survivor.archivedAt) throw ApiError.field('survivorId', `${survivor.number} is archived; restore it before keeping it in a merge`)
 
   const fields = checkPatientFields(input.fields, settings, actor.now)
   const before = fieldsOf(survivor)
@@ -66,6 +69,8 @@ export async function mergePatients(
       survivor_before: JSON.stringify(before),
       survivor_after: JSON.stringify({ ...before, ...fields }),
       moved: JSON.stringify(moved),
+      merged_archived_at: mergedRow.archived_at,
+      merged_archived_reason: mergedRow.archived_reason,
       undone_at: null,
       undone_by: null
     })
@@ -111,7 +116,8 @@ export async function unmergePatients(db: Db, mergeId: string, actor: Actor): Pr
     .execute()
   await db
     .updateTable('patients')
-    .set({ merged_into: null, archived_at: null, archived_reason: null, updated_at: at, updated_by: actor.userId })
+    // Back to how it was before the merge: archived stays archived (e.g. "Deceased"), with its reason.
+    .set({ merged_into: null, archived_at: merge.merged_archived_at, archived_reason: merge.merged_archived_reason, updated_at: at, updated_by: actor.userId })
     .where('id', '=', merge.merged_id)
     .execute()
   await db.updateTable('patient_merges').set({ undone_at: at, undone_by: actor.userId }).where('id', '=', mergeId).execute()

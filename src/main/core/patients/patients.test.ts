@@ -644,3 +644,24 @@ describe('importing patients from CSV', () => {
   })
 })
 
+
+describe('merging archived records', () => {
+  it('refuses to keep an archived record, and an undone merge leaves an archived record archived with its reason', async () => {
+    const { t, token } = await indianClinic()
+    const kept = await call<{ patient: Patient }>(t.core, 'patients.create', { name: 'Devika Menon', dateOfBirth: '1950-04-01' }, token)
+    const old = await call<{ patient: Patient }>(t.core, 'patients.create', { name: 'Devika Menon', dateOfBirth: '1950-04-01', allowDuplicate: true }, token)
+    await call(t.core, 'patients.archive', { id: old.patient.id, reason: 'Deceased 2024' }, token)
+
+    const refused = await callError(t.core, 'patients.merge', { survivorId: old.patient.id, mergedId: kept.patient.id }, token)
+    expect(refused.fields).toHaveProperty('survivorId')
+
+    const merge = await call<PatientMerge>(t.core, 'patients.merge', { survivorId: kept.patient.id, mergedId: old.patient.id }, token)
+    await call(t.core, 'patients.unmerge', { mergeId: merge.id }, token)
+    const back = await call<Patient>(t.core, 'patients.get', { id: old.patient.id }, token)
+    expect(back.archivedAt).not.toBeNull()
+    expect(back.mergedInto).toBeNull()
+    const history = await call<PatientChange[]>(t.core, 'patients.history', { id: old.patient.id }, token)
+    expect(history.map((h) => h.action)).toEqual(['unmerged', 'merged', 'archived', 'created'])
+    await t.close()
+  })
+})

@@ -277,3 +277,48 @@ describe('the renderer', () => {
     expect(reply.status).toBeLessThan(500)
   })
 })
+
+describe('what a LAN client cannot do to the hub', () => {
+  it('answers a request target that is not a URL ("//") with 400 and keeps serving', async () => {
+    for (const path of ['//', '///', '//a:b']) expect((await rawGet(hub.url, path)).status).toBe(400)
+    expect((await post('system.health', {})).status).toBe(200)
+  })
+
+  it('refuses a request addressed to an outside domain name (DNS rebinding), but not an IP or a PC name', async () => {
+    const { port } = new URL(hub.url)
+    const withHost = (host: string) =>
+      new Promise<number>((resolve, reject) => {
+        const req = request({ host: '127.0.0.1', port, path: '/api/system.health', method: 'POST', headers: { Host: host, 'Content-Type': 'application/json' } }, (res) => {
+          res.resume()
+          resolve(res.statusCode ?? 0)
+        })
+        req.on('error', reject)
+        req.end('{}')
+      })
+    expect(await withHost('attacker.example.com:4321')).toBe(403)
+    expect(await withHost(`127.0.0.1:${port}`)).toBe(200)
+    expect(await withHost(`reception-pc:${port}`)).toBe(200)
+    expect(await withHost(`frontdesk.local:${port}`)).toBe(200)
+  })
+
+  it('refuses a large upload from someone not signed in before reading it (401, not 413)', async () => {
+    const big = JSON.stringify({ csv: 'x'.repeat(21 * 1024 * 1024) })
+    expect((await postRaw('patients.importCommit', big)).status).toBe(401)
+    expect((await postRaw('patients.importCommit', big, { Authorization: `Bearer ${receptionistToken}` })).status).toBe(403)
+  })
+
+  it('ends an event stream once its session is signed out', async () => {
+    const quickHub = await startHub({ core: t.core, port: 0, eventSessionCheckMs: 100 })
+    try {
+      const login = await fetch(`${quickHub.url}/api/auth.login`, { method: 'POST', body: JSON.stringify({ email: ADMIN.email, password: ADMIN.password }) })
+      const token = ((await login.json()) as Json).value.token as string
+      const stream = await fetch(`${quickHub.url}/api/events`, { headers: { Authorization: `Bearer ${token}` } })
+      expect(stream.status).toBe(200)
+      await fetch(`${quickHub.url}/api/auth.logout`, { method: 'POST', headers: { Authorization: `Bearer ${token}` }, body: '{}' })
+      const text = await Promise.race([stream.text(), new Promise<string>((_, reject) => setTimeout(() => reject(new Error('stream still open')), 3000))])
+      expect(text).toContain('event: ready')
+    } finally {
+      await quickHub.close()
+    }
+  })
+})

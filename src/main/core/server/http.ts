@@ -1,8 +1,8 @@
 import { createReadStream, existsSync, statSync } from 'node:fs'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import { isIP, type AddressInfo } from 'node:net'
 import { extname, join, normalize, resolve, sep } from 'node:path'
-import { HTTP_STATUS, api, isMethodName, type ApiErrorBody, type ApiResult, type MethodSpec } from '../../../shared/api'
+import { HTTP_STATUS, api, isMethodName, type ApiErrorBody, type ApiResult, type MethodSpec, type SessionInfo } from '../../../shared/api'
 import type { Core } from '../create-core'
 import { openApiDocument } from './openapi'
 
@@ -14,6 +14,8 @@ export interface HubOptions {
   host?: string
   /** The built renderer (out/renderer); served at `/`. */
   rendererDir?: string
+  /** How often an open event stream re-checks its session (default EVENT_SESSION_CHECK_MS). */
+  eventSessionCheckMs?: number
 }
 
 export interface Hub {
@@ -57,6 +59,19 @@ function sendError(res: ServerResponse, error: ApiErrorBody): void {
 
 class BodyTooLarge extends Error {}
 
+/**
+ * Refuses requests addressed to an outside domain name: a web page elsewhere could point
+ * such a name at 127.0.0.1 or a clinic PC (DNS rebinding) and use the hub from a browser.
+ * IP addresses, single-label PC names and local suffixes pass; DOCSPOT_HOSTS adds names.
+ */
+export function allowedHost(host: string | undefined): boolean {
+  if (!host) return false
+  const name = host.replace(/:\d+$/, '').replace(/^\[(.*)\]$/, '$1').toLowerCase()
+  if (isIP(name) || !name.includes('.')) return true
+  if (/\.(local|lan|home\.arpa|internal|localdomain)$/.test(name)) return true
+  return (process.env.DOCSPOT_HOSTS ?? '').split(',').map((h) => h.trim().toLowerCase()).includes(name)
+}
+
 function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolveBody, reject) => {
     const declared = Number(req.headers['content-length'] ?? 0)
@@ -87,7 +102,17 @@ async function handleApi(core: Core, req: IncomingMessage, res: ServerResponse, 
     return sendError(res, { code: 'VALIDATION', message: `Use POST for /api/${method}` })
   }
   if (!isMethodName(method)) return sendError(res, { code: 'NOT_FOUND', message: `Unknown API method "${method}"` })
-  const limit = (api[method] as MethodSpec).maxBodyBytes ?? DEFAULT_MAX_BODY
+  const spec = api[method] as MethodSpec
+  const limit = spec.maxBodyBytes ?? DEFAULT_MAX_BODY
+  // A large upload is accepted only from someone allowed to make it: check before reading it.
+  if (limit > DEFAULT_MAX_BODY && spec.roles !== 'public') {
+    const session = await core.dispatch('auth.session', {}, { token: bearer(req) })
+    const role = session.ok ? (session.value as SessionInfo).user.role : null
+    if (!session.ok || !role || !spec.roles.includes(role)) {
+      res.setHeader('Connection', 'close')
+      return sendError(res, session.ok ? { code: 'FORBIDDEN', message: `Your role may not do this: ${spec.summary.toLowerCase()}` } : session.error)
+    }
+  }
   let body: Buffer
   try {
     body = await readBody(req, limit)
@@ -111,15 +136,21 @@ async function handleApi(core: Core, req: IncomingMessage, res: ServerResponse, 
   else sendError(res, result.error)
 }
 
+/** Streams end this soon after their session does (logout, expiry, idle, deactivation). */
+export const EVENT_SESSION_CHECK_MS = 10_000
+
 /** Server-sent events: one `change` event per committed write, and a heartbeat. */
-async function handleEvents(core: Core, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const check = await core.dispatch('auth.session', {}, { token: bearer(req) })
+async function handleEvents(core: Core, req: IncomingMessage, res: ServerResponse, checkMs: number): Promise<void> {
+  const token = bearer(req)
+  const check = await core.dispatch('auth.session', {}, { token })
   if (!check.ok) return sendError(res, check.error)
   res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive' })
   res.write('event: ready\ndata: {}\n\n')
   const offChange = core.onChange((change) => res.write(`event: change\ndata: ${JSON.stringify(change)}\n\n`))
   const offProgress = core.onProgress((progress) => res.write(`event: progress\ndata: ${JSON.stringify(progress)}\n\n`))
-  const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), 15_000)
+  const heartbeat = setInterval(() => {
+    void core.dispatch('auth.session', {}, { token }).then((still) => (still.ok ? res.write(': heartbeat\n\n') : res.end()))
+  }, checkMs)
   req.on('close', () => {
     clearInterval(heartbeat)
     offChange()
@@ -161,12 +192,20 @@ function serveStatic(rendererDir: string | undefined, req: IncomingMessage, res:
 }
 
 /** The hub: the same core, served over HTTP to other clinic PCs, browsers and tests. */
-export async function startHub({ core, port, host = '127.0.0.1', rendererDir }: HubOptions): Promise<Hub> {
+export async function startHub({ core, port, host = '127.0.0.1', rendererDir, eventSessionCheckMs = EVENT_SESSION_CHECK_MS }: HubOptions): Promise<Hub> {
   const server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://hub')
     const route = async () => {
+      let url: URL
+      try {
+        url = new URL(req.url ?? '/', 'http://hub')
+      } catch {
+        return sendError(res, { code: 'VALIDATION', message: 'The address is not valid' })
+      }
+      if (!allowedHost(req.headers.host)) {
+        return sendError(res, { code: 'FORBIDDEN', message: `This hub does not answer to the name "${req.headers.host}"; open it by its IP address or PC name` })
+      }
       if (url.pathname === '/api/openapi.json') return send(res, 200, openApiDocument(core.services.version))
-      if (url.pathname === '/api/events') return handleEvents(core, req, res)
+      if (url.pathname === '/api/events') return handleEvents(core, req, res, eventSessionCheckMs)
       if (url.pathname.startsWith('/api/')) return handleApi(core, req, res, url.pathname.slice(5))
       if (req.method !== 'GET' && req.method !== 'HEAD') return sendError(res, { code: 'NOT_FOUND', message: 'Not found' })
       return serveStatic(rendererDir, req, res, url.pathname)

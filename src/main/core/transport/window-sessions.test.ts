@@ -84,3 +84,21 @@ describe('window sessions (the desktop transport)', () => {
     expect(next).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED', message: 'Please sign in first' } })
   })
 })
+
+describe('signing in again in the same window', () => {
+  it('ends the window’s previous session in the core', async () => {
+    const t = await openTestCore()
+    try {
+      await setUpClinic(t.core)
+      const sessions = windowSessions(t.core.dispatch)
+      await sessions.invoke(7, 'auth.login', { email: ADMIN.email, password: ADMIN.password })
+      await sessions.invoke(7, 'auth.login', { email: ADMIN.email, password: ADMIN.password })
+      const open = await t.core.services.db.selectFrom('sessions').select('token_hash').execute()
+      // The set-up session plus this window's current one: the window's first is gone.
+      expect(open).toHaveLength(2)
+      expect((await sessions.invoke(7, 'auth.session', {})).ok).toBe(true)
+    } finally {
+      await t.close()
+    }
+  })
+})

@@ -17,6 +17,9 @@ export function windowSessions(dispatch: Dispatch) {
       }
       if (method === 'auth.login' || method === 'setup.createClinic') {
         const { token, ...session } = result.value as SessionInfo
+        // Signing in again ends the window's previous session rather than leaving it valid.
+        const previous = tokens.get(windowId)
+        if (previous && previous !== token) await dispatch('auth.logout', {}, { token: previous })
         if (token) tokens.set(windowId, token)
         return { ok: true, value: session }
       }

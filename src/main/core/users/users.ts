@@ -1,7 +1,7 @@
 import { ApiError } from '../../../shared/api'
 import { hashPassword } from '../auth/passwords'
 import { toStaffUser } from '../auth/sessions'
-import type { HandlerGroup } from '../context'
+import { ownTransaction, type HandlerGroup } from '../context'
 import { newId } from '../ids'
 
 export const usersHandlers: HandlerGroup = {
@@ -10,22 +10,25 @@ export const usersHandlers: HandlerGroup = {
     return rows.map(toStaffUser)
   },
 
-  'users.create': async (ctx, input) => {
-    const taken = await ctx.db.selectFrom('users').select('id').where('email', '=', input.email).executeTakeFirst()
-    if (taken) throw new ApiError('CONFLICT', 'email: another staff account already uses this email', { email: 'another staff account already uses this email' })
-    const now = ctx.now.toISOString()
-    const row = {
-      id: newId(ctx.now.getTime()),
-      name: input.name,
-      email: input.email,
-      role: input.role,
-      password_hash: await hashPassword(input.password),
-      active: 1,
-      created_at: now,
-      updated_at: now
-    }
-    await ctx.db.insertInto('users').values(row).execute()
-    ctx.changed('users', row.id)
-    return toStaffUser(row)
-  }
+  'users.create': ownTransaction<'users.create'>(async (ctx, input) => {
+    const passwordHash = await hashPassword(input.password)
+    return ctx.db.transaction().execute(async (db) => {
+      const taken = await db.selectFrom('users').select('id').where('email', '=', input.email).executeTakeFirst()
+      if (taken) throw new ApiError('CONFLICT', 'email: another staff account already uses this email', { email: 'another staff account already uses this email' })
+      const now = ctx.now.toISOString()
+      const row = {
+        id: newId(ctx.now.getTime()),
+        name: input.name,
+        email: input.email,
+        role: input.role,
+        password_hash: passwordHash,
+        active: 1,
+        created_at: now,
+        updated_at: now
+      }
+      await db.insertInto('users').values(row).execute()
+      ctx.changed('users', row.id)
+      return toStaffUser(row)
+    })
+  })
 }

@@ -20,11 +20,8 @@ export interface ApiClient {
   onConnection(listener: (state: Connection) => void): () => void
   /** HTTP keeps the session token itself; IPC leaves it in the main process. */
   setToken(token: string | null): void
-}
-
-function unwrap<T>(result: ApiResult<T>): T {
-  if (result.ok) return result.value
-  throw new ApiError(result.error.code, result.error.message, result.error.fields)
+  /** The core said the session has ended (expired, idle, signed out elsewhere). */
+  onSessionEnded(listener: () => void): () => void
 }
 
 function listeners<T>() {
@@ -38,10 +35,20 @@ function listeners<T>() {
   }
 }
 
+const sessionEnded = listeners<void>()
+
+function unwrap<T>(method: MethodName, result: ApiResult<T>): T {
+  if (result.ok) return result.value
+  if (result.error.code === 'UNAUTHENTICATED' && api[method].roles !== 'public') sessionEnded.emit()
+  throw new ApiError(result.error.code, result.error.message, result.error.fields)
+}
+
+
 export function ipcClient(bridge: NonNullable<Window['docspot']>): ApiClient {
   return {
     transport: 'ipc',
-    call: async (method, ...[input]) => unwrap((await bridge.invoke(method, input ?? {})) as ApiResult<never>),
+    call: async (method, ...[input]) => unwrap(method, (await bridge.invoke(method, input ?? {})) as ApiResult<never>),
+    onSessionEnded: sessionEnded.add,
     onChange: (listener) => bridge.on('change', (payload) => listener(payload as { method: string })),
     onProgress: (listener) => bridge.on('progress', (payload) => listener(payload as ProgressEvent)),
     onConnection: (listener) => {
@@ -122,10 +129,11 @@ export function httpClient(base = ''): ApiClient {
       if (state === 'offline') void listen()
       const body = (await res.json().catch(() => null)) as ApiResult<never> | null
       if (!body) throw new ApiError('INTERNAL', `The hub answered ${res.status} without a readable body`)
-      return unwrap(body)
+      return unwrap(method, body)
     },
     onChange: changes.add,
     onProgress: progress.add,
+    onSessionEnded: sessionEnded.add,
     onConnection(listener) {
       listener(state)
       return connection.add(listener)

@@ -1,4 +1,4 @@
-import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react'
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react'
 import type { SessionInfo, Settings } from '../../../shared/api'
 import type { ApiClient, Connection } from './client'
 
@@ -52,6 +52,24 @@ export function ApiProvider({ client, initialSession, children }: { client: ApiC
 
   const reloadSettings = useCallback(async () => setSettings(await client.call('settings.get')), [client])
 
+  // A session that ended on the core's side (expired, idle) takes the screen back to sign-in.
+  const signedInRef = useRef(initialSession !== null)
+  useEffect(() => {
+    signedInRef.current = session !== null
+  }, [session])
+  useEffect(
+    () =>
+      client.onSessionEnded(() => {
+        if (!signedInRef.current) return // already signed out; keep the reason shown
+        signedInRef.current = false
+        client.setToken(null)
+        setSignOutReason('Your session has ended. Please sign in again.')
+        setSession(null)
+        setSettings(null)
+      }),
+    [client]
+  )
+
   useEffect(() => {
     if (!session) return
     let live = true
@@ -71,6 +89,7 @@ export function ApiProvider({ client, initialSession, children }: { client: ApiC
         setSession({ user: next.user, expiresAt: next.expiresAt })
       },
       async signOut(reason) {
+        signedInRef.current = false
         await client.call('auth.logout').catch(() => undefined)
         client.setToken(null)
         setSignOutReason(reason ?? null)
