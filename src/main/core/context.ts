@@ -28,6 +28,8 @@ export interface ProgressEvent {
 
 export interface Services {
   db: Kysely<Database>
+  /** A second, read-only connection: reads go on while a long write (an import) runs. */
+  readDb: Kysely<Database>
   files: FileStore
   loginThrottle: LoginThrottle
   clock: Clock

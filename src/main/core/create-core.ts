@@ -35,10 +35,12 @@ const defaultLog = (message: string, error?: unknown) => console.error(`[docspot
 export async function createCore(options: CoreOptions): Promise<Core> {
   const lock = lockDataFolder(options.dataDir)
   let db: ReturnType<typeof createKysely> | null = null
+  let readDb: ReturnType<typeof createKysely> | null = null
   try {
     db = createKysely(openSqlite(join(options.dataDir, DB_FILE)))
     const schemaVersion = await migrate(db)
-    const services: Services = { db, files: fileStore(options.dataDir), loginThrottle: new LoginThrottle(), clock: options.clock ?? systemClock, dataDir: options.dataDir, version: options.version ?? '0.0.0-dev', schemaVersion }
+    readDb = createKysely(openSqlite(join(options.dataDir, DB_FILE), { readonly: true }))
+    const services: Services = { db, readDb, files: fileStore(options.dataDir), loginThrottle: new LoginThrottle(), clock: options.clock ?? systemClock, dataDir: options.dataDir, version: options.version ?? '0.0.0-dev', schemaVersion }
     const events = new EventEmitter()
     events.setMaxListeners(0)
     const handlers = joinHandlers(systemHandlers, authHandlers, settingsHandlers, usersHandlers, patientsHandlers)
@@ -56,11 +58,13 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       },
       async close() {
         events.removeAllListeners()
+        await services.readDb.destroy()
         await services.db.destroy()
         lock.release()
       }
     }
   } catch (error) {
+    await readDb?.destroy()
     await db?.destroy()
     lock.release()
     throw error

@@ -60,8 +60,8 @@ export function createDispatcher(services: Services, handlers: Handlers, events:
       let session: HandlerContext['session'] = null
       if (spec.roles !== 'public') {
         if (!options.token) throw new ApiError('UNAUTHENTICATED', 'Please sign in first')
-        const settings = await readSettings(services.db)
-        session = await findSession(services.db, options.token, now, settings?.autoLogoutMinutes ?? 30)
+        const settings = await readSettings(services.readDb)
+        session = await findSession(services, options.token, now, settings?.autoLogoutMinutes ?? 30, log)
         if (!session) throw new ApiError('UNAUTHENTICATED', 'Your session has ended; please sign in again')
         if (!spec.roles.includes(session.user.role)) {
           throw new ApiError('FORBIDDEN', `${ROLE_NAMES[session.user.role]} may not do this: ${spec.summary.toLowerCase()}`)
@@ -87,7 +87,9 @@ export function createDispatcher(services: Services, handlers: Handlers, events:
           },
           parsed.data as never
         )
-      const value = handler.ownTransaction ? await run(services.db) : await services.db.transaction().execute(run)
+      // Reads run on their own connection, so a long write does not hold up searches.
+      const db = spec.writes ? services.db : services.readDb
+      const value = handler.ownTransaction ? await run(db) : await db.transaction().execute(run)
       // Published only now that the transaction has committed.
       if (spec.writes && changes.length === 0) changes.push({ method, at: now.toISOString() })
       publish('change', changes)

@@ -26,10 +26,18 @@ export async function openSession(db: Kysely<Database>, user: StaffUser, now: Da
 /**
  * The live session for a token, or null. A session ends at its expiry, or after
  * `idleMinutes` without a request (the clinic's auto-logout), or when its user is deactivated.
+ * Reads on `readDb`; its bookkeeping writes are not awaited, so a request never waits for a
+ * long write elsewhere just to be let in.
  */
-export async function findSession(db: Kysely<Database>, token: string, now: Date, idleMinutes: number): Promise<Session | null> {
+export async function findSession(
+  { db, readDb }: { db: Kysely<Database>; readDb: Kysely<Database> },
+  token: string,
+  now: Date,
+  idleMinutes: number,
+  log: (message: string, error?: unknown) => void
+): Promise<Session | null> {
   const tokenHash = hashToken(token)
-  const row = await db
+  const row = await readDb
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
     .select(['sessions.expires_at', 'sessions.last_seen_at', 'users.id', 'users.name', 'users.email', 'users.role', 'users.active', 'users.created_at'])
@@ -37,11 +45,12 @@ export async function findSession(db: Kysely<Database>, token: string, now: Date
     .executeTakeFirst()
   if (!row || row.active !== 1) return null
   const idleSince = now.getTime() - new Date(row.last_seen_at).getTime()
+  const write = (query: { execute(): Promise<unknown> }) => void query.execute().catch((error) => log('session bookkeeping failed', error))
   if (row.expires_at <= now.toISOString() || idleSince > idleMinutes * 60_000) {
-    await db.deleteFrom('sessions').where('token_hash', '=', tokenHash).execute()
+    write(db.deleteFrom('sessions').where('token_hash', '=', tokenHash))
     return null
   }
   // Touch at most once a minute: keeps the idle timer honest without a write per request.
-  if (idleSince > 60_000) await db.updateTable('sessions').set({ last_seen_at: now.toISOString() }).where('token_hash', '=', tokenHash).execute()
+  if (idleSince > 60_000) write(db.updateTable('sessions').set({ last_seen_at: now.toISOString() }).where('token_hash', '=', tokenHash))
   return { user: toStaffUser(row), tokenHash, expiresAt: row.expires_at }
 }

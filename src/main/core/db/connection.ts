@@ -37,8 +37,13 @@ export function lockDataFolder(dataDir: string): { release(): void } {
   return { release: () => lock.close() }
 }
 
-export function openSqlite(file: string): SQLite.Database {
-  const sqlite = new SQLite(file)
+export function openSqlite(file: string, options: { readonly?: boolean } = {}): SQLite.Database {
+  const sqlite = new SQLite(file, { readonly: options.readonly ?? false })
+  if (options.readonly) {
+    // Readers see the last committed state (WAL) and never wait for a writer.
+    sqlite.pragma('busy_timeout = 5000')
+    return sqlite
+  }
   sqlite.pragma('journal_mode = WAL')
   // FULL: a commit the user saw succeed survives a power cut (NORMAL could roll it back).
   sqlite.pragma('synchronous = FULL')

@@ -126,7 +126,8 @@ export const patientsHandlers: HandlerGroup = {
     return bytes ? { dataUrl: `data:image/jpeg;base64,${bytes.toString('base64')}` } : null
   },
 
-  'patients.importPreview': async (ctx, { csv }) => (await analyseImport(ctx.db, await requireSettings(ctx.db), csv, ctx.now)).preview,
+  // Thousands of look-ups: without one long transaction they interleave with other desks' reads.
+  'patients.importPreview': ownTransaction<'patients.importPreview'>(async (ctx, { csv }) => (await analyseImport(ctx.db, await requireSettings(ctx.db), csv, ctx.now)).preview),
 
   'patients.importCommit': async (ctx, { csv, includeDuplicates, jobId }) => {
     const result = await commitImport(ctx.db, await requireSettings(ctx.db), { csv, includeDuplicates }, actor(ctx), (done, total) =>

@@ -82,6 +82,7 @@ export async function analyseImport(db: Kysely<Database>, settings: Settings, cs
   const rows: ParsedRow[] = []
 
   for (const { cells: record, line } of records) {
+    if (line % 250 === 0) await new Promise((resolve) => setImmediate(resolve)) // let other desks in
     const cell = (column: ImportColumn) => (columns[column] !== undefined ? (record[columns[column]!] ?? '') : '')
     const name = cell('name') || [first >= 0 ? record[first] : '', last >= 0 ? record[last] : ''].filter(Boolean).join(' ')
     const errors: Record<string, string> = {}
