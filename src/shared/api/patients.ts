@@ -47,6 +47,22 @@ export const patientFieldsSchema = z
  */
 export const patientChangesSchema = z.object(patientFieldRules).partial().strict()
 export type PatientFields = z.output<typeof patientFieldsSchema>
+
+/** What staff call each field, wherever it is shown (forms, history, merge, import). */
+export const PATIENT_FIELD_LABELS: Record<keyof PatientFields, string> = {
+  name: 'Name',
+  phone: 'Phone',
+  email: 'Email',
+  dateOfBirth: 'Date of birth',
+  gender: 'Gender',
+  addressLine: 'Address',
+  city: 'City',
+  state: 'State',
+  postalCode: 'Postal code',
+  allergies: 'Allergies',
+  medicalHistory: 'Medical history',
+  notes: 'Notes'
+}
 export type PatientFieldsInput = z.input<typeof patientFieldsSchema>
 
 export interface Patient {

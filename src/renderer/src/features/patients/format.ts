@@ -1,4 +1,4 @@
-import type { Gender, PatientSummary } from '../../../../shared/api'
+import { PATIENT_FIELD_LABELS, type Gender, type PatientSummary } from '../../../../shared/api'
 
 /** "31/12/1990" (and 31-12-1990, 31.12.1990, 31121990, 1990-12-31) → "1990-12-31"; null if not a real day. */
 export function parseDob(text: string): string | null {
@@ -60,18 +60,7 @@ export const MATCHED_ON_LABEL: Record<NonNullable<PatientSummary['matchedOn']>, 
 }
 
 export const FIELD_LABEL: Record<string, string> = {
-  name: 'Name',
-  phone: 'Phone',
-  email: 'Email',
-  dateOfBirth: 'Date of birth',
-  gender: 'Gender',
-  addressLine: 'Address',
-  city: 'City',
-  state: 'State',
-  postalCode: 'Postal code',
-  allergies: 'Allergies',
-  medicalHistory: 'Medical history',
-  notes: 'Notes',
+  ...PATIENT_FIELD_LABELS,
   photo: 'Photo',
   archivedAt: 'Archived',
   mergedInto: 'Merged into'

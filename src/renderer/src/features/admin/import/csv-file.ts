@@ -1,20 +1,7 @@
-import { ApiError, MAX_IMPORT_BYTES, type ImportColumn } from '../../../../../shared/api'
+import { ApiError, MAX_IMPORT_BYTES, PATIENT_FIELD_LABELS, type ImportColumn } from '../../../../../shared/api'
 import { capitalise } from '../../../lib/errors'
 
-export const COLUMN_LABELS: Record<ImportColumn, string> = {
-  name: 'Name',
-  phone: 'Phone',
-  email: 'Email',
-  dateOfBirth: 'Date of birth',
-  gender: 'Gender',
-  addressLine: 'Address',
-  city: 'City',
-  state: 'State',
-  postalCode: 'Postal code',
-  allergies: 'Allergies',
-  medicalHistory: 'Medical history',
-  notes: 'Notes'
-}
+export const COLUMN_LABELS: Record<ImportColumn, string> = PATIENT_FIELD_LABELS
 
 const TEMPLATE = [
   'Name,Mobile,Email,Date of birth,Gender,Address,City,State,Pincode,Allergies,Medical history,Notes',

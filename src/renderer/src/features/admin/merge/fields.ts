@@ -1,4 +1,4 @@
-import type { Patient, PatientFields } from '../../../../../shared/api'
+import { PATIENT_FIELD_LABELS, type Patient, type PatientFields } from '../../../../../shared/api'
 import { formatPhone } from '../../../../../shared/lib/phone'
 
 export type FieldKey = keyof PatientFields
@@ -12,20 +12,13 @@ export interface MergeField {
   combinable?: boolean
 }
 
-export const MERGE_FIELDS: MergeField[] = [
-  { key: 'name', label: 'Name' },
-  { key: 'phone', label: 'Phone' },
-  { key: 'email', label: 'Email' },
-  { key: 'dateOfBirth', label: 'Date of birth' },
-  { key: 'gender', label: 'Gender' },
-  { key: 'addressLine', label: 'Address' },
-  { key: 'city', label: 'City' },
-  { key: 'state', label: 'State' },
-  { key: 'postalCode', label: 'Postal code' },
-  { key: 'allergies', label: 'Allergies', combinable: true },
-  { key: 'medicalHistory', label: 'Medical history', combinable: true },
-  { key: 'notes', label: 'Notes', combinable: true }
-]
+const COMBINABLE: FieldKey[] = ['allergies', 'medicalHistory', 'notes']
+
+export const MERGE_FIELDS: MergeField[] = (Object.keys(PATIENT_FIELD_LABELS) as FieldKey[]).map((key) => ({
+  key,
+  label: PATIENT_FIELD_LABELS[key],
+  combinable: COMBINABLE.includes(key)
+}))
 
 export const FIELD_LABELS: Record<string, string> = Object.fromEntries(MERGE_FIELDS.map((f) => [f.key, f.label]))
 
