@@ -5,9 +5,11 @@ import { normalisePhone } from '../../../shared/lib/phone'
 /**
  * The checks that need the clinic's settings: phone in E.164 for the clinic's country,
  * a real email, a date of birth that is a real day, not in the future, not before 1900.
- * Collects every problem so the form can mark all fields at once.
+ * Collects every problem so the form can mark all fields at once. `path` is where the
+ * fields sit in the method's input ("fields" in patients.update), so errors are named the
+ * same way as the schema's own.
  */
-export function checkPatientFields<T extends Partial<PatientFields>>(fields: T, settings: Settings, now: Date): T {
+export function checkPatientFields<T extends Partial<PatientFields>>(fields: T, settings: Settings, now: Date, path?: string): T {
   const errors: Record<string, string> = {}
   const out = { ...fields }
   if (fields.phone !== undefined && fields.phone !== '') {
@@ -28,8 +30,9 @@ export function checkPatientFields<T extends Partial<PatientFields>>(fields: T, 
     else if (dob.year < 1900) errors.dateOfBirth = 'must be after 1900'
   }
   if (Object.keys(errors).length) {
-    const summary = Object.entries(errors).map(([f, m]) => `${f} ${m}`)
-    throw new ApiError('VALIDATION', `Please correct: ${summary.join('; ')}`, errors)
+    const named = Object.fromEntries(Object.entries(errors).map(([f, m]) => [path ? `${path}.${f}` : f, m]))
+    const summary = Object.entries(named).map(([f, m]) => `${f} ${m}`)
+    throw new ApiError('VALIDATION', `Please correct: ${summary.join('; ')}`, named)
   }
   return out
 }

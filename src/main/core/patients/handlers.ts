@@ -42,7 +42,7 @@ export const patientsHandlers: HandlerGroup = {
     const settings = await requireSettings(ctx.db)
     const current = toPatient(await getPatientRow(ctx.db, id))
     if (current.mergedInto) throw new ApiError('CONFLICT', 'This record was merged into another; edit that one instead')
-    const fields = checkPatientFields(input, settings, ctx.now)
+    const fields = checkPatientFields(input, settings, ctx.now, 'fields')
     const changes = diff(fieldsOf(current), fields)
     if (Object.keys(changes).length === 0) return current
     await recordHistory(ctx.db, { patientId: id, at: ctx.now, userId: ctx.user.id, action: 'updated', changes })

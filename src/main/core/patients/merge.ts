@@ -34,7 +34,7 @@ export async function mergePatients(
   // Keeping an archived record would hide the patient from search: restore it first.
   if (survivor.archivedAt) throw ApiError.field('survivorId', `${survivor.number} is archived; restore it before keeping it in a merge`)
 
-  const fields = checkPatientFields(input.fields, settings, actor.now)
+  const fields = checkPatientFields(input.fields, settings, actor.now, 'fields')
   const before = fieldsOf(survivor)
   const changes = diff(before, fields)
   const at = actor.now.toISOString()
