@@ -6,7 +6,7 @@ import type { ChangeEvent, ProgressEvent, Services } from './context'
 import { fileStore } from './files/store'
 import { LoginThrottle } from './auth/throttle'
 import { patientsHandlers } from './patients/handlers'
-import { createDispatcher, joinHandlers, type Dispatch } from './dispatcher'
+import { createDispatcher, joinHandlers, type Admit, type Dispatch } from './dispatcher'
 import { authHandlers } from './auth/handlers'
 import { settingsHandlers } from './settings/settings'
 import { systemHandlers } from './system/system'
@@ -21,6 +21,8 @@ export interface CoreOptions {
 
 export interface Core {
   dispatch: Dispatch
+  /** Checks session and role for a method without its input: lets a transport refuse early. */
+  admit: Admit
   /** Subscribe to committed changes; returns the unsubscribe function. */
   onChange(listener: (change: ChangeEvent) => void): () => void
   /** Progress of long writes (imports) while they run. */
@@ -44,9 +46,10 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     const events = new EventEmitter()
     events.setMaxListeners(0)
     const handlers = joinHandlers(systemHandlers, authHandlers, settingsHandlers, usersHandlers, patientsHandlers)
-    const dispatch = createDispatcher(services, handlers, events, options.log ?? defaultLog)
+    const { dispatch, admit } = createDispatcher(services, handlers, events, options.log ?? defaultLog)
     return {
       dispatch,
+      admit,
       services,
       onChange(listener) {
         events.on('change', listener)

@@ -1,8 +1,8 @@
 import { EventEmitter } from 'node:events'
 import type { z } from 'zod'
-import { ApiError, api, isMethodName, type ApiErrorBody, type ApiResult, type MethodSpec } from '../../shared/api'
+import { ApiError, api, isMethodName, type ApiErrorBody, type ApiResult, type MethodName, type MethodSpec } from '../../shared/api'
 import { findSession } from './auth/sessions'
-import type { ChangeEvent, Handler, HandlerGroup, Handlers, HandlerContext, Services } from './context'
+import type { ChangeEvent, Handler, HandlerGroup, Handlers, HandlerContext, ProgressEvent, Services } from './context'
 import { readSettings } from './settings/settings'
 
 export interface CallOptions {
@@ -11,6 +11,9 @@ export interface CallOptions {
 }
 
 export type Dispatch = (method: string, input: unknown, options?: CallOptions) => Promise<ApiResult<unknown>>
+
+/** Whether this caller may call this method at all (session and role), or why not. Reads no input. */
+export type Admit = (method: string, token: string | null | undefined) => Promise<ApiErrorBody | null>
 
 /** Joins handler groups into the one table; a method handled twice, or not at all, stops start-up. */
 export function joinHandlers(...groups: HandlerGroup[]): Handlers {
@@ -50,29 +53,47 @@ function validationError(fields: Record<string, string>): ApiError {
 
 const ROLE_NAMES = { admin: 'An admin', receptionist: 'A receptionist', doctor: 'A doctor' } as const
 
-export function createDispatcher(services: Services, handlers: Handlers, events: EventEmitter, log: (message: string, error?: unknown) => void): Dispatch {
-  return async function dispatch(method, rawInput, options = {}) {
+export function createDispatcher(
+  services: Services,
+  handlers: Handlers,
+  events: EventEmitter,
+  log: (message: string, error?: unknown) => void
+): { dispatch: Dispatch; admit: Admit } {
+  /** The session for a call to `spec`, checked against its roles; null for a public method. */
+  async function authorise(spec: MethodSpec, token: string | null | undefined, now: Date): Promise<HandlerContext['session']> {
+    if (spec.roles === 'public') return null
+    if (!token) throw new ApiError('UNAUTHENTICATED', 'Please sign in first')
+    const settings = await readSettings(services.readDb)
+    const session = await findSession(services, token, now, settings?.autoLogoutMinutes ?? 30, log)
+    if (!session) throw new ApiError('UNAUTHENTICATED', 'Your session has ended; please sign in again')
+    if (!spec.roles.includes(session.user.role)) {
+      throw new ApiError('FORBIDDEN', `${ROLE_NAMES[session.user.role]} may not do this: ${spec.summary.toLowerCase()}`)
+    }
+    return session
+  }
+
+  async function admit(method: string, token: string | null | undefined): Promise<ApiErrorBody | null> {
     try {
-      if (!isMethodName(method)) throw new ApiError('NOT_FOUND', `Unknown API method "${method}"`)
+      assertMethod(method)
+      await authorise(api[method] as MethodSpec, token, services.clock.now())
+      return null
+    } catch (error) {
+      return toErrorBody(error, method, log)
+    }
+  }
+
+  async function dispatch(method: string, rawInput: unknown, options: CallOptions = {}): Promise<ApiResult<unknown>> {
+    try {
+      assertMethod(method)
       const spec = api[method] as MethodSpec
       const now = services.clock.now()
-
-      let session: HandlerContext['session'] = null
-      if (spec.roles !== 'public') {
-        if (!options.token) throw new ApiError('UNAUTHENTICATED', 'Please sign in first')
-        const settings = await readSettings(services.readDb)
-        session = await findSession(services, options.token, now, settings?.autoLogoutMinutes ?? 30, log)
-        if (!session) throw new ApiError('UNAUTHENTICATED', 'Your session has ended; please sign in again')
-        if (!spec.roles.includes(session.user.role)) {
-          throw new ApiError('FORBIDDEN', `${ROLE_NAMES[session.user.role]} may not do this: ${spec.summary.toLowerCase()}`)
-        }
-      }
+      const session = await authorise(spec, options.token, now)
 
       const parsed = spec.input.safeParse(rawInput ?? {})
       if (!parsed.success) throw validationError(fieldErrors(parsed.error))
 
       const changes: ChangeEvent[] = []
-      const handler = handlers[method] as Handler<typeof method>
+      const handler = handlers[method] as Handler<MethodName>
       const run = (db: HandlerContext['db']) =>
         handler(
           {
@@ -83,7 +104,7 @@ export function createDispatcher(services: Services, handlers: Handlers, events:
             now,
             services,
             changed: (entity, id) => void changes.push({ method, entity, id, at: now.toISOString() }),
-            progress: (event) => events.emit('progress', event)
+            progress: (event) => publish('progress', [event])
           },
           parsed.data as never
         )
@@ -99,18 +120,24 @@ export function createDispatcher(services: Services, handlers: Handlers, events:
     }
   }
 
-  /** A failing listener must not make a saved write look unsaved. */
-  function publish(name: string, changes: ChangeEvent[]): void {
-    for (const change of changes) {
+  /** A failing listener must not make a saved write look unsaved, nor roll back a running one. */
+  function publish(name: 'change' | 'progress', payloads: Array<ChangeEvent | ProgressEvent>): void {
+    for (const payload of payloads) {
       for (const listener of events.listeners(name)) {
         try {
-          listener(change)
+          listener(payload)
         } catch (error) {
-          log(`change listener failed for ${change.method}`, error)
+          log(`${name} listener failed`, error)
         }
       }
     }
   }
+
+  return { dispatch, admit }
+}
+
+function assertMethod(method: string): asserts method is MethodName {
+  if (!isMethodName(method)) throw new ApiError('NOT_FOUND', `Unknown API method "${method}"`)
 }
 
 function toErrorBody(error: unknown, method: string, log: (message: string, error?: unknown) => void): ApiErrorBody {

@@ -2,7 +2,7 @@ import { createReadStream, existsSync, statSync } from 'node:fs'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { isIP, type AddressInfo } from 'node:net'
 import { extname, join, normalize, resolve, sep } from 'node:path'
-import { HTTP_STATUS, api, isMethodName, type ApiErrorBody, type ApiResult, type MethodSpec, type SessionInfo } from '../../../shared/api'
+import { HTTP_STATUS, api, isMethodName, type ApiErrorBody, type ApiResult, type MethodSpec } from '../../../shared/api'
 import type { Core } from '../create-core'
 import { openApiDocument } from './openapi'
 
@@ -105,12 +105,11 @@ async function handleApi(core: Core, req: IncomingMessage, res: ServerResponse, 
   const spec = api[method] as MethodSpec
   const limit = spec.maxBodyBytes ?? DEFAULT_MAX_BODY
   // A large upload is accepted only from someone allowed to make it: check before reading it.
-  if (limit > DEFAULT_MAX_BODY && spec.roles !== 'public') {
-    const session = await core.dispatch('auth.session', {}, { token: bearer(req) })
-    const role = session.ok ? (session.value as SessionInfo).user.role : null
-    if (!session.ok || !role || !spec.roles.includes(role)) {
+  if (limit > DEFAULT_MAX_BODY) {
+    const refused = await core.admit(method, bearer(req))
+    if (refused) {
       res.setHeader('Connection', 'close')
-      return sendError(res, session.ok ? { code: 'FORBIDDEN', message: `Your role may not do this: ${spec.summary.toLowerCase()}` } : session.error)
+      return sendError(res, refused)
     }
   }
   let body: Buffer
