@@ -19,6 +19,29 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': ['error', { ignoreRestArgs: true }]
     }
   },
+  // The core is domain only: transports sit beside it and reach it through dispatch/admit.
+  // Handlers take ids and the time from their context, so a replayed write gives the same result.
+  {
+    files: ['src/main/core/**/*.ts'],
+    ignores: ['src/main/core/**/*.test.ts', 'src/main/core/testing.ts', 'src/main/core/clock.ts', 'src/main/core/ids.ts', 'src/main/core/dispatcher.ts', 'src/main/core/**/*.fixture.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          ...electronImport,
+          patterns: [
+            { group: ['**/transports/**', '**/electron/**'], message: 'The core may not import a transport: transports import the core, never the other way.' },
+            { group: ['**/ids', './ids', '../ids'], message: 'Take ids from ctx.newId(): the journal records them, so a replayed write gives the same ids.' }
+          ]
+        }
+      ],
+      'no-restricted-syntax': [
+        'error',
+        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'Take the time from ctx.now (one time per call, recorded in the journal).' },
+        { selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']", message: 'Take the time from ctx.now (one time per call, recorded in the journal).' }
+      ]
+    }
+  },
   // The thin files that may touch Electron.
   { files: ['src/main/index.ts', 'src/main/electron/**', 'src/preload/**', 'tests/electron/**'], rules: { 'no-restricted-imports': 'off' } },
   // Migrations take Kysely<any> on purpose: each is frozen in time, not typed by today's schema.

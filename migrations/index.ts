@@ -1,9 +1,11 @@
 import type { Migration } from 'kysely/migration'
 import * as m0001 from './0001_foundation'
 import * as m0002 from './0002_patients'
+import * as m0003 from './0003_journal'
 
 /** Every migration, in order. Imported statically: a packaged app cannot scan a folder. */
 export const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
-  '0002_patients': m0002
+  '0002_patients': m0002,
+  '0003_journal': m0003
 }

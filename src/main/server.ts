@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { createCore } from './core/create-core'
 import { DataFolderInUseError } from './core/db/connection'
-import { startHub } from './core/server/http'
+import { startHub } from './transports/http/server'
 import { version } from '../../package.json'
 
 const USAGE = `Usage: npm run server -- [--data <folder>] [--port <port>] [--host <address>]

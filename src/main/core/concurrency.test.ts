@@ -13,7 +13,7 @@ describe('several desks at once', () => {
     const csv = ['Name,DOB', ...rows].join('\n')
 
     const order: string[] = []
-    const importing = t.core.dispatch('patients.importCommit', { csv }, { token }).then((r) => {
+    const importing = t.core.dispatch('patients.importCommit', { file: new TextEncoder().encode(csv) }, { token }).then((r) => {
       order.push('import')
       return r
     })

@@ -1,7 +1,8 @@
 import type { Kysely } from 'kysely'
 import type { LoginThrottle } from './auth/throttle'
-import type { MethodName, OutputOf, ParsedInputOf, Role, StaffUser } from '../../shared/api'
+import type { Api, MethodName, OutputOf, ParsedInputOf, Role, StaffUser } from '../../shared/api'
 import type { Clock } from './clock'
+import type { ReadDb } from './db/read-only'
 import type { Database } from './db/schema'
 import type { FileStore } from './files/store'
 
@@ -11,12 +12,19 @@ export interface Session {
   expiresAt: string
 }
 
-/** A change a write made, published to listeners (SSE, IPC) only after its transaction commits. */
+/**
+ * A committed write, derived from its journal entry: which rows of which tables changed.
+ * Published to listeners (SSE, IPC) only after the transaction commits.
+ */
 export interface ChangeEvent {
+  seq: number
   method: MethodName
-  entity?: string
-  id?: string
   at: string
+  by: string | null
+  /** table → the ids of the rows changed. Rows that name a patient also list it under `patients`. */
+  changed: Record<string, string[]>
+  /** Tables with too many changed rows to list (an import): refresh all of them. */
+  all: string[]
 }
 
 /** Progress of a long write, shown while it runs (not a committed change). */
@@ -29,7 +37,7 @@ export interface ProgressEvent {
 export interface Services {
   db: Kysely<Database>
   /** A second, read-only connection: reads go on while a long write (an import) runs. */
-  readDb: Kysely<Database>
+  readDb: ReadDb
   files: FileStore
   loginThrottle: LoginThrottle
   clock: Clock
@@ -38,31 +46,63 @@ export interface Services {
   schemaVersion: string
 }
 
-export interface HandlerContext {
-  /** The handler's transaction; for an ownTransaction handler, the database itself. */
-  db: Kysely<Database>
+/** Who a journal entry says made the change. */
+export interface Actor {
+  userId: string | null
+  role: Role | null
+  /** A background job's name, when the core itself acts. */
+  job: string | null
+}
+
+interface BaseContext {
   session: Session | null
-  /** The session, for methods whose roles exclude 'public'. */
+  /** The session's user, for methods whose roles exclude 'public' and 'system'. */
   user: StaffUser
   role: Role | null
+  /** The call's time: every time a handler stores comes from here. */
   now: Date
   services: Services
-  /** Note a changed entity; published after commit. */
-  changed(entity: string, id?: string): void
   progress(event: ProgressEvent): void
 }
 
-export type Handler<M extends MethodName> = ((ctx: HandlerContext, input: ParsedInputOf<M>) => Promise<OutputOf<M>>) & {
-  ownTransaction?: boolean
+/** What a write handler has: its transaction, and ids and numbers that the journal records. */
+export interface WriteContext extends BaseContext {
+  db: Kysely<Database>
+  /** A new row id (UUIDv7), recorded in the call's journal entry. */
+  newId(): string
+  /** The next running number of a kind ('patient', …) from the counters table, inside this transaction. */
+  nextNumber(kind: string): Promise<number>
+  /** The call signs someone in: the journal entry names them as its actor. */
+  actingAs(user: StaffUser): void
+}
+
+export interface ReadContext extends BaseContext {
+  db: ReadDb
 }
 
 /**
- * For handlers with slow work that needs no database (password hashing, image resizing):
- * they run without a transaction and open their own short one for the writes, so the
- * one database connection is not held while the CPU works and other desks wait.
+ * An ownTransaction handler works outside any transaction (slow CPU work first) and then
+ * opens the call's one journaled transaction with `write`. Before it, `db` only reads.
  */
-export function ownTransaction<M extends MethodName>(handler: Handler<M>): Handler<M> {
-  return Object.assign(handler, { ownTransaction: true })
+export interface OwnTransactionContext extends BaseContext {
+  db: ReadDb
+  write<T>(work: (ctx: WriteContext) => Promise<T>): Promise<T>
+  actingAs(user: StaffUser): void
 }
+
+type ContextFor<M extends MethodName> = Api[M]['writes'] extends true ? WriteContext : ReadContext
+
+export type Handler<M extends MethodName> = ((ctx: ContextFor<M>, input: ParsedInputOf<M>) => Promise<OutputOf<M>>) & { ownTransaction?: boolean }
+
+/**
+ * For handlers with slow work that needs no database (password hashing, image resizing):
+ * they run without a transaction and open the call's one journaled transaction for the
+ * writes, so the database is not held while the CPU works and other desks wait.
+ */
+export function ownTransaction<M extends MethodName>(handler: (ctx: OwnTransactionContext, input: ParsedInputOf<M>) => Promise<OutputOf<M>>): Handler<M> {
+  // The dispatcher sees the flag and passes an OwnTransactionContext instead.
+  return Object.assign(handler, { ownTransaction: true }) as unknown as Handler<M>
+}
+
 export type Handlers = { [M in MethodName]: Handler<M> }
 export type HandlerGroup = Partial<Handlers>

@@ -6,8 +6,12 @@ import type { ChangeEvent, ProgressEvent, Services } from './context'
 import { fileStore } from './files/store'
 import { LoginThrottle } from './auth/throttle'
 import { patientsHandlers } from './patients/handlers'
-import { createDispatcher, joinHandlers, type Admit, type Dispatch } from './dispatcher'
+import { createDispatcher, joinHandlers, type Admit, type Dispatch, type JournaledWrite } from './dispatcher'
+import { auditHandlers } from './audit/handlers'
 import { authHandlers } from './auth/handlers'
+import { createJobHost, type JobHost } from './jobs/host'
+import { registerJournalFunction, type JournalCursor } from './journal/journal'
+import { readSettings } from './settings/settings'
 import { settingsHandlers } from './settings/settings'
 import { systemHandlers } from './system/system'
 import { usersHandlers } from './users/users'
@@ -17,6 +21,8 @@ export interface CoreOptions {
   clock?: Clock
   version?: string
   log?: (message: string, error?: unknown) => void
+  /** Start the background jobs' schedules (default true). Tests run jobs by hand. */
+  schedules?: boolean
 }
 
 export interface Core {
@@ -27,30 +33,54 @@ export interface Core {
   onChange(listener: (change: ChangeEvent) => void): () => void
   /** Progress of long writes (imports) while they run. */
   onProgress(listener: (progress: ProgressEvent) => void): () => void
+  /** Journaled work inside the core that is not an API call (tests, data upgrades). Transports never use it. */
+  journaledWrite: JournaledWrite
   services: Services
+  jobs: JobHost
+  /** Stops the jobs (waiting for one that runs), then closes the database and frees the folder. */
   close(): Promise<void>
 }
 
 const defaultLog = (message: string, error?: unknown) => console.error(`[docspot] ${message}`, error ?? '')
 
-/** The composition root: claims the data folder, opens and migrates the database, wires the services. */
+/** The composition root: claims the data folder, opens and migrates the database, wires the services and jobs. */
 export async function createCore(options: CoreOptions): Promise<Core> {
   const lock = lockDataFolder(options.dataDir)
+  const log = options.log ?? defaultLog
   let db: ReturnType<typeof createKysely> | null = null
-  let readDb: ReturnType<typeof createKysely> | null = null
+  let reader: ReturnType<typeof createKysely> | null = null
   try {
-    db = createKysely(openSqlite(join(options.dataDir, DB_FILE)))
+    const writer = openSqlite(join(options.dataDir, DB_FILE))
+    const cursor: JournalCursor = { seq: null }
+    registerJournalFunction(writer, cursor)
+    db = createKysely(writer)
     const schemaVersion = await migrate(db)
-    readDb = createKysely(openSqlite(join(options.dataDir, DB_FILE), { readonly: true }))
-    const services: Services = { db, readDb, files: fileStore(options.dataDir), loginThrottle: new LoginThrottle(), clock: options.clock ?? systemClock, dataDir: options.dataDir, version: options.version ?? '0.0.0-dev', schemaVersion }
+    reader = createKysely(openSqlite(join(options.dataDir, DB_FILE), { readonly: true }))
+    const services: Services = {
+      db,
+      readDb: reader,
+      files: fileStore(options.dataDir),
+      loginThrottle: new LoginThrottle(),
+      clock: options.clock ?? systemClock,
+      dataDir: options.dataDir,
+      version: options.version ?? '0.0.0-dev',
+      schemaVersion
+    }
     const events = new EventEmitter()
     events.setMaxListeners(0)
-    const handlers = joinHandlers(systemHandlers, authHandlers, settingsHandlers, usersHandlers, patientsHandlers)
-    const { dispatch, admit } = createDispatcher(services, handlers, events, options.log ?? defaultLog)
-    return {
+    const handlers = joinHandlers(systemHandlers, authHandlers, settingsHandlers, usersHandlers, patientsHandlers, auditHandlers)
+    const { dispatch, admit, journaledWrite } = createDispatcher({ services, handlers, reader, events, cursor, log })
+
+    const settings = await readSettings(reader)
+    const jobs = createJobHost(dispatch, { timeZone: () => settings?.timeZone ?? 'UTC', log, scheduled: options.schedules !== false })
+    jobs.add({ name: 'purge-expired-sessions', schedule: '*/15 * * * *', method: 'auth.purgeSessions' })
+
+    const core: Core = {
       dispatch,
       admit,
+      journaledWrite,
       services,
+      jobs,
       onChange(listener) {
         events.on('change', listener)
         return () => events.off('change', listener)
@@ -60,14 +90,16 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         return () => events.off('progress', listener)
       },
       async close() {
+        await jobs.stop()
         events.removeAllListeners()
-        await services.readDb.destroy()
-        await services.db.destroy()
+        await reader!.destroy()
+        await db!.destroy()
         lock.release()
       }
     }
+    return core
   } catch (error) {
-    await readDb?.destroy()
+    await reader?.destroy()
     await db?.destroy()
     lock.release()
     throw error

@@ -102,10 +102,11 @@ describe('first run', () => {
     t = await openTestCore()
     // A leftover account with the admin's email (in another case) makes the admin insert fail
     // after the settings were written inside the same transaction.
-    await t.core.services.db
-      .insertInto('users')
-      .values({ id: 'leftover', name: 'Old', email: ADMIN.email.toUpperCase(), role: 'admin', password_hash: 'x', created_at: 'x', updated_at: 'x' })
-      .execute()
+    await t.core.journaledWrite('users.create', null, (tx) =>
+      tx.db.insertInto('users').values({ id: 'leftover', name: 'Old', email: ADMIN.email.toUpperCase(), role: 'admin', password_hash: 'x', created_at: 'x', updated_at: 'x' }).execute()
+    )
+    const entries = async () => (await t.core.services.db.selectFrom('journal').select('seq').execute()).length
+    const before = await entries()
 
     const error = await callError(t.core, 'setup.createClinic', { clinic: CLINIC, admin: ADMIN })
 
@@ -115,6 +116,8 @@ describe('first run', () => {
     expect(settingsRows).toEqual([])
     const sessions = await t.core.services.db.selectFrom('sessions').selectAll().execute()
     expect(sessions).toEqual([])
+    // A rolled-back call leaves no journal entry either.
+    expect(await entries()).toBe(before)
   })
 
   it('refuses to sign anyone in before the clinic is set up', async () => {
@@ -306,7 +309,7 @@ describe('a set-up clinic', () => {
   })
 
   describe('change events', () => {
-    it('publishes a change for each committed write, naming the method and entity', async () => {
+    it('publishes a change for each committed write, naming the method and the exact rows', async () => {
       const seen: ChangeEvent[] = []
       const stop = t.core.onChange((change) => seen.push(change))
       try {
@@ -318,9 +321,10 @@ describe('a set-up clinic', () => {
           adminToken
         )
         const at = t.clock.now().toISOString()
+        const admin = (await call<SessionInfo>(t.core, 'auth.session', {}, adminToken)).user
         expect(seen).toEqual([
-          { method: 'settings.update', entity: 'settings', id: undefined, at },
-          { method: 'users.create', entity: 'users', id: user.id, at }
+          { seq: expect.any(Number), method: 'settings.update', at, by: admin.id, changed: { settings: ['clinicPhone'] }, all: [] },
+          { seq: seen[0].seq + 1, method: 'users.create', at, by: admin.id, changed: { users: [user.id] }, all: [] }
         ])
       } finally {
         stop()

@@ -1,13 +1,22 @@
 import { EventEmitter } from 'node:events'
 import type { z } from 'zod'
-import { ApiError, api, isMethodName, type ApiErrorBody, type ApiResult, type MethodName, type MethodSpec } from '../../shared/api'
+import { ApiError, api, isMethodName, type ApiErrorBody, type ApiResult, type MethodName, type MethodSpec, type StaffUser } from '../../shared/api'
 import { findSession } from './auth/sessions'
-import type { ChangeEvent, Handler, HandlerGroup, Handlers, HandlerContext, ProgressEvent, Services } from './context'
+import type { Actor, ChangeEvent, HandlerGroup, Handlers, OwnTransactionContext, ProgressEvent, ReadContext, Services, Session, WriteContext } from './context'
+import type { Kysely } from 'kysely'
+import type { ReadDb } from './db/read-only'
+import type { Database } from './db/schema'
+import { newId } from './ids'
+import { changeEvent, openEntry, sealEntry, type JournalCursor } from './journal/journal'
 import { readSettings } from './settings/settings'
 
 export interface CallOptions {
   /** The caller's session token, if any. */
   token?: string | null
+  /** Which PC or window the call came from, as the transport knows it; kept in the journal. */
+  device?: string | null
+  /** Set only by this core's job host: the call is a background job acting as the system. */
+  job?: string
 }
 
 export type Dispatch = (method: string, input: unknown, options?: CallOptions) => Promise<ApiResult<unknown>>
@@ -53,20 +62,32 @@ function validationError(fields: Record<string, string>): ApiError {
 
 const ROLE_NAMES = { admin: 'An admin', receptionist: 'A receptionist', doctor: 'A doctor' } as const
 
-export function createDispatcher(
-  services: Services,
-  handlers: Handlers,
-  events: EventEmitter,
+export interface DispatcherParts {
+  services: Services
+  handlers: Handlers
+  /** The read-only connection behind services.readDb: read calls take a snapshot transaction on it. */
+  reader: Kysely<Database>
+  events: EventEmitter
+  /** The writer connection's journal cursor (see registerJournalFunction). */
+  cursor: JournalCursor
   log: (message: string, error?: unknown) => void
-): { dispatch: Dispatch; admit: Admit } {
-  /** The session for a call to `spec`, checked against its roles; null for a public method. */
-  async function authorise(spec: MethodSpec, token: string | null | undefined, now: Date): Promise<HandlerContext['session']> {
+}
+
+export type JournaledWrite = <T>(method: MethodName, user: StaffUser | null, work: (ctx: WriteContext) => Promise<T>) => Promise<T>
+
+export function createDispatcher({ services, handlers, reader, events, cursor, log }: DispatcherParts): { dispatch: Dispatch; admit: Admit; journaledWrite: JournaledWrite } {
+  /** The session for a call to `spec`, checked against its roles; null for a public method or a job. */
+  async function authorise(spec: MethodSpec, options: CallOptions, now: Date): Promise<Session | null> {
+    if (options.job !== undefined) {
+      if (spec.roles !== 'public' && !spec.roles.includes('system')) throw new ApiError('FORBIDDEN', `A background job may not do this: ${spec.summary.toLowerCase()}`)
+      return null
+    }
     if (spec.roles === 'public') return null
-    if (!token) throw new ApiError('UNAUTHENTICATED', 'Please sign in first')
+    if (!options.token) throw new ApiError('UNAUTHENTICATED', 'Please sign in first')
     const settings = await readSettings(services.readDb)
-    const session = await findSession(services, token, now, settings?.autoLogoutMinutes ?? 30, log)
+    const session = await findSession(services, options.token, now, settings?.autoLogoutMinutes ?? 30, log)
     if (!session) throw new ApiError('UNAUTHENTICATED', 'Your session has ended; please sign in again')
-    if (!spec.roles.includes(session.user.role)) {
+    if (!(spec.roles as readonly string[]).includes(session.user.role)) {
       throw new ApiError('FORBIDDEN', `${ROLE_NAMES[session.user.role]} may not do this: ${spec.summary.toLowerCase()}`)
     }
     return session
@@ -75,7 +96,7 @@ export function createDispatcher(
   async function admit(method: string, token: string | null | undefined): Promise<ApiErrorBody | null> {
     try {
       assertMethod(method)
-      await authorise(api[method] as MethodSpec, token, services.clock.now())
+      await authorise(api[method] as MethodSpec, { token }, services.clock.now())
       return null
     } catch (error) {
       return toErrorBody(error, method, log)
@@ -87,55 +108,116 @@ export function createDispatcher(
       assertMethod(method)
       const spec = api[method] as MethodSpec
       const now = services.clock.now()
-      const session = await authorise(spec, options.token, now)
+      const session = await authorise(spec, options, now)
 
       const parsed = spec.input.safeParse(rawInput ?? {})
       if (!parsed.success) throw validationError(fieldErrors(parsed.error))
+      const input = parsed.data as never
 
-      const changes: ChangeEvent[] = []
-      const handler = handlers[method] as Handler<MethodName>
-      const run = (db: HandlerContext['db']) =>
-        handler(
-          {
-            db,
-            session,
-            user: session?.user as HandlerContext['user'],
-            role: session?.user.role ?? null,
-            now,
-            services,
-            changed: (entity, id) => void changes.push({ method, entity, id, at: now.toISOString() }),
-            progress: (event) => publish('progress', [event])
-          },
-          parsed.data as never
-        )
-      // Reads run on their own connection, so a long write does not hold up searches.
-      const db = spec.writes ? services.db : services.readDb
-      const value = handler.ownTransaction ? await run(db) : await db.transaction().execute(run)
-      // Published only now that the transaction has committed.
-      if (spec.writes && changes.length === 0) changes.push({ method, at: now.toISOString() })
-      publish('change', changes)
+      const base = {
+        session,
+        user: session?.user as StaffUser,
+        role: session?.user.role ?? null,
+        now,
+        services,
+        progress: (event: ProgressEvent) => publish('progress', event)
+      }
+      const handler = handlers[method] as Handlers[MethodName]
+
+      if (!spec.writes) {
+        const read = (db: ReadDb) => (handler as (ctx: ReadContext, input: never) => Promise<unknown>)({ ...base, db }, input)
+        const value = handler.ownTransaction ? await read(services.readDb) : await reader.transaction().execute(read)
+        return { ok: true, value }
+      }
+
+      // A write: exactly one journal entry, in the same transaction as the rows it changes.
+      const call = journaledCall(method, now, options, session, base, input)
+
+      let value: unknown
+      if (handler.ownTransaction) {
+        const own = handler as unknown as (ctx: OwnTransactionContext, input: never) => Promise<unknown>
+        value = await own({ ...base, db: services.readDb, write: call.write, actingAs: call.actingAs }, input)
+        // It changed nothing (a photo set to the one it had): the call is still recorded.
+        if (!call.committed()) await call.write(async () => undefined)
+      } else {
+        value = await call.write((ctx) => (handler as (ctx: WriteContext, input: never) => Promise<unknown>)(ctx, input))
+      }
       return { ok: true, value }
     } catch (error) {
       return { ok: false, error: toErrorBody(error, method, log) }
     }
   }
 
-  /** A failing listener must not make a saved write look unsaved, nor roll back a running one. */
-  function publish(name: 'change' | 'progress', payloads: Array<ChangeEvent | ProgressEvent>): void {
-    for (const payload of payloads) {
-      for (const listener of events.listeners(name)) {
+  /**
+   * One journaled transaction for a call: opens its entry, gives the work a WriteContext
+   * whose ids and numbers the entry records, seals the entry, and publishes the change event
+   * once the transaction has committed. A call may write once.
+   */
+  function journaledCall(method: MethodName, now: Date, options: CallOptions, session: Session | null, base: Omit<WriteContext, 'db' | 'newId' | 'nextNumber' | 'actingAs'>, rawInput: unknown) {
+    let actor: Actor = options.job !== undefined ? { userId: null, role: null, job: options.job } : { userId: session?.user.id ?? null, role: session?.user.role ?? null, job: null }
+    const actingAs = (user: StaffUser) => void (actor = { userId: user.id, role: user.role, job: null })
+    let committed = false
+    const write = async <T>(work: (ctx: WriteContext) => Promise<T>): Promise<T> => {
+      if (committed) throw new Error(`${method} opened a second write transaction`)
+      const result = await services.db.transaction().execute(async (db) => {
+        const entry = await openEntry(db, cursor, { at: now.toISOString(), method, actor, device: options.device ?? null, input: rawInput })
         try {
-          listener(payload)
-        } catch (error) {
-          log(`${name} listener failed`, error)
+          const value = await work({
+            ...base,
+            db,
+            actingAs,
+            newId: () => {
+              const id = newId(now.getTime())
+              entry.ids.push(id)
+              return id
+            },
+            nextNumber: async (kind) => {
+              const { value } = await db
+                .insertInto('counters')
+                .values({ kind, value: 1 })
+                .onConflict((oc) => oc.column('kind').doUpdateSet((eb) => ({ value: eb('counters.value', '+', 1) })))
+                .returning('value')
+                .executeTakeFirstOrThrow()
+              entry.numbers.push({ kind, value })
+              return value
+            }
+          })
+          entry.actor = actor
+          const rows = await sealEntry(db, cursor, entry)
+          return { value, entry, rows }
+        } finally {
+          cursor.seq = null
         }
+      })
+      committed = true
+      // Published only now that the transaction has committed.
+      publish('change', changeEvent(result.entry, result.rows))
+      return result.value
+    }
+    return { write, actingAs, committed: () => committed }
+  }
+
+  /** For work inside the core that is not an API call (tests, data upgrades): journaled as `method` by `user`. */
+  function journaledWrite<T>(method: MethodName, user: StaffUser | null, work: (ctx: WriteContext) => Promise<T>): Promise<T> {
+    const now = services.clock.now()
+    const session = user ? { user, tokenHash: '', expiresAt: '' } : null
+    const base = { session, user: user as StaffUser, role: user?.role ?? null, now, services, progress: (event: ProgressEvent) => publish('progress', event) }
+    return journaledCall(method, now, { device: 'core' }, session, base, {}).write(work)
+  }
+
+  /** A failing listener must not make a saved write look unsaved, nor roll back a running one. */
+  function publish(name: 'change' | 'progress', payload: ChangeEvent | ProgressEvent): void {
+    for (const listener of events.listeners(name)) {
+      try {
+        listener(payload)
+      } catch (error) {
+        log(`${name} listener failed`, error)
       }
     }
   }
 
-  return { dispatch, admit }
+  return { dispatch, admit, journaledWrite }
 }
-
 function assertMethod(method: string): asserts method is MethodName {
   if (!isMethodName(method)) throw new ApiError('NOT_FOUND', `Unknown API method "${method}"`)
 }

@@ -1,6 +1,6 @@
 import { ipcMain, type WebContents, type WebFrameMain } from 'electron'
 import type { Core } from '../core/create-core'
-import { windowSessions } from '../core/transport/window-sessions'
+import { windowSessions } from '../transports/window/window-sessions'
 
 export const INVOKE_CHANNEL = 'docspot:invoke'
 export const EVENT_CHANNEL = 'docspot:event'

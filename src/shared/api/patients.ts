@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { idSchema, nameSchema } from './common'
+import { ADMIN, ALL, DESK, fileBytes, method, type FileOutput } from './method'
 
 export const GENDERS = ['female', 'male', 'other', 'unknown'] as const
 export type Gender = (typeof GENDERS)[number]
@@ -180,22 +181,73 @@ export const patientsApiSchemas = {
   archive: z.object({ id: idSchema, reason: z.string().trim().min(1, 'is required').max(500) }).strict(),
   restore: z.object({ id: idSchema }).strict(),
   history: z.object({ id: idSchema }).strict(),
-  setPhoto: z
-    .object({
-      id: idSchema,
-      /** Base64 of a JPEG, PNG or WebP file; null removes the photo. */
-      data: z.string().max(Math.ceil((MAX_PHOTO_BYTES * 4) / 3) + 16, `must be a file of at most ${MAX_PHOTO_BYTES / 1024 / 1024} MB`).nullable()
-    })
-    .strict(),
+  /** The photo's bytes (JPEG, PNG or WebP) travel as binary, not JSON. */
+  setPhoto: z.object({ id: idSchema, file: fileBytes(MAX_PHOTO_BYTES) }).strict(),
+  removePhoto: z.object({ id: idSchema }).strict(),
   photo: z.object({ id: idSchema }).strict(),
-  importPreview: z.object({ csv: z.string().min(1, 'is empty').max(MAX_IMPORT_BYTES, 'is larger than 20 MB') }).strict(),
+  importPreview: z.object({ file: fileBytes(MAX_IMPORT_BYTES) }).strict(),
   importCommit: z
     .object({
-      csv: z.string().min(1, 'is empty').max(MAX_IMPORT_BYTES, 'is larger than 20 MB'),
+      file: fileBytes(MAX_IMPORT_BYTES),
       /** Rows that look like existing patients are skipped unless this is true. */
       includeDuplicates: z.boolean().default(false),
       /** Shown in progress events so the UI can follow its own import. */
       jobId: z.string().max(64).optional()
     })
     .strict()
+}
+
+const P = patientsApiSchemas
+
+export const patientsMethods = {
+  'patients.create': method<{ patient: Patient }>()({
+    summary: 'Register a patient (refused as a likely duplicate unless allowDuplicate)',
+    input: P.create,
+    roles: DESK,
+    writes: true
+  }),
+  'patients.update': method<Patient>()({ summary: 'Change a patient’s details', input: P.update, roles: DESK, writes: true }),
+  'patients.get': method<Patient>()({ summary: 'One patient', input: P.get, roles: ALL, writes: false }),
+  'patients.search': method<{ items: PatientSummary[]; hasMore: boolean }>()({
+    summary: 'Find patients by name (typos allowed), phone digits, patient number, email or date of birth',
+    input: P.search,
+    roles: ALL,
+    writes: false
+  }),
+  'patients.recent': method<PatientSummary[]>()({ summary: 'Patients most recently registered or changed', input: P.recent, roles: ALL, writes: false }),
+  'patients.findDuplicates': method<DuplicateMatch[]>()({
+    summary: 'Existing patients that look like the one being registered',
+    input: P.findDuplicates,
+    roles: DESK,
+    writes: false
+  }),
+  'patients.merge': method<PatientMerge>()({ summary: 'Merge a duplicate patient record into another', input: P.merge, roles: ADMIN, writes: true }),
+  'patients.unmerge': method<PatientMerge>()({ summary: 'Undo a patient merge', input: P.unmerge, roles: ADMIN, writes: true }),
+  'patients.merges': method<PatientMerge[]>()({ summary: 'Patient merges, newest first', input: P.merges, roles: ADMIN, writes: false }),
+  'patients.archive': method<Patient>()({ summary: 'Archive a patient (hidden from search, never deleted)', input: P.archive, roles: DESK, writes: true }),
+  'patients.restore': method<Patient>()({ summary: 'Bring an archived patient back', input: P.restore, roles: DESK, writes: true }),
+  'patients.history': method<PatientChange[]>()({ summary: 'Who changed what on a patient, newest first', input: P.history, roles: DESK, writes: false }),
+  'patients.setPhoto': method<Patient>()({
+    summary: 'Set a patient’s photo',
+    input: P.setPhoto,
+    roles: DESK,
+    writes: true,
+    upload: { field: 'file', maxBytes: MAX_PHOTO_BYTES }
+  }),
+  'patients.removePhoto': method<Patient>()({ summary: 'Remove a patient’s photo', input: P.removePhoto, roles: DESK, writes: true }),
+  'patients.photo': method<FileOutput | null>()({ summary: 'A patient’s photo (a JPEG), or nothing', input: P.photo, roles: ALL, writes: false, download: true }),
+  'patients.importPreview': method<ImportPreview>()({
+    summary: 'Check a CSV of patients before importing it',
+    input: P.importPreview,
+    roles: ADMIN,
+    writes: false,
+    upload: { field: 'file', maxBytes: MAX_IMPORT_BYTES }
+  }),
+  'patients.importCommit': method<{ imported: number; skippedDuplicates: number }>()({
+    summary: 'Import a CSV of patients, all rows or none',
+    input: P.importCommit,
+    roles: ADMIN,
+    writes: true,
+    upload: { field: 'file', maxBytes: MAX_IMPORT_BYTES }
+  })
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { addressSchema, countrySchema, currencySchema, nameSchema, timeZoneSchema } from './common'
+import { ADMIN, ALL, method, none } from './method'
 
 /** Each setting's rule, with no defaults (see settingsUpdateSchema). */
 const settingRules = {
@@ -36,3 +37,8 @@ export const DEFAULT_SETTINGS: Omit<Settings, 'clinicName' | 'timeZone' | 'curre
 
 /** Only the settings being changed: zod's .partial() would keep defaults and reset the rest. */
 export const settingsUpdateSchema = z.object(settingRules).partial().strict()
+
+export const settingsMethods = {
+  'settings.get': method<Settings>()({ summary: 'The clinic settings', input: none, roles: ALL, writes: false }),
+  'settings.update': method<Settings>()({ summary: 'Change some clinic settings', input: settingsUpdateSchema, roles: ADMIN, writes: true })
+}

@@ -1,7 +1,6 @@
 import { ApiError, DEFAULT_SETTINGS } from '../../../shared/api'
 import { ownTransaction, type HandlerGroup } from '../context'
 import { requireSettings, readSettings, writeSettings } from '../settings/settings'
-import { newId } from '../ids'
 import { DUMMY_HASH, hashPassword, verifyPassword } from './passwords'
 import { openSession, toStaffUser } from './sessions'
 
@@ -13,13 +12,13 @@ export const authHandlers: HandlerGroup = {
 
   'setup.createClinic': ownTransaction<'setup.createClinic'>(async (ctx, { clinic, admin }) => {
     const passwordHash = await hashPassword(admin.password)
-    return ctx.db.transaction().execute(async (db) => {
+    return ctx.write(async (tx) => {
       // Checked inside the transaction, so two first-run wizards racing cannot both win.
-      if (await readSettings(db)) throw new ApiError('CONFLICT', 'This clinic is already set up; sign in instead')
-      await writeSettings(db, { ...DEFAULT_SETTINGS, ...clinic }, ctx.now)
-      const now = ctx.now.toISOString()
+      if (await readSettings(tx.db)) throw new ApiError('CONFLICT', 'This clinic is already set up; sign in instead')
+      await writeSettings(tx.db, { ...DEFAULT_SETTINGS, ...clinic }, tx.now)
+      const now = tx.now.toISOString()
       const row = {
-        id: newId(ctx.now.getTime()),
+        id: tx.newId(),
         name: admin.name,
         email: admin.email,
         role: 'admin' as const,
@@ -28,9 +27,10 @@ export const authHandlers: HandlerGroup = {
         created_at: now,
         updated_at: now
       }
-      await db.insertInto('users').values(row).execute()
-      ctx.changed('settings')
-      return openSession(db, toStaffUser(row), ctx.now, DEFAULT_SETTINGS.sessionHours)
+      await tx.db.insertInto('users').values(row).execute()
+      const user = toStaffUser(row)
+      tx.actingAs(user)
+      return openSession(tx.db, user, tx.now, DEFAULT_SETTINGS.sessionHours)
     })
   }),
 
@@ -48,13 +48,22 @@ export const authHandlers: HandlerGroup = {
     }
     if (row.active !== 1) throw new ApiError('FORBIDDEN', 'This account is deactivated; ask the clinic admin')
     throttle.succeeded(email)
-    return openSession(ctx.db, toStaffUser(row), ctx.now, settings.sessionHours)
+    const user = toStaffUser(row)
+    return ctx.write(async (tx) => {
+      tx.actingAs(user)
+      return openSession(tx.db, user, tx.now, settings.sessionHours)
+    })
   }),
 
   'auth.logout': async (ctx) => {
     await ctx.db.deleteFrom('sessions').where('token_hash', '=', ctx.session!.tokenHash).execute()
-    return { signedOut: true }
+    return { signedOut: true as const }
   },
 
-  'auth.session': async (ctx) => ({ user: ctx.user, expiresAt: ctx.session!.expiresAt })
+  'auth.session': async (ctx) => ({ user: ctx.user, expiresAt: ctx.session!.expiresAt }),
+
+  'auth.purgeSessions': async (ctx) => {
+    const result = await ctx.db.deleteFrom('sessions').where('expires_at', '<=', ctx.now.toISOString()).executeTakeFirst()
+    return { removed: Number(result.numDeletedRows) }
+  }
 }

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto'
 import type { Kysely } from 'kysely'
 import type { SessionInfo, StaffUser } from '../../../shared/api'
+import type { ReadDb } from '../db/read-only'
 import type { Database, UsersTable } from '../db/schema'
 import type { Session } from '../context'
 
@@ -30,7 +31,7 @@ export async function openSession(db: Kysely<Database>, user: StaffUser, now: Da
  * long write elsewhere just to be let in.
  */
 export async function findSession(
-  { db, readDb }: { db: Kysely<Database>; readDb: Kysely<Database> },
+  { db, readDb }: { db: Kysely<Database>; readDb: ReadDb },
   token: string,
   now: Date,
   idleMinutes: number,

@@ -80,7 +80,7 @@ export async function migrate(db: Kysely<any>, target?: string, migrations: Reco
   const { error, results } = target ? await migrator.migrateTo(target) : await migrator.migrateToLatest()
   const failed = results?.find((r) => r.status === 'Error')
   if (error) throw new Error(`Database migration ${failed?.migrationName ?? ''} failed: ${(error as Error).message ?? error}`)
-  return latestMigration(migrations)
+  return target ?? latestMigration(migrations)
 }
 
 export function latestMigration(migrations: Record<string, Migration> = allMigrations): string {

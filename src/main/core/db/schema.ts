@@ -85,4 +85,37 @@ export interface Database {
   patients: PatientsTable
   patient_history: PatientHistoryTable
   patient_merges: PatientMergesTable
+  journal: JournalTable
+  journal_rows: JournalRowsTable
+  counters: CountersTable
+}
+
+export interface JournalTable {
+  seq: number
+  at: string
+  method: string
+  user_id: string | null
+  role: string | null
+  job: string | null
+  device: string | null
+  allocated: Generated<string>
+  input: Generated<string>
+  row_count: Generated<number>
+  prev_hash: string
+  hash: string | null
+}
+
+export interface JournalRowsTable {
+  id: Generated<number>
+  seq: number
+  tbl: string
+  row_key: string
+  op: 'insert' | 'update' | 'delete'
+  data: string
+  patient_id: string | null
+}
+
+export interface CountersTable {
+  kind: string
+  value: number
 }

@@ -1,7 +1,6 @@
-import type { Kysely } from 'kysely'
+import type { ReadDb } from '../db/read-only'
 import type { DuplicateMatch, Settings } from '../../../shared/api'
 import { normalisePhone } from '../../../shared/lib/phone'
-import type { Database } from '../db/schema'
 import { SUMMARY_COLUMNS, toSummary } from './repository'
 import { nameKey, similarity } from './text'
 
@@ -20,7 +19,7 @@ const SAME_NAME = 0.6
  * Existing patients that are likely the same person: same phone, same email, or the same
  * date of birth with a similar name. Merged-away records are left out; archived ones are not.
  */
-export async function findDuplicates(db: Kysely<Database>, settings: Settings, query: DuplicateQuery): Promise<DuplicateMatch[]> {
+export async function findDuplicates(db: ReadDb, settings: Settings, query: DuplicateQuery): Promise<DuplicateMatch[]> {
   const found = new Map<string, DuplicateMatch>()
   const note = (rows: Array<Parameters<typeof toSummary>[0]>, reason: DuplicateMatch['reasons'][number]) => {
     for (const row of rows) {

@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon'
 import { ApiError, emailSchema, type PatientFields, type Settings } from '../../../shared/api'
+import { dobProblem, isEmail } from '../../../shared/lib/patient-rules'
 import { normalisePhone } from '../../../shared/lib/phone'
 
 /**
@@ -18,16 +19,12 @@ export function checkPatientFields<T extends Partial<PatientFields>>(fields: T, 
     else out.phone = e164
   }
   if (fields.email !== undefined && fields.email !== '') {
-    const parsed = emailSchema.safeParse(fields.email)
-    if (!parsed.success) errors.email = 'must be a valid email address'
-    else out.email = parsed.data
+    if (!isEmail(fields.email)) errors.email = 'must be a valid email address'
+    else out.email = emailSchema.parse(fields.email)
   }
   if (fields.dateOfBirth) {
-    const dob = DateTime.fromISO(fields.dateOfBirth, { zone: settings.timeZone })
-    const today = DateTime.fromJSDate(now, { zone: settings.timeZone }).startOf('day')
-    if (!dob.isValid) errors.dateOfBirth = 'is not a real date'
-    else if (dob > today) errors.dateOfBirth = 'cannot be in the future'
-    else if (dob.year < 1900) errors.dateOfBirth = 'must be after 1900'
+    const problem = dobProblem(fields.dateOfBirth, DateTime.fromJSDate(now, { zone: settings.timeZone }).toISODate()!)
+    if (problem) errors.dateOfBirth = problem
   }
   if (Object.keys(errors).length) {
     const named = Object.fromEntries(Object.entries(errors).map(([f, m]) => [path ? `${path}.${f}` : f, m]))

@@ -1,23 +1,20 @@
 import { ApiError, type PatientChange } from '../../../shared/api'
-import { ownTransaction, type HandlerContext, type HandlerGroup } from '../context'
+import { ownTransaction, type HandlerGroup, type WriteContext } from '../context'
 import { requireSettings } from '../settings/settings'
 import { findDuplicates } from './duplicates'
 import { checkPatientFields } from './fields'
-import { commitImport, analyseImport } from './import'
+import { commitImport, analyseImport, csvText } from './import'
 import { listMerges, mergePatients, unmergePatients } from './merge'
 import { preparePhoto } from './photo'
 import { SUMMARY_COLUMNS, diff, fieldsOf, fieldsToColumns, getPatientRow, insertPatient, recordHistory, toPatient, toSummary } from './repository'
 import { searchPatients } from './search'
 
-const actor = (ctx: HandlerContext) => ({ userId: ctx.user.id, now: ctx.now })
-
-async function touch(ctx: HandlerContext, id: string, set: Record<string, unknown>) {
+async function touch(ctx: WriteContext, id: string, set: Record<string, unknown>) {
   await ctx.db
     .updateTable('patients')
     .set({ ...set, updated_at: ctx.now.toISOString(), updated_by: ctx.user.id })
     .where('id', '=', id)
     .execute()
-  ctx.changed('patients', id)
   return toPatient(await getPatientRow(ctx.db, id))
 }
 
@@ -32,9 +29,8 @@ export const patientsHandlers: HandlerGroup = {
         throw new ApiError('CONFLICT', `This looks like an existing patient: ${list.join('; ')}. Open that record, or save anyway.`)
       }
     }
-    const patient = await insertPatient(ctx.db, fields, settings, ctx.now, ctx.user.id)
-    await recordHistory(ctx.db, { patientId: patient.id, at: ctx.now, userId: ctx.user.id, action: 'created' })
-    ctx.changed('patients', patient.id)
+    const patient = await insertPatient(ctx, fields, settings)
+    await recordHistory(ctx, { patientId: patient.id, action: 'created' })
     return { patient }
   },
 
@@ -45,7 +41,7 @@ export const patientsHandlers: HandlerGroup = {
     const fields = checkPatientFields(input, settings, ctx.now, 'fields')
     const changes = diff(fieldsOf(current), fields)
     if (Object.keys(changes).length === 0) return current
-    await recordHistory(ctx.db, { patientId: id, at: ctx.now, userId: ctx.user.id, action: 'updated', changes })
+    await recordHistory(ctx, { patientId: id, action: 'updated', changes })
     return touch(ctx, id, fieldsToColumns(fields))
   },
 
@@ -60,26 +56,16 @@ export const patientsHandlers: HandlerGroup = {
 
   'patients.findDuplicates': async (ctx, input) => findDuplicates(ctx.db, await requireSettings(ctx.db), input),
 
-  'patients.merge': async (ctx, input) => {
-    const merge = await mergePatients(ctx.db, await requireSettings(ctx.db), input, actor(ctx))
-    ctx.changed('patients', input.survivorId)
-    ctx.changed('patients', input.mergedId)
-    return merge
-  },
+  'patients.merge': async (ctx, input) => mergePatients(ctx, await requireSettings(ctx.db), input),
 
-  'patients.unmerge': async (ctx, { mergeId }) => {
-    const merge = await unmergePatients(ctx.db, mergeId, actor(ctx))
-    ctx.changed('patients', merge.survivor.id)
-    ctx.changed('patients', merge.merged.id)
-    return merge
-  },
+  'patients.unmerge': async (ctx, { mergeId }) => unmergePatients(ctx, mergeId),
 
   'patients.merges': async (ctx, { patientId }) => listMerges(ctx.db, patientId),
 
   'patients.archive': async (ctx, { id, reason }) => {
     const current = await getPatientRow(ctx.db, id)
     if (current.archived_at) throw new ApiError('CONFLICT', `${current.number} is already archived`)
-    await recordHistory(ctx.db, { patientId: id, at: ctx.now, userId: ctx.user.id, action: 'archived', note: reason })
+    await recordHistory(ctx, { patientId: id, action: 'archived', note: reason })
     return touch(ctx, id, { archived_at: ctx.now.toISOString(), archived_reason: reason })
   },
 
@@ -87,7 +73,7 @@ export const patientsHandlers: HandlerGroup = {
     const current = await getPatientRow(ctx.db, id)
     if (!current.archived_at) throw new ApiError('CONFLICT', `${current.number} is not archived`)
     if (current.merged_into) throw new ApiError('CONFLICT', 'This record was merged into another; undo the merge instead')
-    await recordHistory(ctx.db, { patientId: id, at: ctx.now, userId: ctx.user.id, action: 'restored' })
+    await recordHistory(ctx, { patientId: id, action: 'restored' })
     return touch(ctx, id, { archived_at: null, archived_reason: null })
   },
 
@@ -108,32 +94,32 @@ export const patientsHandlers: HandlerGroup = {
   },
 
   // The image is checked and resized before the database is touched: sharp takes a while.
-  'patients.setPhoto': ownTransaction<'patients.setPhoto'>(async (ctx, { id, data }) => {
+  'patients.setPhoto': ownTransaction<'patients.setPhoto'>(async (ctx, { id, file }) => {
     await getPatientRow(ctx.db, id)
-    const sha = data === null ? null : ctx.services.files.put(await preparePhoto(data))
-    return ctx.db.transaction().execute(async (db) => {
-      const tx = { ...ctx, db }
-      const current = await getPatientRow(db, id)
-      if (sha === current.photo_sha256) return toPatient(current)
-      await recordHistory(db, { patientId: id, at: ctx.now, userId: ctx.user.id, action: 'photo', note: sha ? 'Photo set' : 'Photo removed' })
-      return touch(tx, id, { photo_sha256: sha })
-    })
+    const sha = ctx.services.files.put(await preparePhoto(file))
+    return ctx.write(async (tx) => setPhoto(tx, id, sha))
   }),
+
+  'patients.removePhoto': async (ctx, { id }) => setPhoto(ctx, id, null),
 
   'patients.photo': async (ctx, { id }) => {
     const row = await getPatientRow(ctx.db, id)
     const bytes = row.photo_sha256 ? ctx.services.files.get(row.photo_sha256) : null
-    return bytes ? { dataUrl: `data:image/jpeg;base64,${bytes.toString('base64')}` } : null
+    return bytes ? { type: 'image/jpeg', bytes } : null
   },
 
   // Thousands of look-ups: without one long transaction they interleave with other desks' reads.
-  'patients.importPreview': ownTransaction<'patients.importPreview'>(async (ctx, { csv }) => (await analyseImport(ctx.db, await requireSettings(ctx.db), csv, ctx.now)).preview),
+  'patients.importPreview': ownTransaction<'patients.importPreview'>(
+    async (ctx, { file }) => (await analyseImport(ctx.db, await requireSettings(ctx.db), csvText(file), ctx.now)).preview
+  ),
 
-  'patients.importCommit': async (ctx, { csv, includeDuplicates, jobId }) => {
-    const result = await commitImport(ctx.db, await requireSettings(ctx.db), { csv, includeDuplicates }, actor(ctx), (done, total) =>
-      ctx.progress({ jobId: jobId ?? null, done, total })
-    )
-    ctx.changed('patients')
-    return result
-  }
+  'patients.importCommit': async (ctx, { file, includeDuplicates, jobId }) =>
+    commitImport(ctx, await requireSettings(ctx.db), { csv: csvText(file), includeDuplicates }, (done, total) => ctx.progress({ jobId: jobId ?? null, done, total }))
+}
+
+async function setPhoto(tx: WriteContext, id: string, sha: string | null) {
+  const current = await getPatientRow(tx.db, id)
+  if (sha === current.photo_sha256) return toPatient(current)
+  await recordHistory(tx, { patientId: id, action: 'photo', note: sha ? 'Photo set' : 'Photo removed' })
+  return touch(tx, id, { photo_sha256: sha })
 }

@@ -1,11 +1,10 @@
 import { parse } from 'csv-parse/sync'
-import type { Kysely } from 'kysely'
 import { ApiError, IMPORT_COLUMNS, patientFieldsSchema, type ImportColumn, type ImportPreview, type ImportRowReport, type PatientFields, type Settings } from '../../../shared/api'
-import type { Database } from '../db/schema'
+import type { ReadDb } from '../db/read-only'
 import { fieldErrors } from '../dispatcher'
 import { findDuplicates } from './duplicates'
 import { checkPatientFields } from './fields'
-import { insertPatient, recordHistory } from './repository'
+import { insertPatient, recordHistory, type Writer } from './repository'
 import { parseDateQuery } from './search'
 import { nameKey } from './text'
 
@@ -37,15 +36,24 @@ interface ParsedRow {
   report: ImportRowReport
 }
 
+/** The uploaded file as text: UTF-8, with or without a byte-order mark. */
+export function csvText(file: Uint8Array): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(file)
+  } catch {
+    throw ApiError.field('file', 'is not a UTF-8 text file; save the CSV as UTF-8 and try again')
+  }
+}
+
 /** Records with the file line each starts on (quoted line breaks and blank lines counted). */
 function readCsv(csv: string): { headers: string[]; records: Array<{ cells: string[]; line: number }> } {
   let parsed: Array<{ record: string[]; info: { lines: number } }>
   try {
     parsed = parse(csv, { bom: true, skip_empty_lines: true, relax_column_count: true, trim: true, info: true }) as unknown as typeof parsed
   } catch (error) {
-    throw ApiError.field('csv', `is not a readable CSV file: ${(error as Error).message}`)
+    throw ApiError.field('file', `is not a readable CSV file: ${(error as Error).message}`)
   }
-  if (parsed.length < 2) throw ApiError.field('csv', 'needs a header row and at least one patient')
+  if (parsed.length < 2) throw ApiError.field('file', 'needs a header row and at least one patient')
   // info.lines is the line a record ends on; it starts after its own line breaks.
   const records = parsed.slice(1).map(({ record, info }) => ({
     cells: record,
@@ -70,12 +78,12 @@ function mapHeaders(headers: string[]) {
   const last = headers.findIndex((h) => LAST.includes(simple(h)))
   if (first >= 0) used.add(first)
   if (last >= 0) used.add(last)
-  if (columns.name === undefined && first < 0) throw ApiError.field('csv', 'has no name column (looked for "Name", "Patient name" or "First name" + "Last name")')
+  if (columns.name === undefined && first < 0) throw ApiError.field('file', 'has no name column (looked for "Name", "Patient name" or "First name" + "Last name")')
   return { columns, first, last, unmapped: headers.filter((_, i) => !used.has(i)) }
 }
 
 /** Reads and checks every row; nothing is written. */
-export async function analyseImport(db: Kysely<Database>, settings: Settings, csv: string, now: Date): Promise<{ preview: ImportPreview; rows: ParsedRow[] }> {
+export async function analyseImport(db: ReadDb, settings: Settings, csv: string, now: Date): Promise<{ preview: ImportPreview; rows: ParsedRow[] }> {
   const { headers, records } = readCsv(csv)
   const { columns, first, last, unmapped } = mapHeaders(headers)
   const seen = new Map<string, number>() // phone / email / name+dob → first line seen
@@ -153,23 +161,22 @@ export async function analyseImport(db: Kysely<Database>, settings: Settings, cs
 
 /** Imports every row or none: a row with an error stops the whole import before anything is written. */
 export async function commitImport(
-  db: Kysely<Database>,
+  tx: Writer,
   settings: Settings,
   input: { csv: string; includeDuplicates: boolean },
-  actor: { userId: string; now: Date },
   progress: (done: number, total: number) => void
 ): Promise<{ imported: number; skippedDuplicates: number }> {
-  const { rows } = await analyseImport(db, settings, input.csv, actor.now)
+  const { rows } = await analyseImport(tx.db, settings, input.csv, tx.now)
   const bad = rows.filter((r) => !r.fields)
   if (bad.length) {
     const list = bad.slice(0, 5).map((r) => `line ${r.line}: ${Object.entries(r.report.errors).map(([f, m]) => `${f} ${m}`).join(', ')}`)
-    throw new ApiError('VALIDATION', `Nothing was imported: ${bad.length} row${bad.length > 1 ? 's have' : ' has'} errors (${list.join('; ')}${bad.length > 5 ? '; …' : ''})`, { csv: `${bad.length} rows have errors` })
+    throw new ApiError('VALIDATION', `Nothing was imported: ${bad.length} row${bad.length > 1 ? 's have' : ' has'} errors (${list.join('; ')}${bad.length > 5 ? '; …' : ''})`, { file: `${bad.length} rows have errors` })
   }
   const toImport = rows.filter((r) => input.includeDuplicates || r.report.duplicates.length === 0)
   let imported = 0
   for (const row of toImport) {
-    const patient = await insertPatient(db, row.fields!, settings, actor.now, actor.userId)
-    await recordHistory(db, { patientId: patient.id, at: actor.now, userId: actor.userId, action: 'imported', note: `Imported from CSV, line ${row.line}` })
+    const patient = await insertPatient(tx, row.fields!, settings)
+    await recordHistory(tx, { patientId: patient.id, action: 'imported', note: `Imported from CSV, line ${row.line}` })
     imported++
     if (imported % 250 === 0) {
       progress(imported, toImport.length)

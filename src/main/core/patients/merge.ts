@@ -1,17 +1,10 @@
-import { sql, type Kysely } from 'kysely'
+import { sql } from 'kysely'
 import { ApiError, type PatientFields, type PatientMerge, type Settings } from '../../../shared/api'
-import type { Database } from '../db/schema'
-import { newId } from '../ids'
+import type { ReadDb } from '../db/read-only'
 import { checkPatientFields } from './fields'
 import { PATIENT_REFERENCES, type PatientReference } from './references'
-import { SUMMARY_COLUMNS, diff, fieldsOf, fieldsToColumns, getPatientRow, recordHistory, toPatient, toSummary } from './repository'
+import { SUMMARY_COLUMNS, diff, fieldsOf, fieldsToColumns, getPatientRow, recordHistory, toPatient, toSummary, type Writer } from './repository'
 
-type Db = Kysely<Database>
-
-interface Actor {
-  userId: string
-  now: Date
-}
 
 /**
  * Folds `mergedId` into `survivorId`: the survivor takes the chosen field values, every
@@ -19,12 +12,13 @@ interface Actor {
  * Everything undo needs is kept in patient_merges.
  */
 export async function mergePatients(
-  db: Db,
+  tx: Writer,
   settings: Settings,
   input: { survivorId: string; mergedId: string; fields: Partial<PatientFields> },
-  actor: Actor,
   references: PatientReference[] = PATIENT_REFERENCES
 ): Promise<PatientMerge> {
+  const db = tx.db
+  const actor = { userId: tx.user.id, now: tx.now }
   if (input.survivorId === input.mergedId) throw ApiError.field('mergedId', 'must be a different patient from the one kept')
   const survivor = toPatient(await getPatientRow(db, input.survivorId))
   const mergedRow = await getPatientRow(db, input.mergedId)
@@ -57,7 +51,7 @@ export async function mergePatients(
     .where('id', '=', merged.id)
     .execute()
 
-  const id = newId(actor.now.getTime())
+  const id = tx.newId()
   await db
     .insertInto('patient_merges')
     .values({
@@ -75,8 +69,8 @@ export async function mergePatients(
       undone_by: null
     })
     .execute()
-  await recordHistory(db, { patientId: survivor.id, at: actor.now, userId: actor.userId, action: 'merged', changes, note: `${merged.number} (${merged.name}) merged into this record` })
-  await recordHistory(db, { patientId: merged.id, at: actor.now, userId: actor.userId, action: 'merged', note: `Merged into ${survivor.number} (${survivor.name})` })
+  await recordHistory(tx, { patientId: survivor.id, action: 'merged', changes, note: `${merged.number} (${merged.name}) merged into this record` })
+  await recordHistory(tx, { patientId: merged.id, action: 'merged', note: `Merged into ${survivor.number} (${survivor.name})` })
   return loadMerge(db, id)
 }
 
@@ -85,7 +79,9 @@ export async function mergePatients(
  * survivor's fields that the merge changed go back to what they were, unless someone has
  * edited them since (their edit wins and is kept).
  */
-export async function unmergePatients(db: Db, mergeId: string, actor: Actor): Promise<PatientMerge> {
+export async function unmergePatients(tx: Writer, mergeId: string): Promise<PatientMerge> {
+  const db = tx.db
+  const actor = { userId: tx.user.id, now: tx.now }
   const merge = await db.selectFrom('patient_merges').selectAll().where('id', '=', mergeId).executeTakeFirst()
   if (!merge) throw new ApiError('NOT_FOUND', `No patient merge with id ${mergeId}`)
   if (merge.undone_at) throw new ApiError('CONFLICT', 'This merge has already been undone')
@@ -121,12 +117,12 @@ export async function unmergePatients(db: Db, mergeId: string, actor: Actor): Pr
     .where('id', '=', merge.merged_id)
     .execute()
   await db.updateTable('patient_merges').set({ undone_at: at, undone_by: actor.userId }).where('id', '=', mergeId).execute()
-  await recordHistory(db, { patientId: merge.survivor_id, at: actor.now, userId: actor.userId, action: 'unmerged', changes: diff(current, restore), note: 'Merge undone' })
-  await recordHistory(db, { patientId: merge.merged_id, at: actor.now, userId: actor.userId, action: 'unmerged', note: 'Merge undone; this record is separate again' })
+  await recordHistory(tx, { patientId: merge.survivor_id, action: 'unmerged', changes: diff(current, restore), note: 'Merge undone' })
+  await recordHistory(tx, { patientId: merge.merged_id, action: 'unmerged', note: 'Merge undone; this record is separate again' })
   return loadMerge(db, mergeId)
 }
 
-export async function listMerges(db: Db, patientId?: string): Promise<PatientMerge[]> {
+export async function listMerges(db: ReadDb, patientId?: string): Promise<PatientMerge[]> {
   const rows = await db
     .selectFrom('patient_merges')
     .select('id')
@@ -137,7 +133,7 @@ export async function listMerges(db: Db, patientId?: string): Promise<PatientMer
   return Promise.all(rows.map((r) => loadMerge(db, r.id)))
 }
 
-async function loadMerge(db: Db, id: string): Promise<PatientMerge> {
+async function loadMerge(db: ReadDb, id: string): Promise<PatientMerge> {
   const merge = await db
     .selectFrom('patient_merges')
     .leftJoin('users', 'users.id', 'patient_merges.user_id')

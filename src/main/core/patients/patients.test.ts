@@ -5,7 +5,7 @@ import { sql } from 'kysely'
 import sharp from 'sharp'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { DuplicateMatch, ImportPreview, Patient, PatientChange, PatientMerge, PatientSummary, SessionInfo } from '../../../shared/api'
-import type { ProgressEvent } from '../context'
+import type { ProgressEvent, WriteContext } from '../context'
 import { requireSettings } from '../settings/settings'
 import { ADMIN, addStaff, call, callError, openTestCore, setUpClinic, type TestCore } from '../testing'
 import { mergePatients, unmergePatients } from './merge'
@@ -319,16 +319,15 @@ describe('merging and unmerging', () => {
     await sql`create table test_appointments (id text primary key, patient_id text references patients (id))`.execute(db)
     await sql`insert into test_appointments (id, patient_id) values ('a1', ${survivor.id}), ('a2', ${survivor.id}), ('b1', ${merged.id}), ('b2', ${merged.id})`.execute(db)
     const settings = await requireSettings(db)
-    const actor = () => ({ userId: admin.id, now: t.clock.now() })
-    return { t, token, survivor, merged, settings, actor }
+    // Merges with a test table of references, journaled as the admin would be through the API.
+    const asAdmin = <T,>(method: 'patients.merge' | 'patients.unmerge', work: (tx: WriteContext) => Promise<T>) => t.core.journaledWrite(method, admin, work)
+    return { t, token, survivor, merged, settings, asAdmin }
   }
 
   it('moves the other record’s rows to the kept one, takes the chosen values, and archives the other record', async () => {
-    const { t, token, survivor, merged, settings, actor } = await twoRecordsOfOnePerson()
+    const { t, token, survivor, merged, settings, asAdmin } = await twoRecordsOfOnePerson()
     t.clock.advance(MINUTE)
-    const merge = await t.core.services.db
-      .transaction()
-      .execute((trx) => mergePatients(trx, settings, { survivorId: survivor.id, mergedId: merged.id, fields: { phone: '91234 56789', email: 'ramesh@example.com', city: 'Pune' } }, actor(), REFS))
+    const merge = await asAdmin('patients.merge', (tx) => mergePatients(tx, settings, { survivorId: survivor.id, mergedId: merged.id, fields: { phone: '91234 56789', email: 'ramesh@example.com', city: 'Pune' } }, REFS))
 
     expect(merge.moved).toEqual({ test_appointments: 2 })
     expect(merge.survivor.id).toBe(survivor.id)
@@ -352,12 +351,10 @@ describe('merging and unmerging', () => {
   })
 
   it('undoes a merge: exactly the moved rows go back, changed fields revert, later edits stay, the record returns', async () => {
-    const { t, token, survivor, merged, settings, actor } = await twoRecordsOfOnePerson()
+    const { t, token, survivor, merged, settings, asAdmin } = await twoRecordsOfOnePerson()
     const db = t.core.services.db
     t.clock.advance(MINUTE)
-    const merge = await db
-      .transaction()
-      .execute((trx) => mergePatients(trx, settings, { survivorId: survivor.id, mergedId: merged.id, fields: { phone: '91234 56789', email: 'ramesh@example.com', city: 'Pune' } }, actor(), REFS))
+    const merge = await asAdmin('patients.merge', (tx) => mergePatients(tx, settings, { survivorId: survivor.id, mergedId: merged.id, fields: { phone: '91234 56789', email: 'ramesh@example.com', city: 'Pune' } }, REFS))
 
     // After the merge: a new booking for the kept record, and a staff edit to its email.
     await sql`insert into test_appointments (id, patient_id) values ('c1', ${survivor.id})`.execute(db)
@@ -367,7 +364,7 @@ describe('merging and unmerging', () => {
     await call(t.core, 'patients.update', { id: survivor.id, fields: { ...form, email: 'ramesh.k@example.com' } }, token)
 
     t.clock.advance(MINUTE)
-    const undone = await db.transaction().execute((trx) => unmergePatients(trx, merge.id, actor()))
+    const undone = await asAdmin('patients.unmerge', (tx) => unmergePatients(tx, merge.id))
 
     expect(undone.undoneAt).toBe('2025-03-10T09:03:00.000Z')
     expect(await appointmentsOf(t, survivor.id)).toEqual(['a1', 'a2', 'c1'])
@@ -377,12 +374,12 @@ describe('merging and unmerging', () => {
     expect(back).toMatchObject({ mergedInto: null, archivedAt: null, name: 'Ramesh Kumaar', phone: '+919123456789', city: 'Pune' })
     expect((await search(t.core, token, 'ramesh')).map((p) => p.id).sort()).toEqual([survivor.id, merged.id].sort())
 
-    await expect(db.transaction().execute((trx) => unmergePatients(trx, merge.id, actor()))).rejects.toMatchObject({ code: 'CONFLICT' })
+    await expect(asAdmin('patients.unmerge', (tx) => unmergePatients(tx, merge.id))).rejects.toMatchObject({ code: 'CONFLICT' })
   })
 
   it('refuses to merge a patient into itself', async () => {
-    const { t, survivor, settings, actor } = await twoRecordsOfOnePerson()
-    const attempt = t.core.services.db.transaction().execute((trx) => mergePatients(trx, settings, { survivorId: survivor.id, mergedId: survivor.id, fields: {} }, actor(), REFS))
+    const { t, survivor, settings, asAdmin } = await twoRecordsOfOnePerson()
+    const attempt = asAdmin('patients.merge', (tx) => mergePatients(tx, settings, { survivorId: survivor.id, mergedId: survivor.id, fields: {} }, REFS))
     await expect(attempt).rejects.toMatchObject({ code: 'VALIDATION', fields: { mergedId: expect.any(String) } })
     expect(await appointmentsOf(t, survivor.id)).toEqual(['a1', 'a2'])
   })
@@ -442,11 +439,11 @@ describe('patient photos', () => {
   }
   const png = () => sharp({ create: { width: 800, height: 600, channels: 3, background: '#3a7' } }).png().toBuffer()
 
-  it('stores a 512×512 JPEG by its sha256, and serves it back as a data URL', async () => {
+  it('stores a 512×512 JPEG by its sha256, and serves its bytes back', async () => {
     const { t, token } = await indianClinic()
     const patient = await create(t.core, token, { name: 'Anita Desai' })
 
-    const updated = await call<Patient>(t.core, 'patients.setPhoto', { id: patient.id, data: (await png()).toString('base64') }, token)
+    const updated = await call<Patient>(t.core, 'patients.setPhoto', { id: patient.id, file: await png() }, token)
 
     expect(updated.hasPhoto).toBe(true)
     const files = filesIn(t.dataDir)
@@ -458,9 +455,9 @@ describe('patient photos', () => {
     const meta = await sharp(bytes).metadata()
     expect(meta).toMatchObject({ width: 512, height: 512, format: 'jpeg' })
 
-    const photo = await call<{ dataUrl: string } | null>(t.core, 'patients.photo', { id: patient.id }, token)
-    expect(photo?.dataUrl.startsWith('data:image/jpeg;base64,')).toBe(true)
-    expect(Buffer.from(photo!.dataUrl.split(',')[1], 'base64').equals(bytes)).toBe(true)
+    const photo = await call<{ type: string; bytes: Uint8Array } | null>(t.core, 'patients.photo', { id: patient.id }, token)
+    expect(photo?.type).toBe('image/jpeg')
+    expect(Buffer.from(photo!.bytes).equals(bytes)).toBe(true)
     expect((await search(t.core, token, 'anita'))[0].hasPhoto).toBe(true)
   })
 
@@ -468,22 +465,22 @@ describe('patient photos', () => {
     const { t, token } = await indianClinic()
     const a = await create(t.core, token, { name: 'Anita Desai' })
     const b = await create(t.core, token, { name: 'Oliver Brown' })
-    const data = (await png()).toString('base64')
-    await call(t.core, 'patients.setPhoto', { id: a.id, data }, token)
-    await call(t.core, 'patients.setPhoto', { id: a.id, data }, token)
-    await call(t.core, 'patients.setPhoto', { id: b.id, data }, token)
+    const file = await png()
+    await call(t.core, 'patients.setPhoto', { id: a.id, file }, token)
+    await call(t.core, 'patients.setPhoto', { id: a.id, file }, token)
+    await call(t.core, 'patients.setPhoto', { id: b.id, file }, token)
     expect(filesIn(t.dataDir)).toHaveLength(1)
     const history = await call<PatientChange[]>(t.core, 'patients.history', { id: a.id }, token)
     expect(history.filter((h) => h.action === 'photo')).toHaveLength(1)
   })
 
-  it('refuses a file that is not an image, naming the data field', async () => {
+  it('refuses a file that is not an image, naming the file field', async () => {
     const { t, token } = await indianClinic()
     const patient = await create(t.core, token, { name: 'Anita Desai' })
-    const text = Buffer.from('this is a text file renamed to photo.png\n').toString('base64')
-    const error = await callError(t.core, 'patients.setPhoto', { id: patient.id, data: text }, token)
+    const text = Buffer.from('this is a text file renamed to photo.png\n')
+    const error = await callError(t.core, 'patients.setPhoto', { id: patient.id, file: text }, token)
     expect(error.code).toBe('VALIDATION')
-    expect(error.fields?.data).toMatch(/JPEG, PNG or WebP/)
+    expect(error.fields?.file).toMatch(/JPEG, PNG or WebP/)
     expect((await call<Patient>(t.core, 'patients.get', { id: patient.id }, token)).hasPhoto).toBe(false)
     expect(filesIn(t.dataDir)).toEqual([])
   })
@@ -493,33 +490,33 @@ describe('patient photos', () => {
     const patient = await create(t.core, token, { name: 'Anita Desai' })
     const header = await png()
     const big = Buffer.concat([header, Buffer.alloc(5 * 1024 * 1024 + 1 - header.length)])
-    const error = await callError(t.core, 'patients.setPhoto', { id: patient.id, data: big.toString('base64') }, token)
+    const error = await callError(t.core, 'patients.setPhoto', { id: patient.id, file: big }, token)
     expect(error.code).toBe('VALIDATION')
-    expect(error.fields?.data).toMatch(/5 MB/)
-    const huge = await callError(t.core, 'patients.setPhoto', { id: patient.id, data: 'A'.repeat(8 * 1024 * 1024) }, token)
-    expect(huge.code).toBe('VALIDATION')
-    expect(huge.fields?.data).toMatch(/5 MB/)
+    expect(error.fields?.file).toMatch(/5 MB/)
+    const base64 = await callError(t.core, 'patients.setPhoto', { id: patient.id, file: header.toString('base64') }, token)
+    expect(base64.fields?.file).toBe('must be a file')
     expect(filesIn(t.dataDir)).toEqual([])
   })
 
-  it('removes the photo when given null', async () => {
+  it('removes the photo', async () => {
     const { t, token } = await indianClinic()
     const patient = await create(t.core, token, { name: 'Anita Desai' })
-    await call(t.core, 'patients.setPhoto', { id: patient.id, data: (await png()).toString('base64') }, token)
-    const removed = await call<Patient>(t.core, 'patients.setPhoto', { id: patient.id, data: null }, token)
+    await call(t.core, 'patients.setPhoto', { id: patient.id, file: await png() }, token)
+    const removed = await call<Patient>(t.core, 'patients.removePhoto', { id: patient.id }, token)
     expect(removed.hasPhoto).toBe(false)
     expect(await call(t.core, 'patients.photo', { id: patient.id }, token)).toBeNull()
   })
 })
 
 describe('importing patients from CSV', () => {
+  const bytes = (text: string) => new TextEncoder().encode(text)
   const count = async (t: TestCore) =>
     Number((await t.core.services.db.selectFrom('patients').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n)
 
   it('maps common header names and reports the ones it cannot use', async () => {
     const { t, token } = await indianClinic()
     const csv = 'Patient Name,Mobile No,DOB,Sex,Pincode,Referred By\nAnita Desai,98765 43210,03/02/1980,F,411001,Dr Rao\n'
-    const preview = await call<ImportPreview>(t.core, 'patients.importPreview', { csv }, token)
+    const preview = await call<ImportPreview>(t.core, 'patients.importPreview', { file: bytes(csv) }, token)
     expect(preview.columns).toEqual({ name: 'Patient Name', phone: 'Mobile No', dateOfBirth: 'DOB', gender: 'Sex', postalCode: 'Pincode' })
     expect(preview.unmappedHeaders).toEqual(['Referred By'])
     expect(preview).toMatchObject({ total: 1, valid: 1, withErrors: 0, duplicates: 0 })
@@ -538,7 +535,7 @@ describe('importing patients from CSV', () => {
       'Meena Pillai,,,F,meena@example.com', // 6
       'Meena P,,,F,MEENA@example.com' // 7: same email as line 6
     ].join('\n')
-    const preview = await call<ImportPreview>(t.core, 'patients.importPreview', { csv }, token)
+    const preview = await call<ImportPreview>(t.core, 'patients.importPreview', { file: bytes(csv) }, token)
 
     expect(preview).toMatchObject({ total: 6, valid: 4, withErrors: 2, duplicates: 2 })
     const line = (n: number) => preview.rows.find((r) => r.line === n)!
@@ -558,7 +555,7 @@ describe('importing patients from CSV', () => {
   it('counts lines as the file has them, across blank lines and quoted line breaks', async () => {
     const { t, token } = await indianClinic()
     const csv = ['Name,Address,DOB', 'Anita Desai,"Flat 4', 'MG Road",03/02/1980', '', 'Sunita Rao,,31/02/1990'].join('\n')
-    const preview = await call<ImportPreview>(t.core, 'patients.importPreview', { csv }, token)
+    const preview = await call<ImportPreview>(t.core, 'patients.importPreview', { file: bytes(csv) }, token)
     expect(preview.withErrors).toBe(1)
     const bad = preview.rows.find((r) => Object.keys(r.errors).length)!
     expect(bad.name).toBe('Sunita Rao')
@@ -569,7 +566,7 @@ describe('importing patients from CSV', () => {
   it('imports nothing when any row has an error', async () => {
     const { t, token } = await indianClinic()
     const csv = 'Name,DOB\nAnita Desai,03/02/1980\nSunita Rao,31/02/1990\nOliver Brown,1975-06-01\n'
-    const error = await callError(t.core, 'patients.importCommit', { csv }, token)
+    const error = await callError(t.core, 'patients.importCommit', { file: bytes(csv) }, token)
     expect(error.code).toBe('VALIDATION')
     expect(error.message).toContain('line 3')
     expect(await count(t)).toBe(0)
@@ -592,7 +589,7 @@ describe('importing patients from CSV', () => {
 
     const events: ProgressEvent[] = []
     const stop = t.core.onProgress((e) => events.push(e))
-    const result = await call<{ imported: number; skippedDuplicates: number }>(t.core, 'patients.importCommit', { csv, jobId: 'job-1' }, token)
+    const result = await call<{ imported: number; skippedDuplicates: number }>(t.core, 'patients.importCommit', { file: bytes(csv), jobId: 'job-1' }, token)
     stop()
 
     expect(result).toEqual({ imported: 998, skippedDuplicates: 2 })
@@ -614,7 +611,7 @@ describe('importing patients from CSV', () => {
     const { t, token } = await indianClinic()
     await create(t.core, token, { name: 'Ramesh Kumar', phone: '98765 43210' })
     const csv = 'Name,Phone\nR Kumar,+91 98765 43210\nAnita Desai,91234 56789\nA Desai,091234 56789\n'
-    const result = await call<{ imported: number; skippedDuplicates: number }>(t.core, 'patients.importCommit', { csv, includeDuplicates: true }, token)
+    const result = await call<{ imported: number; skippedDuplicates: number }>(t.core, 'patients.importCommit', { file: bytes(csv), includeDuplicates: true }, token)
     expect(result).toEqual({ imported: 3, skippedDuplicates: 0 })
     expect((await search(t.core, token, '98765 43210')).map((p) => p.number).sort()).toEqual(['P-000001', 'P-000002'])
   })
@@ -622,11 +619,11 @@ describe('importing patients from CSV', () => {
   it('reads quoted fields holding commas, and a file that starts with a UTF-8 byte order mark', async () => {
     const { t, token } = await indianClinic()
     const csv = '\uFEFF"Name","Address","City","Phone"\r\n"Sharma, Ramesh","12, MG Road","Pune","98765 43210"\r\n"D\'Souza, Maria","Flat 3, ""Sea View""",Goa,\r\n'
-    const preview = await call<ImportPreview>(t.core, 'patients.importPreview', { csv }, token)
+    const preview = await call<ImportPreview>(t.core, 'patients.importPreview', { file: bytes(csv) }, token)
     expect(preview.columns).toEqual({ name: 'Name', addressLine: 'Address', city: 'City', phone: 'Phone' })
     expect(preview).toMatchObject({ total: 2, valid: 2, unmappedHeaders: [] })
 
-    await call(t.core, 'patients.importCommit', { csv }, token)
+    await call(t.core, 'patients.importCommit', { file: bytes(csv) }, token)
     const [ramesh] = await search(t.core, token, 'ramesh')
     expect(await call<Patient>(t.core, 'patients.get', { id: ramesh.id }, token)).toMatchObject({ name: 'Sharma, Ramesh', addressLine: '12, MG Road', city: 'Pune', phone: '+919876543210' })
     const [maria] = await search(t.core, token, 'maria')
@@ -636,10 +633,10 @@ describe('importing patients from CSV', () => {
   it('joins First name and Last name columns into the name', async () => {
     const { t, token } = await indianClinic()
     const csv = 'First name,Last name,Mobile\nPriya,Nair,98765 43210\nMadonna,,91234 56789\n'
-    const preview = await call<ImportPreview>(t.core, 'patients.importPreview', { csv }, token)
+    const preview = await call<ImportPreview>(t.core, 'patients.importPreview', { file: bytes(csv) }, token)
     expect(preview.unmappedHeaders).toEqual([])
     expect(preview.rows.map((r) => r.name).sort()).toEqual(['Madonna', 'Priya Nair'])
-    await call(t.core, 'patients.importCommit', { csv }, token)
+    await call(t.core, 'patients.importCommit', { file: bytes(csv) }, token)
     expect((await recent(t.core, token)).map((p) => p.name).sort()).toEqual(['Madonna', 'Priya Nair'])
   })
 })

@@ -14,11 +14,11 @@ export const PHOTO_SIZE = 512
  * Checks the bytes really are a JPEG, PNG or WebP (not just named so), then stores a
  * square-cropped, EXIF-rotated, metadata-free 512 px JPEG.
  */
-export async function preparePhoto(base64: string): Promise<Buffer> {
-  const bytes = Buffer.from(base64, 'base64')
-  if (bytes.length === 0) throw ApiError.field('data', 'is empty')
-  if (bytes.length > MAX_PHOTO_BYTES) throw ApiError.field('data', `must be a file of at most ${MAX_PHOTO_BYTES / 1024 / 1024} MB`)
-  if (!SIGNATURES.some((s) => s.test(bytes))) throw ApiError.field('data', 'must be a JPEG, PNG or WebP image')
+export async function preparePhoto(file: Uint8Array): Promise<Buffer> {
+  const bytes = Buffer.from(file.buffer, file.byteOffset, file.byteLength)
+  if (bytes.length === 0) throw ApiError.field('file', 'is empty')
+  if (bytes.length > MAX_PHOTO_BYTES) throw ApiError.field('file', `must be a file of at most ${MAX_PHOTO_BYTES / 1024 / 1024} MB`)
+  if (!SIGNATURES.some((s) => s.test(bytes))) throw ApiError.field('file', 'must be a JPEG, PNG or WebP image (checked from its content, not its name)')
   try {
     return await sharp(bytes, { limitInputPixels: 40_000_000 })
       .rotate()
@@ -26,6 +26,6 @@ export async function preparePhoto(base64: string): Promise<Buffer> {
       .jpeg({ quality: 82, mozjpeg: true })
       .toBuffer()
   } catch {
-    throw ApiError.field('data', 'could not be read as an image; it may be damaged')
+    throw ApiError.field('file', 'could not be read as an image; it may be damaged')
   }
 }

@@ -1,11 +1,13 @@
-import type { Kysely, Selectable } from 'kysely'
+import type { Selectable } from 'kysely'
 import { ApiError, type Patient, type PatientChange, type PatientFields, type PatientSummary, type Settings } from '../../../shared/api'
-import type { Database, PatientsTable } from '../db/schema'
-import { newId } from '../ids'
+import type { WriteContext } from '../context'
+import type { ReadDb } from '../db/read-only'
+import type { PatientsTable } from '../db/schema'
 import { nameKey } from './text'
 
 type Row = Selectable<PatientsTable>
-type Db = Kysely<Database>
+/** What writing a patient needs from the call: its transaction, time, user, and journaled ids and numbers. */
+export type Writer = Pick<WriteContext, 'db' | 'now' | 'newId' | 'nextNumber' | 'user'>
 
 /** API field name ↔ column. One table, used for reads, writes and history. */
 export const COLUMNS = {
@@ -73,7 +75,7 @@ export function fieldsOf(patient: Patient): PatientFields {
   return out as PatientFields
 }
 
-export async function getPatientRow(db: Db, id: string): Promise<Row> {
+export async function getPatientRow(db: ReadDb, id: string): Promise<Row> {
   const row = await db.selectFrom('patients').selectAll().where('id', '=', id).executeTakeFirst()
   if (!row) throw new ApiError('NOT_FOUND', `No patient with id ${id}`)
   return row
@@ -83,22 +85,13 @@ export function formatNumber(seq: number, settings: Settings): string {
   return `${settings.patientNumberPrefix}${String(seq).padStart(settings.patientNumberDigits, '0')}`
 }
 
-/** The next running number, inside the caller's transaction so two desks never get the same one. */
-export async function nextSeq(db: Db): Promise<number> {
-  const { max } = await db
-    .selectFrom('patients')
-    .select((eb) => eb.fn.max('seq').as('max'))
-    .executeTakeFirstOrThrow()
-  return (max ?? 0) + 1
-}
-
-export async function insertPatient(db: Db, fields: PatientFields, settings: Settings, now: Date, userId: string | null, seq?: number): Promise<Patient> {
-  const at = now.toISOString()
-  const s = seq ?? (await nextSeq(db))
+export async function insertPatient(tx: Writer, fields: PatientFields, settings: Settings): Promise<Patient> {
+  const at = tx.now.toISOString()
+  const seq = await tx.nextNumber('patient')
   const row: Row = {
-    id: newId(now.getTime()),
-    seq: s,
-    number: formatNumber(s, settings),
+    id: tx.newId(),
+    seq,
+    number: formatNumber(seq, settings),
     name: fields.name,
     name_key: nameKey(fields.name),
     phone: fields.phone,
@@ -118,10 +111,10 @@ export async function insertPatient(db: Db, fields: PatientFields, settings: Set
     merged_into: null,
     created_at: at,
     updated_at: at,
-    created_by: userId,
-    updated_by: userId
+    created_by: tx.user.id,
+    updated_by: tx.user.id
   }
-  await db.insertInto('patients').values(row).execute()
+  await tx.db.insertInto('patients').values(row).execute()
   return toPatient(row)
 }
 
@@ -135,16 +128,16 @@ export function diff(before: Partial<PatientFields>, after: Partial<PatientField
 }
 
 export async function recordHistory(
-  db: Db,
-  entry: { patientId: string; at: Date; userId: string | null; action: PatientChange['action']; changes?: Record<string, [unknown, unknown]>; note?: string | null }
+  tx: Writer,
+  entry: { patientId: string; action: PatientChange['action']; changes?: Record<string, [unknown, unknown]>; note?: string | null }
 ): Promise<void> {
-  await db
+  await tx.db
     .insertInto('patient_history')
     .values({
-      id: newId(entry.at.getTime()),
+      id: tx.newId(),
       patient_id: entry.patientId,
-      at: entry.at.toISOString(),
-      user_id: entry.userId,
+      at: tx.now.toISOString(),
+      user_id: tx.user.id,
       action: entry.action,
       changes: JSON.stringify(entry.changes ?? {}),
       note: entry.note ?? null

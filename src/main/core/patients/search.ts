@@ -1,12 +1,12 @@
-import { sql, type Kysely } from 'kysely'
-import { DateTime } from 'luxon'
+import { sql } from 'kysely'
+import { parseDob } from '../../../shared/lib/patient-rules'
 import type { PatientSummary, Settings } from '../../../shared/api'
 import { normalisePhone } from '../../../shared/lib/phone'
-import type { Database } from '../db/schema'
+import type { ReadDb } from '../db/read-only'
 import { SUMMARY_COLUMNS, toSummary } from './repository'
 import { digitsOnly, nameKey, nameMatchScore, swapVariants, trigrams } from './text'
 
-type Db = Kysely<Database>
+type Db = ReadDb
 
 export interface SearchOptions {
   q: string
@@ -67,14 +67,8 @@ async function rarestTrigrams(db: Db, words: string[], perWord: number): Promise
 }
 
 /** Accepts 31/12/1990, 31-12-1990, 31.12.1990 (day first, as clinics write) and 1990-12-31. */
-export function parseDateQuery(q: string): string | null {
-  const iso = DateTime.fromISO(q.trim())
-  if (/^\d{4}-\d{2}-\d{2}$/.test(q.trim()) && iso.isValid) return iso.toISODate()
-  const m = q.trim().match(/^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/)
-  if (!m) return null
-  const date = DateTime.fromObject({ day: Number(m[1]), month: Number(m[2]), year: Number(m[3]) })
-  return date.isValid ? date.toISODate() : null
-}
+/** A date of birth typed into search, by the same rule as the registration form. */
+export const parseDateQuery = (q: string): string | null => parseDob(q)
 
 export async function searchPatients(db: Db, settings: Settings, options: SearchOptions): Promise<{ items: PatientSummary[]; hasMore: boolean }> {
   const q = options.q.trim()

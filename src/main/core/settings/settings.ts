@@ -1,9 +1,10 @@
 import type { Kysely } from 'kysely'
 import { ApiError, DEFAULT_SETTINGS, settingsSchema, type Settings } from '../../../shared/api'
+import type { ReadDb } from '../db/read-only'
 import type { Database } from '../db/schema'
 import type { HandlerGroup } from '../context'
 
-export async function readSettings(db: Kysely<Database>): Promise<Settings | null> {
+export async function readSettings(db: ReadDb): Promise<Settings | null> {
   const rows = await db.selectFrom('settings').select(['key', 'value']).execute()
   if (rows.length === 0) return null
   const stored = Object.fromEntries(rows.map((r) => [r.key, JSON.parse(r.value)]))
@@ -12,7 +13,7 @@ export async function readSettings(db: Kysely<Database>): Promise<Settings | nul
   return parsed.data
 }
 
-export async function requireSettings(db: Kysely<Database>): Promise<Settings> {
+export async function requireSettings(db: ReadDb): Promise<Settings> {
   const settings = await readSettings(db)
   if (!settings) throw new ApiError('CONFLICT', 'The clinic has not been set up yet')
   return settings
@@ -33,7 +34,6 @@ export const settingsHandlers: HandlerGroup = {
   'settings.update': async (ctx, input) => {
     await requireSettings(ctx.db)
     await writeSettings(ctx.db, input, ctx.now)
-    ctx.changed('settings')
     return requireSettings(ctx.db)
   }
 }

@@ -2,7 +2,6 @@ import { ApiError } from '../../../shared/api'
 import { hashPassword } from '../auth/passwords'
 import { toStaffUser } from '../auth/sessions'
 import { ownTransaction, type HandlerGroup } from '../context'
-import { newId } from '../ids'
 
 export const usersHandlers: HandlerGroup = {
   'users.list': async (ctx) => {
@@ -12,12 +11,12 @@ export const usersHandlers: HandlerGroup = {
 
   'users.create': ownTransaction<'users.create'>(async (ctx, input) => {
     const passwordHash = await hashPassword(input.password)
-    return ctx.db.transaction().execute(async (db) => {
-      const taken = await db.selectFrom('users').select('id').where('email', '=', input.email).executeTakeFirst()
+    return ctx.write(async (tx) => {
+      const taken = await tx.db.selectFrom('users').select('id').where('email', '=', input.email).executeTakeFirst()
       if (taken) throw new ApiError('CONFLICT', 'email: another staff account already uses this email', { email: 'another staff account already uses this email' })
-      const now = ctx.now.toISOString()
+      const now = tx.now.toISOString()
       const row = {
-        id: newId(ctx.now.getTime()),
+        id: tx.newId(),
         name: input.name,
         email: input.email,
         role: input.role,
@@ -26,8 +25,7 @@ export const usersHandlers: HandlerGroup = {
         created_at: now,
         updated_at: now
       }
-      await db.insertInto('users').values(row).execute()
-      ctx.changed('users', row.id)
+      await tx.db.insertInto('users').values(row).execute()
       return toStaffUser(row)
     })
   })

@@ -1,10 +1,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { request } from 'node:http'
+import { createHash } from 'node:crypto'
 import { join } from 'node:path'
+import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { api } from '../../../shared/api'
-import { ADMIN, CLINIC, addStaff, openTestCore, removeDir, setUpClinic, tempDir, type TestCore } from '../testing'
-import { startHub, type Hub } from './http'
+import { ADMIN, CLINIC, addStaff, openTestCore, removeDir, setUpClinic, tempDir, type TestCore } from '../../core/testing'
+import { startHub, type Hub } from './server'
 
 const INDEX_HTML = '<!doctype html><html><head><title>DocSpot test shell</title></head><body><div id="root"></div></body></html>'
 const SECRET = '{ "name": "not-for-browsers", "secret": "s3cr3t-outside-the-renderer" }'
@@ -178,8 +180,12 @@ describe('the OpenAPI document', () => {
     expect(res.status).toBe(200)
     const doc = await json(res)
     expect(doc.openapi).toMatch(/^3\./)
-    expect(Object.keys(doc.paths).sort()).toEqual(Object.keys(api).map((name) => `/api/${name}`).sort())
-    for (const [name, spec] of Object.entries(api)) {
+    // Background jobs' methods are the core's own and not listed.
+    const callable = Object.entries(api).filter(([, spec]) => spec.roles === 'public' || !spec.roles.every((r) => r === 'system'))
+    expect(Object.keys(doc.paths).sort()).toEqual(callable.map(([name]) => `/api/${name}`).sort())
+    expect(doc.paths['/api/auth.purgeSessions']).toBeUndefined()
+    expect(doc.paths['/api/patients.setPhoto'].post.requestBody.content['application/octet-stream']).toBeDefined()
+    for (const [name, spec] of callable) {
       expect(doc.paths[`/api/${name}`].post, name).toMatchObject({ operationId: name, summary: spec.summary })
     }
   })
@@ -192,6 +198,61 @@ describe('the OpenAPI document', () => {
     const schema = doc.paths['/api/users.create'].post.requestBody.content['application/json'].schema
     expect(schema.required).toEqual(expect.arrayContaining(['name', 'email', 'role', 'password']))
     expect(schema.properties.role.enum).toEqual(['admin', 'receptionist', 'doctor'])
+  })
+})
+
+describe('files as bytes', () => {
+  const png = () => sharp({ create: { width: 300, height: 200, channels: 3, background: '#c33' } }).png().toBuffer()
+  const upload = (method: string, fields: unknown, body: Buffer, token: string | null, extra: Record<string, string> = {}) =>
+    fetch(`${hub.url}/api/${method}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/octet-stream', 'DocSpot-Input': encodeURIComponent(JSON.stringify(fields)), ...(token ? { Authorization: `Bearer ${token}` } : {}), ...extra },
+      body
+    })
+
+  it('takes a photo as the raw request body and serves it back as image bytes, journaling only its hash', async () => {
+    const created = await json(await fetch(`${hub.url}/api/patients.create`, { method: 'POST', headers: { Authorization: `Bearer ${adminToken}` }, body: JSON.stringify({ name: 'Photo Person' }) }))
+    const id = created.value.patient.id as string
+    const image = await png()
+    const res = await upload('patients.setPhoto', { id }, image, adminToken, { 'DocSpot-Device': 'Reception PC 1' })
+    expect(res.status).toBe(200)
+    expect((await json(res)).value.hasPhoto).toBe(true)
+
+    const photo = await fetch(`${hub.url}/api/patients.photo`, { method: 'POST', headers: { Authorization: `Bearer ${adminToken}` }, body: JSON.stringify({ id }) })
+    expect(photo.status).toBe(200)
+    expect(photo.headers.get('content-type')).toBe('image/jpeg')
+    const bytes = Buffer.from(await photo.arrayBuffer())
+    expect(await sharp(bytes).metadata()).toMatchObject({ format: 'jpeg', width: 512, height: 512 })
+
+    const entry = await t.core.services.db.selectFrom('journal').selectAll().where('method', '=', 'patients.setPhoto').orderBy('seq', 'desc').executeTakeFirstOrThrow()
+    expect(JSON.parse(entry.input)).toEqual({ id, file: { sha256: createHash('sha256').update(image).digest('hex'), bytes: image.length } })
+    expect(entry.device).toMatch(/^Reception PC 1 \(127\.0\.0\.1\)$/)
+  })
+
+  it('answers 204 for a patient without a photo', async () => {
+    const created = await json(await fetch(`${hub.url}/api/patients.create`, { method: 'POST', headers: { Authorization: `Bearer ${adminToken}` }, body: JSON.stringify({ name: 'No Photo Person' }) }))
+    const res = await fetch(`${hub.url}/api/patients.photo`, { method: 'POST', headers: { Authorization: `Bearer ${adminToken}` }, body: JSON.stringify({ id: created.value.patient.id }) })
+    expect(res.status).toBe(204)
+  })
+
+  it('refuses an upload without a session before reading it, a text file named as an image, and one too large', async () => {
+    const image = await png()
+    expect((await upload('patients.setPhoto', { id: '01957f00-0000-7000-8000-000000000001' }, image, null)).status).toBe(401)
+    const created = await json(await fetch(`${hub.url}/api/patients.create`, { method: 'POST', headers: { Authorization: `Bearer ${adminToken}` }, body: JSON.stringify({ name: 'Upload Checks' }) }))
+    const id = created.value.patient.id as string
+    const text = await upload('patients.setPhoto', { id }, Buffer.from('not an image at all'), adminToken)
+    expect(text.status).toBe(400)
+    expect((await json(text)).error.fields.file).toMatch(/JPEG, PNG or WebP/)
+    const big = await upload('patients.setPhoto', { id }, Buffer.concat([image, Buffer.alloc(5 * 1024 * 1024)]), adminToken)
+    expect(big.status).toBe(413)
+    expect((await json(big)).error.fields.file).toMatch(/5 MB/)
+    const badHeader = await fetch(`${hub.url}/api/patients.setPhoto`, { method: 'POST', headers: { Authorization: `Bearer ${adminToken}`, 'DocSpot-Input': '{not json' }, body: image })
+    expect(badHeader.status).toBe(400)
+  })
+
+  it('never lets a transport run a background job’s method', async () => {
+    const res = await post('auth.purgeSessions', {}, adminToken)
+    expect(res.status).toBe(403)
   })
 })
 
@@ -227,7 +288,7 @@ describe('the change stream', () => {
 
       const changeBlock = received.slice(received.indexOf('event: change')).split('\n\n')[0]
       const data = JSON.parse(changeBlock.split('\n').find((line) => line.startsWith('data: '))!.slice(6))
-      expect(data).toMatchObject({ method: 'settings.update', entity: 'settings', at: t.clock.now().toISOString() })
+      expect(data).toMatchObject({ method: 'settings.update', changed: { settings: ['clinicPhone'] }, at: t.clock.now().toISOString() })
     } finally {
       clearTimeout(timer)
       abort.abort()
@@ -302,7 +363,7 @@ describe('what a LAN client cannot do to the hub', () => {
   })
 
   it('refuses a large upload from someone not signed in before reading it (401, not 413)', async () => {
-    const big = JSON.stringify({ csv: 'x'.repeat(21 * 1024 * 1024) })
+    const big = 'x'.repeat(21 * 1024 * 1024)
     expect((await postRaw('patients.importCommit', big)).status).toBe(401)
     expect((await postRaw('patients.importCommit', big, { Authorization: `Bearer ${receptionistToken}` })).status).toBe(403)
   })

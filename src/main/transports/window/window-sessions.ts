@@ -1,5 +1,6 @@
+import { hostname } from 'node:os'
 import type { ApiResult, SessionInfo } from '../../../shared/api'
-import type { Dispatch } from '../dispatcher'
+import type { Dispatch } from '../../core/dispatcher'
 
 /**
  * For the desktop window: the session token stays in the main process, keyed by window,
@@ -10,7 +11,7 @@ export function windowSessions(dispatch: Dispatch) {
   const tokens = new Map<number, string>()
   return {
     async invoke(windowId: number, method: string, input: unknown): Promise<ApiResult<unknown>> {
-      const result = await dispatch(method, input, { token: tokens.get(windowId) })
+      const result = await dispatch(method, input, { token: tokens.get(windowId), device: `${hostname()} window ${windowId}` })
       if (!result.ok) {
         if (result.error.code === 'UNAUTHENTICATED') tokens.delete(windowId)
         return result

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { SessionInfo, Settings } from '../../../shared/api'
-import { ADMIN, CLINIC, openTestCore, setUpClinic, type TestCore } from '../testing'
+import { ADMIN, CLINIC, openTestCore, setUpClinic, type TestCore } from '../../core/testing'
 import { windowSessions } from './window-sessions'
 
 describe('window sessions (the desktop transport)', () => {

@@ -2,8 +2,8 @@ import { createReadStream, existsSync, statSync } from 'node:fs'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { isIP, type AddressInfo } from 'node:net'
 import { extname, join, normalize, resolve, sep } from 'node:path'
-import { HTTP_STATUS, api, isMethodName, type ApiErrorBody, type ApiResult, type MethodSpec } from '../../../shared/api'
-import type { Core } from '../create-core'
+import { HTTP_STATUS, api, isMethodName, type ApiErrorBody, type ApiResult, type FileOutput, type MethodSpec } from '../../../shared/api'
+import type { Core } from '../../core/create-core'
 import { openApiDocument } from './openapi'
 
 export const DEFAULT_MAX_BODY = 1024 * 1024
@@ -96,6 +96,25 @@ function bearer(req: IncomingMessage): string | null {
   return header?.startsWith('Bearer ') ? header.slice(7).trim() || null : null
 }
 
+/** Which PC a call came from, for the journal: its address, and the name the client gives itself. */
+function deviceOf(req: IncomingMessage): string {
+  const named = String(req.headers['docspot-device'] ?? '').replace(/[^\w .:@-]/g, '').slice(0, 60)
+  const address = (req.socket.remoteAddress ?? 'unknown').replace(/^::ffff:/, '')
+  return named ? `${named} (${address})` : address
+}
+
+/** The non-file fields of an upload travel in a header, as URI-encoded JSON. */
+function uploadFields(req: IncomingMessage): Record<string, unknown> | null {
+  const header = req.headers['docspot-input']
+  if (header === undefined) return {}
+  try {
+    const value = JSON.parse(decodeURIComponent(String(header)))
+    return value && typeof value === 'object' && !Array.isArray(value) ? value : null
+  } catch {
+    return null
+  }
+}
+
 async function handleApi(core: Core, req: IncomingMessage, res: ServerResponse, method: string): Promise<void> {
   if (req.method !== 'POST') {
     res.setHeader('Allow', 'POST')
@@ -103,9 +122,9 @@ async function handleApi(core: Core, req: IncomingMessage, res: ServerResponse, 
   }
   if (!isMethodName(method)) return sendError(res, { code: 'NOT_FOUND', message: `Unknown API method "${method}"` })
   const spec = api[method] as MethodSpec
-  const limit = spec.maxBodyBytes ?? DEFAULT_MAX_BODY
+  const limit = spec.upload ? spec.upload.maxBytes : (spec.maxBodyBytes ?? DEFAULT_MAX_BODY)
   // A large upload is accepted only from someone allowed to make it: check before reading it.
-  if (limit > DEFAULT_MAX_BODY) {
+  if (limit > DEFAULT_MAX_BODY || spec.upload) {
     const refused = await core.admit(method, bearer(req))
     if (refused) {
       res.setHeader('Connection', 'close')
@@ -118,21 +137,46 @@ async function handleApi(core: Core, req: IncomingMessage, res: ServerResponse, 
   } catch (error) {
     if (error instanceof BodyTooLarge) {
       res.setHeader('Connection', 'close')
-      return sendError(res, { code: 'PAYLOAD_TOO_LARGE', message: `The request is larger than the ${Math.round(limit / 1024)} KiB allowed for ${method}` })
+      const what = spec.upload ? `The file is larger than the ${Math.round(limit / 1024 / 1024)} MB allowed` : `The request is larger than the ${Math.round(limit / 1024)} KiB allowed`
+      return sendError(res, { code: 'PAYLOAD_TOO_LARGE', message: `${what} for ${method}`, ...(spec.upload ? { fields: { [spec.upload.field]: `must be a file of at most ${Math.round(limit / 1024 / 1024)} MB` } } : {}) })
     }
     throw error
   }
   let input: unknown = {}
-  if (body.length > 0) {
+  if (spec.upload) {
+    // The file travels as the raw body; its type is checked from its content by the core.
+    const fields = uploadFields(req)
+    if (!fields) return sendError(res, { code: 'VALIDATION', message: 'The DocSpot-Input header is not URI-encoded JSON' })
+    input = { ...fields, [spec.upload.field]: new Uint8Array(body.buffer, body.byteOffset, body.byteLength) }
+  } else if (body.length > 0) {
     try {
       input = JSON.parse(body.toString('utf8'))
     } catch {
       return sendError(res, { code: 'VALIDATION', message: 'The request body is not valid JSON' })
     }
   }
-  const result = await core.dispatch(method, input, { token: bearer(req) })
-  if (result.ok) send(res, 200, result)
-  else sendError(res, result.error)
+  const result = await core.dispatch(method, input, { token: bearer(req), device: deviceOf(req) })
+  if (!result.ok) return sendError(res, result.error)
+  if (spec.download) return sendFile(res, result.value as FileOutput | null)
+  send(res, 200, result)
+}
+
+/** A file answer is the bytes themselves; nothing to send is 204. */
+function sendFile(res: ServerResponse, file: FileOutput | null): void {
+  if (!file) {
+    res.writeHead(204, { 'Cache-Control': 'no-store' })
+    res.end()
+    return
+  }
+  const headers: Record<string, string | number> = {
+    'Content-Type': file.type,
+    'Content-Length': file.bytes.byteLength,
+    'Cache-Control': 'no-store',
+    'X-Content-Type-Options': 'nosniff'
+  }
+  if (file.name) headers['Content-Disposition'] = `attachment; filename="${file.name.replace(/[^\w.-]/g, '_')}"`
+  res.writeHead(200, headers)
+  res.end(file.bytes)
 }
 
 /** Streams end this soon after their session does (logout, expiry, idle, deactivation). */

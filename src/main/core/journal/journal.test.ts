@@ -1,0 +1,508 @@
+import { join } from 'node:path'
+import SQLite from 'better-sqlite3'
+import { sql } from 'kysely'
+import sharp from 'sharp'
+import { afterEach, describe, expect, it } from 'vitest'
+import { api, type ChainCheck, type JournalEntry, type Patient, type PatientMerge, type SessionInfo, type StaffUser, type WriteMethodName } from '../../../shared/api'
+import type { ChangeEvent, Handler } from '../context'
+import { createCore } from '../create-core'
+import { DB_FILE, createKysely, migrate, openSqlite } from '../db/connection'
+import type { Database } from '../db/schema'
+import { ADMIN, addStaff, call, callError, openTestCore, removeDir, setUpClinic, tempDir, type TestCore } from '../testing'
+import { NOT_JOURNALED, isJournaled, registerJournalFunction, type JournalCursor } from './journal'
+import { replayJournal } from './replay'
+
+let open: TestCore[] = []
+afterEach(async () => {
+  for (const t of open) await t.close()
+  open = []
+})
+
+async function clinic() {
+  const t = await openTestCore()
+  open.push(t)
+  const token = await setUpClinic(t.core)
+  return { t, token }
+}
+
+interface Row {
+  seq: number
+  tbl: string
+  row_key: string
+  op: string
+  data: string
+}
+
+/** The entries written since `after`, with their rows. */
+async function entriesSince(t: TestCore, after: number) {
+  const db = t.core.services.db
+  const entries = await db.selectFrom('journal').selectAll().where('seq', '>', after).orderBy('seq').execute()
+  const rows = await db.selectFrom('journal_rows').select(['seq', 'tbl', 'row_key', 'op', 'data']).where('seq', '>', after).orderBy('id').execute()
+  return entries.map((e) => ({ ...e, rows: rows.filter((r) => r.seq === e.seq) as Row[] }))
+}
+
+const lastSeq = async (t: TestCore) => (await t.core.services.db.selectFrom('journal').select((eb) => eb.fn.max('seq').as('max')).executeTakeFirstOrThrow()).max ?? 0
+const png = () => sharp({ create: { width: 64, height: 64, channels: 3, background: '#27a' } }).png().toBuffer()
+const csv = (text: string) => new TextEncoder().encode(text)
+
+type Case = (c: { t: TestCore; token: string }) => Promise<{
+  /** The write itself, made once the arrangement is done. */
+  act: () => Promise<unknown>
+  /** What its one journal entry must say. */
+  expect: (entry: Awaited<ReturnType<typeof entriesSince>>[number], value: unknown) => void | Promise<void>
+}>
+
+const rowsOf = (entry: { rows: Row[] }) => entry.rows.map((r) => `${r.op} ${r.tbl}`)
+
+/**
+ * One case for every write method in the API table. A new write method without a case here
+ * fails typecheck (the type lists them all) and the test below (the table is read at run time).
+ */
+const CASES: { [M in WriteMethodName]: Case } = {
+  'setup.createClinic': async () => {
+    const t = await openTestCore()
+    open.push(t)
+    return {
+      act: () => call(t.core, 'setup.createClinic', { clinic: { clinicName: 'Journal Clinic', timeZone: 'Asia/Kolkata', currency: 'INR', defaultCountry: 'IN' }, admin: ADMIN }),
+      expect: (entry, value) => {
+        const { user } = value as SessionInfo
+        expect(entry.user_id).toBe(user.id)
+        expect(entry.role).toBe('admin')
+        expect(JSON.parse(entry.input).admin).toEqual({ name: ADMIN.name, email: ADMIN.email, password: '[withheld]' })
+        expect(entry.input).not.toContain(ADMIN.password)
+        expect(rowsOf(entry)).toEqual(expect.arrayContaining(['insert settings', 'insert users']))
+        expect(entry.rows.find((r) => r.tbl === 'users')!.row_key).toBe(user.id)
+        expect(JSON.parse(entry.allocated).ids).toEqual([user.id])
+      }
+    }
+  },
+  'auth.login': async ({ t }) => ({
+    act: () => call(t.core, 'auth.login', { email: ADMIN.email, password: ADMIN.password }),
+    expect: (entry, value) => {
+      expect(entry.user_id).toBe((value as SessionInfo).user.id)
+      expect(JSON.parse(entry.input)).toEqual({ email: ADMIN.email, password: '[withheld]' })
+      expect(entry.rows).toEqual([]) // sessions hold no clinic data
+    }
+  }),
+  'auth.logout': async ({ t }) => {
+    const session = await call<SessionInfo>(t.core, 'auth.login', { email: ADMIN.email, password: ADMIN.password })
+    return {
+      act: () => call(t.core, 'auth.logout', {}, session.token),
+      expect: (entry) => {
+        expect(entry.user_id).toBe(session.user.id)
+        expect(entry.rows).toEqual([])
+      }
+    }
+  },
+  'auth.purgeSessions': async ({ t }) => ({
+    act: () => t.core.jobs.run('purge-expired-sessions'),
+    expect: (entry, value) => {
+      expect(value).toEqual({ removed: 0 })
+      expect(entry).toMatchObject({ user_id: null, role: null, job: 'purge-expired-sessions' })
+      expect(entry.device).toMatch(/^job@/)
+    }
+  }),
+  'settings.update': async ({ t, token }) => ({
+    act: () => call(t.core, 'settings.update', { clinicPhone: '+44 113 496 0222', autoLogoutMinutes: 45 }, token),
+    expect: (entry) => {
+      expect(entry.rows.map((r) => [r.op, r.tbl, r.row_key]).sort()).toEqual([
+        ['update', 'settings', 'autoLogoutMinutes'],
+        ['update', 'settings', 'clinicPhone']
+      ])
+      expect(JSON.parse(entry.rows.find((r) => r.row_key === 'autoLogoutMinutes')!.data)).toMatchObject({ key: 'autoLogoutMinutes', value: '45' })
+    }
+  }),
+  'users.create': async ({ t, token }) => ({
+    act: () => call(t.core, 'users.create', { name: 'Lata Shah', email: 'lata@sunrise.example', role: 'receptionist', password: 'front desk two' }, token),
+    expect: (entry, value) => {
+      const user = value as StaffUser
+      expect(rowsOf(entry)).toEqual(['insert users'])
+      expect(entry.rows[0].row_key).toBe(user.id)
+      expect(JSON.parse(entry.input).password).toBe('[withheld]')
+      expect(entry.input).not.toContain('front desk two')
+    }
+  }),
+  'patients.create': async ({ t, token }) => ({
+    act: () => call(t.core, 'patients.create', { name: 'Ramesh Kumar', phone: '07911 123123' }, token),
+    expect: (entry, value) => {
+      const { patient } = value as { patient: Patient }
+      expect(rowsOf(entry)).toEqual(['update counters', 'insert patients', 'insert patient_history'])
+      expect(JSON.parse(entry.rows[1].data)).toMatchObject({ id: patient.id, number: patient.number, name: 'Ramesh Kumar', phone: '+447911123123' })
+      const allocated = JSON.parse(entry.allocated)
+      expect(allocated.ids[0]).toBe(patient.id)
+      expect(allocated.numbers).toEqual([{ kind: 'patient', value: Number(patient.number.slice(2)) }])
+    }
+  }),
+  'patients.update': async ({ t, token }) => {
+    const { patient } = await call<{ patient: Patient }>(t.core, 'patients.create', { name: 'Anita Desai' }, token)
+    return {
+      act: () => call(t.core, 'patients.update', { id: patient.id, fields: { city: 'Leeds' } }, token),
+      expect: (entry) => {
+        expect(rowsOf(entry)).toEqual(['insert patient_history', 'update patients'])
+        expect(JSON.parse(entry.rows[1].data)).toMatchObject({ id: patient.id, city: 'Leeds' })
+      }
+    }
+  },
+  'patients.merge': async ({ t, token }) => {
+    const a = (await call<{ patient: Patient }>(t.core, 'patients.create', { name: 'Priya Nair', phone: '07911 123111' }, token)).patient
+    const b = (await call<{ patient: Patient }>(t.core, 'patients.create', { name: 'Priya Nayar', email: 'priya@example.com' }, token)).patient
+    return {
+      act: () => call(t.core, 'patients.merge', { survivorId: a.id, mergedId: b.id, fields: { email: 'priya@example.com' } }, token),
+      expect: (entry) => {
+        expect(rowsOf(entry).sort()).toEqual(['insert patient_history', 'insert patient_history', 'insert patient_merges', 'update patients', 'update patients'])
+        expect(entry.rows.filter((r) => r.tbl === 'patients').map((r) => r.row_key).sort()).toEqual([a.id, b.id].sort())
+      }
+    }
+  },
+  'patients.unmerge': async ({ t, token }) => {
+    const a = (await call<{ patient: Patient }>(t.core, 'patients.create', { name: 'Priya Nair' }, token)).patient
+    const b = (await call<{ patient: Patient }>(t.core, 'patients.create', { name: 'Priya Nayar' }, token)).patient
+    const merge = await call<PatientMerge>(t.core, 'patients.merge', { survivorId: a.id, mergedId: b.id }, token)
+    return {
+      act: () => call(t.core, 'patients.unmerge', { mergeId: merge.id }, token),
+      expect: (entry) => {
+        expect(rowsOf(entry)).toContain('update patient_merges')
+        expect(entry.rows.find((r) => r.tbl === 'patient_merges')!.row_key).toBe(merge.id)
+        expect(JSON.parse(entry.rows.find((r) => r.row_key === b.id)!.data)).toMatchObject({ merged_into: null })
+      }
+    }
+  },
+  'patients.archive': async ({ t, token }) => {
+    const { patient } = await call<{ patient: Patient }>(t.core, 'patients.create', { name: 'Oliver Brown' }, token)
+    return {
+      act: () => call(t.core, 'patients.archive', { id: patient.id, reason: 'Moved abroad' }, token),
+      expect: (entry) => {
+        expect(rowsOf(entry)).toEqual(['insert patient_history', 'update patients'])
+        expect(JSON.parse(entry.rows[1].data)).toMatchObject({ archived_reason: 'Moved abroad' })
+      }
+    }
+  },
+  'patients.restore': async ({ t, token }) => {
+    const { patient } = await call<{ patient: Patient }>(t.core, 'patients.create', { name: 'Oliver Brown' }, token)
+    await call(t.core, 'patients.archive', { id: patient.id, reason: 'By mistake' }, token)
+    return {
+      act: () => call(t.core, 'patients.restore', { id: patient.id }, token),
+      expect: (entry) => {
+        expect(rowsOf(entry)).toEqual(['insert patient_history', 'update patients'])
+        expect(JSON.parse(entry.rows[1].data)).toMatchObject({ archived_at: null, archived_reason: null })
+      }
+    }
+  },
+  'patients.setPhoto': async ({ t, token }) => {
+    const { patient } = await call<{ patient: Patient }>(t.core, 'patients.create', { name: 'Photo Person' }, token)
+    const file = await png()
+    return {
+      act: () => call(t.core, 'patients.setPhoto', { id: patient.id, file }, token),
+      expect: (entry) => {
+        const input = JSON.parse(entry.input)
+        expect(input.file).toEqual({ sha256: expect.stringMatching(/^[0-9a-f]{64}$/), bytes: file.length })
+        expect(rowsOf(entry)).toEqual(['insert patient_history', 'update patients'])
+        expect(JSON.parse(entry.rows[1].data).photo_sha256).toMatch(/^[0-9a-f]{64}$/)
+      }
+    }
+  },
+  'patients.removePhoto': async ({ t, token }) => {
+    const { patient } = await call<{ patient: Patient }>(t.core, 'patients.create', { name: 'Photo Person' }, token)
+    await call(t.core, 'patients.setPhoto', { id: patient.id, file: await png() }, token)
+    return {
+      act: () => call(t.core, 'patients.removePhoto', { id: patient.id }, token),
+      expect: (entry) => {
+        expect(rowsOf(entry)).toEqual(['insert patient_history', 'update patients'])
+        expect(JSON.parse(entry.rows[1].data).photo_sha256).toBeNull()
+      }
+    }
+  },
+  'patients.importCommit': async ({ t, token }) => {
+    const file = csv('Name,Mobile\nAsha Rao,07911 123301\nVikram Singh,07911 123302\n')
+    return {
+      act: () => call(t.core, 'patients.importCommit', { file }, token),
+      expect: (entry) => {
+        expect(JSON.parse(entry.input).file).toEqual({ sha256: expect.any(String), bytes: file.length })
+        expect(entry.rows.filter((r) => r.tbl === 'patients' && r.op === 'insert')).toHaveLength(2)
+        expect(entry.rows.filter((r) => r.tbl === 'patient_history')).toHaveLength(2)
+        expect(JSON.parse(entry.allocated).numbers.map((n: { value: number }) => n.value)).toEqual([1, 2])
+      }
+    }
+  }
+}
+
+describe('the journal records every write', () => {
+  it('has a case for every write method in the API table', () => {
+    const writes = Object.entries(api)
+      .filter(([, spec]) => spec.writes)
+      .map(([name]) => name)
+      .sort()
+    expect(Object.keys(CASES).sort()).toEqual(writes)
+  })
+
+  it.each(Object.keys(CASES) as WriteMethodName[])('%s: one sealed entry saying who, when, from where, and what changed', async (method) => {
+    const c = await clinic()
+    const { act, expect: check } = await CASES[method](c)
+    const t = open.at(-1)!
+    const before = await lastSeq(t)
+    const events: ChangeEvent[] = []
+    const stop = t.core.onChange((e) => events.push(e))
+    const value = await act()
+    stop()
+    const entries = await entriesSince(t, before)
+    expect(entries).toHaveLength(1)
+    const [entry] = entries
+    expect(entry.method).toBe(method)
+    expect(entry.at).toBe(t.clock.now().toISOString())
+    expect(entry.hash).toMatch(/^[0-9a-f]{64}$/)
+    expect(entry.row_count).toBe(entry.rows.length)
+    await check(entry, value)
+    // The event screens hear names exactly the rows the entry recorded.
+    expect(events).toHaveLength(1)
+    expect(events[0].seq).toBe(entry.seq)
+    for (const row of entry.rows) expect(events[0].changed[row.tbl]).toContain(row.row_key)
+    expect((await call<ChainCheck>(t.core, 'audit.verify', {}, await adminToken(t))).ok).toBe(true)
+  })
+
+  it('leaves no entry for a call that failed, and refuses a write that bypasses the dispatcher', async () => {
+    const { t, token } = await clinic()
+    const before = await lastSeq(t)
+    expect((await callError(t.core, 'patients.update', { id: '01957f00-0000-7000-8000-000000000009', fields: { city: 'X' } }, token)).code).toBe('NOT_FOUND')
+    expect((await callError(t.core, 'users.create', { name: 'Dup', email: ADMIN.email, role: 'doctor', password: 'long enough password' }, token)).code).toBe('CONFLICT')
+    expect(await lastSeq(t)).toBe(before)
+    // Raw SQL on the core's own connection, with no entry open: the capture trigger refuses it.
+    await expect(sql`update settings set value = '"X"' where key = 'clinicName'`.execute(t.core.services.db)).rejects.toThrow(/only change through a journaled write/)
+    // Another program that opens the file cannot change clinic data either.
+    const other = new SQLite(join(t.dataDir, DB_FILE))
+    expect(() => other.prepare(`update settings set value = '"X"' where key = 'clinicName'`).run()).toThrow(/docspot_journal_seq/)
+    other.close()
+    expect((await call<{ clinicName: string }>(t.core, 'settings.get', {}, token)).clinicName).toBe('Sunrise Family Clinic')
+  })
+
+  it('captures every domain table, with every column, and only the tables that hold no clinic data are left out', async () => {
+    const { t } = await clinic()
+    const db = t.core.services.db
+    const tables = (await sql<{ name: string }>`select name from sqlite_master where type = 'table' order by name`.execute(db)).rows.map((r) => r.name)
+    const triggers = (await sql<{ name: string; tbl_name: string; sql: string }>`select name, tbl_name, sql from sqlite_master where type = 'trigger'`.execute(db)).rows
+    const domain = tables.filter(isJournaled)
+    expect(domain).toEqual(expect.arrayContaining(['settings', 'users', 'patients', 'patient_history', 'patient_merges', 'counters']))
+    for (const table of domain) {
+      const columns = (await sql<{ name: string }>`select name from pragma_table_info(${table})`.execute(db)).rows.map((r) => r.name)
+      for (const op of ['insert', 'update', 'delete']) {
+        const trigger = triggers.find((tr) => tr.name === `journal_${table}_${op}`)
+        expect(trigger, `${table} has no ${op} capture trigger: call captureChanges() for it in its migration`).toBeDefined()
+        for (const column of columns) expect(trigger!.sql, `${table}.${column} is not captured on ${op}: call captureChanges() again after changing its columns`).toContain(`'${column}'`)
+      }
+    }
+    for (const table of tables.filter((name) => !isJournaled(name))) {
+      expect(NOT_JOURNALED.includes(table) || table.startsWith('patient_search'), table).toBe(true)
+    }
+  })
+})
+
+async function adminToken(t: TestCore): Promise<string> {
+  return (await call<SessionInfo>(t.core, 'auth.login', { email: ADMIN.email, password: ADMIN.password })).token!
+}
+
+/** A clinic with some of everything: staff, settings, patients edited, merged, unmerged, archived, imported, a photo. */
+async function busyClinic() {
+  const { t, token } = await clinic()
+  const desk = await addStaff(t.core, token, 'receptionist')
+  await call(t.core, 'settings.update', { clinicPhone: '+44 113 496 0333', patientNumberPrefix: 'LS-' }, token)
+  const created: Patient[] = []
+  for (const [name, phone] of [['Ramesh Kumar', '07911 123401'], ['Ramesh Kumaar', '07911 123402'], ['José Fernández', '07911 123403'], ['Anita Desai', '']]) {
+    t.clock.advance(60_000)
+    created.push((await call<{ patient: Patient }>(t.core, 'patients.create', { name, phone, allowDuplicate: true }, desk.token)).patient)
+  }
+  await call(t.core, 'patients.update', { id: created[2].id, fields: { city: 'Leeds', allergies: 'Penicillin' } }, desk.token)
+  const merge = await call<PatientMerge>(t.core, 'patients.merge', { survivorId: created[0].id, mergedId: created[1].id, fields: { phone: '07911 123402' } }, token)
+  await call(t.core, 'patients.unmerge', { mergeId: merge.id }, token)
+  await call(t.core, 'patients.merge', { survivorId: created[0].id, mergedId: created[1].id }, token)
+  await call(t.core, 'patients.archive', { id: created[3].id, reason: 'Duplicate card' }, desk.token)
+  await call(t.core, 'patients.setPhoto', { id: created[2].id, file: await png() }, desk.token)
+  await call(t.core, 'patients.importCommit', { file: csv('Name,Mobile,DOB\nSita Iyer,07911 123501,02/03/1970\nChen Wei,07911 123502,\n') }, token)
+  return { t, token }
+}
+
+const DOMAIN_TABLES = ['settings', 'users', 'patients', 'patient_history', 'patient_merges', 'counters'] as const
+
+async function snapshot(db: ReturnType<typeof createKysely>, table: string) {
+  const pk = table === 'settings' || table === 'counters' ? (table === 'settings' ? 'key' : 'kind') : 'id'
+  return (await sql`select * from ${sql.table(table)} order by ${sql.ref(pk)}`.execute(db)).rows
+}
+
+describe('replaying the journal', () => {
+  it('rebuilds every table exactly, from an empty database at the same schema', async () => {
+    const { t } = await busyClinic()
+    const targetDir = tempDir()
+    try {
+      const writer = openSqlite(join(targetDir, DB_FILE))
+      const cursor: JournalCursor = { seq: null }
+      registerJournalFunction(writer, cursor)
+      const target = createKysely(writer)
+      await migrate(target)
+      const replayed = await replayJournal(t.core.services.readDb, target, cursor)
+      expect(replayed).toBe(await lastSeq(t))
+      for (const table of DOMAIN_TABLES) {
+        expect(await snapshot(target, table), table).toEqual(await snapshot(t.core.services.db, table))
+        expect((await snapshot(target, table)).length, table).toBeGreaterThan(0)
+      }
+      // The search index follows the rows, so search works on the copy.
+      const hits = await sql<{ rowid: number }>`select rowid from patient_search where patient_search match 'name : "fernandez"'`.execute(target)
+      expect(hits.rows).toHaveLength(1)
+      await target.destroy()
+    } finally {
+      removeDir(targetDir)
+    }
+  })
+})
+
+describe('the hash chain', () => {
+  /** Runs `tamper` on the closed database file, reopens it, and returns what audit.verify says. */
+  async function verifyAfter(tamper: (db: SQLite.Database) => void): Promise<ChainCheck> {
+    const { t } = await busyClinic()
+    expect((await call<ChainCheck>(t.core, 'audit.verify', {}, await adminToken(t))).ok).toBe(true)
+    await t.core.close()
+    open = open.filter((o) => o !== t)
+    const raw = new SQLite(join(t.dataDir, DB_FILE))
+    // Someone with the file and a SQLite tool: the append-only guards are only triggers.
+    for (const name of ['journal_sealed', 'journal_no_delete', 'journal_rows_no_update', 'journal_rows_no_delete']) raw.exec(`drop trigger ${name}`)
+    tamper(raw)
+    raw.close()
+    const again = await createCore({ dataDir: t.dataDir, clock: t.clock, log: () => {}, schedules: false })
+    try {
+      const session = await again.dispatch('auth.login', { email: ADMIN.email, password: ADMIN.password })
+      const token = (session as { value: SessionInfo }).value.token
+      const check = await again.dispatch('audit.verify', {}, { token })
+      return (check as { value: ChainCheck }).value
+    } finally {
+      await again.close()
+      removeDir(t.dataDir)
+    }
+  }
+
+  it('names an entry whose input was edited', async () => {
+    let seq = 0
+    const check = await verifyAfter((db) => {
+      seq = (db.prepare(`select seq from journal where method = 'patients.archive'`).get() as { seq: number }).seq
+      expect(db.prepare(`update journal set input = replace(input, 'Duplicate card', 'Deceased') where seq = ?`).run(seq).changes).toBe(1)
+    })
+    expect(check).toMatchObject({ ok: false, broken: { seq, reason: expect.stringMatching(/altered/) } })
+  })
+
+  it('names an entry whose captured row was edited', async () => {
+    let seq = 0
+    const check = await verifyAfter((db) => {
+      seq = (db.prepare(`select seq from journal where method = 'patients.update'`).get() as { seq: number }).seq
+      db.prepare(`update journal_rows set data = replace(data, 'Penicillin', 'None') where seq = ?`).run(seq)
+    })
+    expect(check.broken).toEqual({ seq, reason: expect.stringMatching(/altered/) })
+  })
+
+  it('names the entry after one that was removed', async () => {
+    let seq = 0
+    const check = await verifyAfter((db) => {
+      seq = (db.prepare(`select seq from journal where method = 'patients.archive'`).get() as { seq: number }).seq
+      db.prepare(`delete from journal_rows where seq = ?`).run(seq)
+      db.prepare(`delete from journal where seq = ?`).run(seq)
+    })
+    expect(check.broken).toEqual({ seq: seq + 1, reason: `entry ${seq} before it is missing` })
+    expect(check.entries).toBe(seq - 1)
+  })
+
+  it('names the first of two entries swapped in place', async () => {
+    let seq = 0
+    const check = await verifyAfter((db) => {
+      seq = (db.prepare(`select seq from journal where method = 'patients.update'`).get() as { seq: number }).seq
+      const a = db.prepare(`select * from journal where seq = ?`).get(seq) as Record<string, unknown>
+      const b = db.prepare(`select * from journal where seq = ?`).get(seq + 1) as Record<string, unknown>
+      const put = db.prepare(`update journal set at = @at, method = @method, user_id = @user_id, role = @role, input = @input, allocated = @allocated, row_count = @row_count, prev_hash = @prev_hash, hash = @hash where seq = @seq`)
+      db.prepare(`update journal_rows set seq = -1 where seq = ?`).run(seq)
+      db.prepare(`update journal_rows set seq = ? where seq = ?`).run(seq, seq + 1)
+      db.prepare(`update journal_rows set seq = ? where seq = -1`).run(seq + 1)
+      put.run({ ...b, seq })
+      put.run({ ...a, seq: seq + 1 })
+    })
+    expect(check.broken).toEqual({ seq, reason: expect.stringMatching(/does not follow/) })
+  })
+})
+
+describe('the journal screen', () => {
+  it('lists entries newest first, in words, filtered by patient, user, method and clinic date', async () => {
+    const { t, token } = await busyClinic()
+    const patients = await call<{ items: Array<{ id: string; name: string }> }>(t.core, 'patients.search', { q: 'Fernandez' }, token)
+    const jose = patients.items[0]
+    const page = await call<{ items: JournalEntry[]; hasMore: boolean }>(t.core, 'audit.journal', { patientId: jose.id }, token)
+    expect(page.items.map((e) => e.method)).toEqual(['patients.setPhoto', 'patients.update', 'patients.create'])
+    const update = page.items[1]
+    expect(update.actor).toMatchObject({ name: 'Ravi Kumar', role: 'receptionist' })
+    expect(update.changes.find((c) => c.table === 'patients')!.words).toBe('LS-000003 José Fernández: changed city, allergies')
+    expect(update.changes.find((c) => c.table === 'patients')!.fields).toEqual({ city: ['', 'Leeds'], allergies: ['', 'Penicillin'] })
+
+    const byMethod = await call<{ items: JournalEntry[] }>(t.core, 'audit.journal', { method: 'patients.merge' }, token)
+    expect(byMethod.items).toHaveLength(2)
+    const firstPage = await call<{ items: JournalEntry[]; hasMore: boolean }>(t.core, 'audit.journal', { limit: 3 }, token)
+    expect(firstPage.hasMore).toBe(true)
+    const next = await call<{ items: JournalEntry[] }>(t.core, 'audit.journal', { limit: 3, beforeSeq: firstPage.items[2].seq }, token)
+    expect(next.items[0].seq).toBe(firstPage.items[2].seq - 1)
+    // The clinic is in Europe/London; the test clock is 10 March 2025.
+    expect((await call<{ items: JournalEntry[] }>(t.core, 'audit.journal', { from: '2025-03-11', to: '2025-03-11' }, token)).items).toEqual([])
+    expect((await call<{ items: JournalEntry[] }>(t.core, 'audit.journal', { from: '2025-03-10', to: '2025-03-10' }, token)).items.length).toBeGreaterThan(5)
+    const desk = (await call<StaffUser[]>(t.core, 'users.list', {}, token)).find((u) => u.role === 'receptionist')!
+    const byDesk = await call<{ items: JournalEntry[] }>(t.core, 'audit.journal', { userId: desk.id }, token)
+    expect(new Set(byDesk.items.map((e) => e.actor.name))).toEqual(new Set(['Ravi Kumar']))
+    // Password hashes never show.
+    expect(JSON.stringify(await call(t.core, 'audit.journal', { limit: 200 }, token))).not.toContain('scrypt')
+  })
+
+  it('exports the same entries as CSV, and is for admins only', async () => {
+    const { t, token } = await busyClinic()
+    const file = await call<{ type: string; bytes: Uint8Array; name: string }>(t.core, 'audit.exportJournal', { method: 'patients.update' }, token)
+    expect(file.type).toMatch(/text\/csv/)
+    expect(file.name).toMatch(/^docspot-journal-\d{4}-\d{2}-\d{2}\.csv$/)
+    const lines = new TextDecoder().decode(file.bytes).replace(/^\ufeff/, '').trim().split('\r\n')
+    expect(lines[0]).toContain('Time (Europe/London)')
+    expect(lines).toHaveLength(2)
+    expect(lines[1]).toContain('Ravi Kumar')
+    expect(lines[1]).toContain('changed city, allergies')
+    const desk = await call<SessionInfo>(t.core, 'auth.login', { email: 'ravi@sunrise.example', password: 'front desk password' })
+    expect((await callError(t.core, 'audit.exportJournal', {}, desk.token)).code).toBe('FORBIDDEN')
+    expect((await callError(t.core, 'audit.journal', {}, desk.token)).code).toBe('FORBIDDEN')
+    expect((await callError(t.core, 'audit.verify', {}, desk.token)).code).toBe('FORBIDDEN')
+  })
+})
+
+describe('background jobs', () => {
+  it('purges expired sessions as the system, and stopping the core waits for a running job', async () => {
+    const { t, token } = await clinic()
+    const db = t.core.services.db
+    t.clock.advance(13 * 3_600_000) // past the 12-hour session
+    expect((await callError(t.core, 'auth.session', {}, token)).code).toBe('UNAUTHENTICATED')
+    await call(t.core, 'auth.login', { email: ADMIN.email, password: ADMIN.password })
+    const stale = await db.selectFrom('sessions').select('token_hash').execute()
+    expect(stale.length).toBeGreaterThanOrEqual(1)
+    t.clock.advance(13 * 3_600_000)
+    expect(await t.core.jobs.run('purge-expired-sessions')).toEqual({ removed: stale.length })
+    expect(await db.selectFrom('sessions').selectAll().execute()).toEqual([])
+    expect(t.core.jobs.names).toEqual(['purge-expired-sessions'])
+
+    // A job still running when the core closes is waited for, not cut off.
+    let finished = false
+    const running = t.core.jobs.run('purge-expired-sessions').then(() => (finished = true))
+    await t.core.close()
+    expect(finished).toBe(true)
+    await running
+    open = open.filter((o) => o !== t)
+    removeDir(t.dataDir)
+  })
+})
+
+describe('reads cannot write', () => {
+  it('gives a read handler a connection without the writing query builders, opened read-only', async () => {
+    const readHandler: Handler<'patients.get'> = async (ctx) => {
+      // @ts-expect-error a `writes: false` method's connection has no insertInto: this line must not compile
+      void ctx.db.insertInto
+      // @ts-expect-error nor updateTable
+      void ctx.db.updateTable
+      throw new Error('never runs')
+    }
+    expect(readHandler).toBeTypeOf('function')
+    const { t } = await clinic()
+    await expect(sql`delete from settings`.execute(t.core.services.readDb)).rejects.toThrow(/readonly|docspot_journal_seq/i)
+  })
+})

@@ -1,0 +1,57 @@
+import { z } from 'zod'
+import { emailSchema, nameSchema, passwordSchema, type Role } from './common'
+import { ALL, SYSTEM, method, none } from './method'
+import { settingsSchema } from './settings'
+
+export interface StaffUser {
+  id: string
+  name: string
+  email: string
+  role: Role
+  active: boolean
+  createdAt: string
+}
+
+export interface SessionInfo {
+  user: StaffUser
+  expiresAt: string
+  /** Present when a session is created. The Electron transport keeps it in the main process. */
+  token?: string
+}
+
+export const setupClinicInput = z
+  .object({
+    clinic: settingsSchema.pick({ clinicName: true, clinicAddress: true, clinicPhone: true, timeZone: true, currency: true, defaultCountry: true }).strict(),
+    admin: z.object({ name: nameSchema(120), email: emailSchema, password: passwordSchema }).strict()
+  })
+  .strict()
+
+export const authMethods = {
+  'setup.status': method<{ needsSetup: boolean; clinicName: string | null }>()({
+    summary: 'Whether this data folder still needs its first-run setup',
+    input: none,
+    roles: 'public',
+    writes: false
+  }),
+  'setup.createClinic': method<SessionInfo>()({
+    summary: 'First run: create the clinic and its first admin, and sign that admin in',
+    input: setupClinicInput,
+    roles: 'public',
+    writes: true
+  }),
+
+  'auth.login': method<SessionInfo>()({
+    summary: 'Sign in with email and password',
+    input: z.object({ email: emailSchema, password: z.string().min(1, 'is required').max(256) }).strict(),
+    roles: 'public',
+    writes: true
+  }),
+  'auth.logout': method<{ signedOut: true }>()({ summary: 'End the current session', input: none, roles: ALL, writes: true }),
+  'auth.session': method<SessionInfo>()({ summary: 'The signed-in user and when the session ends', input: none, roles: ALL, writes: false }),
+  'auth.purgeSessions': method<{ removed: number }>()({
+    summary: 'Remove sessions that have expired (a background job)',
+    input: none,
+    roles: SYSTEM,
+    writes: true
+  })
+}
