@@ -1,4 +1,5 @@
 import SQLite from 'better-sqlite3'
+import { GENESIS_HASH, entryHash, type HashedEntry, type HashedRow } from '../src/main/core/journal/chain'
 import { nameKey } from '../src/main/core/patients/text'
 
 // Names as an Indian city clinic sees them, with a share of international patients.
@@ -48,20 +49,67 @@ export function generatePatients(count: number, random = rng()): GeneratedPatien
   return out
 }
 
-/** Inserts through SQL in one transaction: the same triggers fill the search index as in the app. */
-export function insertPatients(file: string, patients: GeneratedPatient[]): void {
+/** The method name the bulk load's journal entry carries. */
+export const GENERATE_METHOD = 'bench.generate'
+
+/**
+ * Inserts through SQL in one transaction, as one honest journal entry: the same triggers fill
+ * the search index as in the app, and the journal's capture triggers record every row under
+ * the entry opened here, which is then sealed exactly as the dispatcher's sealEntry does, so
+ * the hash chain still verifies. The patient counter is moved past the loaded numbers.
+ */
+export function insertPatients(file: string, patients: GeneratedPatient[]): { seq: number; rows: number } {
   const db = new SQLite(file)
-  db.pragma('journal_mode = WAL')
-  const now = new Date().toISOString()
-  const insert = db.prepare(
-    `insert into patients (id, seq, number, name, name_key, phone, email, date_of_birth, gender, created_at, updated_at)
-     values (?, ?, ?, ?, ?, ?, ?, ?, 'unknown', ?, ?)`
-  )
-  db.transaction(() => {
-    for (const p of patients) {
-      const id = `00000000-0000-7000-8000-${String(p.seq).padStart(12, '0')}`
-      insert.run(id, p.seq, p.number, p.name, nameKey(p.name), p.phone, p.email, p.dob, now, now)
-    }
-  })()
-  db.close()
+  try {
+    db.pragma('journal_mode = WAL')
+    db.pragma('busy_timeout = 5000')
+    const cursor: { seq: number | null } = { seq: null }
+    db.function('docspot_journal_seq', { deterministic: false }, () => cursor.seq)
+    const now = new Date().toISOString()
+    const insert = db.prepare(
+      `insert into patients (id, seq, number, name, name_key, phone, email, date_of_birth, gender, created_at, updated_at)
+       values (?, ?, ?, ?, ?, ?, ?, ?, 'unknown', ?, ?)`
+    )
+    const highest = patients.reduce((max, p) => Math.max(max, p.seq), 0)
+    return db.transaction(() => {
+      const last = db.prepare(`select seq, hash from journal order by seq desc limit 1`).get() as { seq: number; hash: string | null } | undefined
+      if (last && last.hash === null) throw new Error(`journal entry ${last.seq} is still open`)
+      const entry: HashedEntry = {
+        seq: (last?.seq ?? 0) + 1,
+        at: now,
+        method: GENERATE_METHOD,
+        user_id: null,
+        role: null,
+        job: null,
+        device: null,
+        allocated: '{}',
+        input: '{}',
+        prev_hash: last?.hash ?? GENESIS_HASH
+      }
+      db.prepare(`insert into journal (seq, at, method, allocated, input, prev_hash, hash) values (?, ?, ?, ?, ?, ?, null)`).run(
+        entry.seq,
+        entry.at,
+        entry.method,
+        entry.allocated,
+        entry.input,
+        entry.prev_hash
+      )
+      cursor.seq = entry.seq
+      try {
+        for (const p of patients) {
+          const id = `00000000-0000-7000-8000-${String(p.seq).padStart(12, '0')}`
+          insert.run(id, p.seq, p.number, p.name, nameKey(p.name), p.phone, p.email, p.dob, now, now)
+        }
+        // Numbers come from counters, not max(seq) + 1: the next registration follows the load.
+        db.prepare(`insert into counters (kind, value) values ('patient', ?) on conflict (kind) do update set value = max(value, excluded.value)`).run(highest)
+      } finally {
+        cursor.seq = null
+      }
+      const rows = db.prepare(`select tbl, row_key, op, data, patient_id from journal_rows where seq = ? order by id`).all(entry.seq) as HashedRow[]
+      db.prepare(`update journal set row_count = ?, hash = ? where seq = ?`).run(rows.length, entryHash(entry, rows), entry.seq)
+      return { seq: entry.seq, rows: rows.length }
+    })()
+  } finally {
+    db.close()
+  }
 }

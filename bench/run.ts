@@ -7,6 +7,7 @@ import SQLite from 'better-sqlite3'
 import { createCore } from '../src/main/core/create-core'
 import { DB_FILE } from '../src/main/core/db/connection'
 import { generatePatients, insertPatients, rng, type GeneratedPatient } from './generate'
+import { journalBench } from './journal'
 
 const COUNT = Number(process.env.BENCH_PATIENTS ?? 200_000)
 const QUERIES = Number(process.env.BENCH_QUERIES ?? 200)
@@ -82,8 +83,16 @@ async function main(): Promise<void> {
 
     const started = Date.now()
     const patients = generatePatients(COUNT)
-    insertPatients(join(dataDir, DB_FILE), patients)
-    console.log(`DocSpot patient search benchmark: ${COUNT.toLocaleString('en')} patients (generated and indexed in ${((Date.now() - started) / 1000).toFixed(1)} s), ${QUERIES} queries per kind\n`)
+    const load = insertPatients(join(dataDir, DB_FILE), patients)
+    const loaded = (Date.now() - started) / 1000
+    // The load is one journal entry like any other write: the hash chain must still hold.
+    const verifyStarted = Date.now()
+    const verified = await core.dispatch('audit.verify', {}, { token })
+    if (!verified.ok) throw new Error(`audit.verify: ${verified.error.message}`)
+    const check = verified.value as { ok: boolean; entries: number; broken: { seq: number; reason: string } | null }
+    if (!check.ok) throw new Error(`audit.verify after the bulk load: entry ${check.broken?.seq} ${check.broken?.reason}`)
+    console.log(`DocSpot patient search benchmark: ${COUNT.toLocaleString('en')} patients (generated, indexed and journaled in ${loaded.toFixed(1)} s), ${QUERIES} queries per kind`)
+    console.log(`bulk load = journal entry ${load.seq} (${load.rows.toLocaleString('en')} rows captured); audit.verify through the core: ok, ${check.entries} entries, ${((Date.now() - verifyStarted) / 1000).toFixed(1)} s\n`)
 
     // Baseline: the raw trigram index lookup for the same text, no ranking, no API.
     const raw = new SQLite(join(dataDir, DB_FILE), { readonly: true })
@@ -121,6 +130,7 @@ async function main(): Promise<void> {
   } finally {
     rmSync(dataDir, { recursive: true, force: true })
   }
+  await journalBench()
 }
 
 main().catch((error) => {
