@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { call, openTestCore, setUpClinic } from '../../main/core/testing'
-import { dobProblem, isEmail, parseDob } from './patient-rules'
+import { call, openTestCore, setUpClinic } from '../testing'
+import { dobProblem, isEmail, parseDob } from '../../../shared/lib/patient-rules'
 
 describe('the patient field rules the form and the core share', () => {
   it.each([
