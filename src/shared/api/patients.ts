@@ -83,6 +83,8 @@ export interface Patient {
   medicalHistory: string
   notes: string
   hasPhoto: boolean
+  /** Changes whenever the photo does (its hash's start): screens fetch the bytes again only then. */
+  photoVersion: string | null
   archivedAt: string | null
   /** Set when this record was merged into another; that one is the patient now. */
   mergedInto: string | null

@@ -9,6 +9,26 @@ const HIDDEN = new Set(['password_hash', 'name_key', 'seq'])
 const BOOKKEEPING = new Set(['updated_at', 'updated_by', 'created_at', 'created_by'])
 const ROWS_SHOWN = 10
 
+/** Column names as staff say them; others lose their underscores. */
+const WORDS: Record<string, string> = {
+  name: 'name',
+  phone: 'phone',
+  email: 'email',
+  date_of_birth: 'date of birth',
+  gender: 'gender',
+  address_line: 'address',
+  postal_code: 'postal code',
+  medical_history: 'medical history',
+  archived_at: 'archived',
+  archived_reason: 'archive reason',
+  photo_sha256: 'photo',
+  merged_into: 'merged into',
+  undone_at: 'undone',
+  undone_by: 'undone by',
+  value: 'value'
+}
+const inWords = (column: string) => WORDS[column] ?? column.replace(/_/g, ' ')
+
 interface EntryRow {
   seq: number
   at: string
@@ -57,7 +77,7 @@ function labelOf(table: string, key: string, data: Record<string, unknown>): str
   if (table === 'patient_history') return `history entry (${data.action})`
   if (table === 'patient_merges') return 'merge record'
   if (table === 'settings') return `setting ${key}`
-  if (table === 'counters') return `${key} counter`
+  if (table === 'counters') return `${key} numbers`
   if (typeof data.name === 'string') return data.name
   return key
 }
@@ -84,8 +104,9 @@ export async function describeRows(db: ReadDb, seq: number, limit = ROWS_SHOWN):
     const old = before.rows[0] ? shown(JSON.parse(before.rows[0].data)) : {}
     const fields: Record<string, [unknown, unknown]> = {}
     for (const [k, v] of Object.entries(data)) if (!BOOKKEEPING.has(k) && JSON.stringify(old[k]) !== JSON.stringify(v)) fields[k] = [old[k] ?? null, v]
-    const names = Object.keys(fields)
-    out.push({ table: row.tbl, key: row.row_key, op: 'update', label, words: `${label}: ${names.length ? `changed ${names.join(', ')}` : 'saved without changes'}`, fields })
+    const names = Object.keys(fields).map(inWords)
+    const words = row.tbl === 'counters' ? `${label}: now at ${data.value}` : `${label}: ${names.length ? `changed ${names.join(', ')}` : 'saved without changes'}`
+    out.push({ table: row.tbl, key: row.row_key, op: 'update', label, words, fields })
   }
   return out
 }
@@ -95,7 +116,8 @@ export async function toJournalEntry(db: ReadDb, row: EntryRow): Promise<Journal
     seq: row.seq,
     at: row.at,
     method: row.method,
-    action: isMethodName(row.method) ? api[row.method].summary : row.method.startsWith('migration.') ? 'Database upgrade: existing records entered into the journal' : row.method,
+    // The summary without its fine print: "Register a patient (refused as … unless …)" → "Register a patient".
+    action: isMethodName(row.method) ? api[row.method].summary.replace(/\s*\(.*\)$/, '') : row.method.startsWith('migration.') ? 'Database upgrade: existing records entered into the journal' : row.method,
     actor: { userId: row.user_id, name: row.userName, role: row.role as Role | null, job: row.job },
     device: row.device,
     input: JSON.parse(row.input),

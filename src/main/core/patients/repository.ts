@@ -53,6 +53,7 @@ export function toPatient(row: Row): Patient {
     allergies: row.allergies,
     medicalHistory: row.medical_history,
     notes: row.notes,
+    photoVersion: row.photo_sha256?.slice(0, 16) ?? null,
     mergedInto: row.merged_into,
     createdAt: row.created_at,
     updatedAt: row.updated_at

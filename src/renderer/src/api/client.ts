@@ -1,6 +1,17 @@
-import { ApiError, api, type ApiResult, type InputOf, type MethodName, type OutputOf } from '../../../shared/api'
+import { ApiError, api, type ApiResult, type InputOf, type MethodName, type MethodSpec, type OutputOf } from '../../../shared/api'
 
 export type Connection = 'online' | 'offline' | 'connecting'
+
+/** A committed write, as the core announces it: the exact rows of each table it changed. */
+export interface ChangeEvent {
+  seq: number
+  method: string
+  at: string
+  by: string | null
+  changed: Record<string, string[]>
+  /** Tables with too many rows changed to list (an import): everything of theirs is stale. */
+  all: string[]
+}
 export interface ProgressEvent {
   jobId: string | null
   done: number
@@ -14,7 +25,7 @@ export interface ApiClient {
   // eslint-disable-next-line @typescript-eslint/no-empty-object-type
   call<M extends MethodName>(method: M, ...input: {} extends InputOf<M> ? [InputOf<M>?] : [InputOf<M>]): Promise<OutputOf<M>>
   /** Committed changes from the core. Returns unsubscribe. */
-  onChange(listener: (change: { method: string; entity?: string; id?: string }) => void): () => void
+  onChange(listener: (change: ChangeEvent) => void): () => void
   /** Progress of long writes (imports) while they run. */
   onProgress(listener: (progress: ProgressEvent) => void): () => void
   onConnection(listener: (state: Connection) => void): () => void
@@ -49,7 +60,7 @@ export function ipcClient(bridge: NonNullable<Window['docspot']>): ApiClient {
     transport: 'ipc',
     call: async (method, ...[input]) => unwrap(method, (await bridge.invoke(method, input ?? {})) as ApiResult<never>),
     onSessionEnded: sessionEnded.add,
-    onChange: (listener) => bridge.on('change', (payload) => listener(payload as { method: string })),
+    onChange: (listener) => bridge.on('change', (payload) => listener(payload as ChangeEvent)),
     onProgress: (listener) => bridge.on('progress', (payload) => listener(payload as ProgressEvent)),
     onConnection: (listener) => {
       listener('online') // the core is in this PC's main process
@@ -60,11 +71,19 @@ export function ipcClient(bridge: NonNullable<Window['docspot']>): ApiClient {
 }
 
 const TOKEN_KEY = 'docspot.session'
+const DEVICE_KEY = 'docspot.device'
+
+/** This browser's name in the journal ("browser 3f9a"), kept across sessions on this PC. */
+function deviceName(): string {
+  let name = localStorage.getItem(DEVICE_KEY)
+  if (!name) localStorage.setItem(DEVICE_KEY, (name = `browser ${crypto.getRandomValues(new Uint16Array(1))[0].toString(16).padStart(4, '0')}`))
+  return name
+}
 
 export function httpClient(base = ''): ApiClient {
   // sessionStorage: survives a reload, not a closed tab (clinic PCs are shared).
   let token: string | null = sessionStorage.getItem(TOKEN_KEY)
-  const changes = listeners<{ method: string }>()
+  const changes = listeners<ChangeEvent>()
   const progress = listeners<ProgressEvent>()
   const connection = listeners<Connection>()
   let state: Connection = 'connecting'
@@ -115,21 +134,35 @@ export function httpClient(base = ''): ApiClient {
     transport: 'http',
     async call(method, ...[input]) {
       if (!token && api[method].roles !== 'public') throw new ApiError('UNAUTHENTICATED', 'Please sign in first')
+      const spec = api[method] as MethodSpec
+      const headers: Record<string, string> = { 'DocSpot-Device': deviceName(), ...(token ? { Authorization: `Bearer ${token}` } : {}) }
+      let body: BodyInit
+      if (spec.upload) {
+        // A file travels as the raw body; the other fields ride in a header.
+        const { [spec.upload.field]: file, ...fields } = (input ?? {}) as Record<string, unknown>
+        headers['Content-Type'] = 'application/octet-stream'
+        headers['DocSpot-Input'] = encodeURIComponent(JSON.stringify(fields))
+        body = file as Uint8Array<ArrayBuffer>
+      } else {
+        headers['Content-Type'] = 'application/json'
+        body = JSON.stringify(input ?? {})
+      }
       let res: Response
       try {
-        res = await fetch(`${base}/api/${method}`, {
-          method: 'POST',
-          headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
-          body: JSON.stringify(input ?? {})
-        })
+        res = await fetch(`${base}/api/${method}`, { method: 'POST', headers, body })
       } catch {
         setState('offline')
         throw new ApiError('UNAVAILABLE', 'Cannot reach the DocSpot hub. Check the network connection; nothing was saved.')
       }
       if (state === 'offline') void listen()
-      const body = (await res.json().catch(() => null)) as ApiResult<never> | null
-      if (!body) throw new ApiError('INTERNAL', `The hub answered ${res.status} without a readable body`)
-      return unwrap(method, body)
+      if (spec.download && res.ok) {
+        if (res.status === 204) return null as never
+        const name = res.headers.get('content-disposition')?.match(/filename="([^"]+)"/)?.[1]
+        return { type: res.headers.get('content-type') ?? 'application/octet-stream', bytes: new Uint8Array(await res.arrayBuffer()), ...(name ? { name } : {}) } as never
+      }
+      const reply = (await res.json().catch(() => null)) as ApiResult<never> | null
+      if (!reply) throw new ApiError('INTERNAL', `The hub answered ${res.status} without a readable body`)
+      return unwrap(method, reply)
     },
     onChange: changes.add,
     onProgress: progress.add,

@@ -1,6 +1,8 @@
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react'
 import type { SessionInfo, Settings } from '../../../shared/api'
 import type { ApiClient, Connection } from './client'
+import { useLiveQueries } from './queries'
 
 interface SessionState {
   session: SessionInfo | null
@@ -34,18 +36,15 @@ export function useConnection(): Connection {
   return state
 }
 
-/** Re-runs `load` whenever the core reports a change to one of `entities` (or any change). */
-export function useOnChange(entities: string[] | null, load: () => void): void {
-  const api = useApi()
-  const key = entities?.join(',') ?? '*'
-  useEffect(
-    () => api.onChange((change) => (entities === null || (change.entity && entities.includes(change.entity)) ? load() : undefined)),
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-    [api, key, load]
-  )
-}
-
 export function ApiProvider({ client, initialSession, children }: { client: ApiClient; initialSession: SessionInfo | null; children: ReactNode }) {
+  const [queries] = useState(
+    () =>
+      new QueryClient({
+        // Fresh until a change event says otherwise: the core announces every committed write.
+        defaultOptions: { queries: { staleTime: Infinity, retry: false, refetchOnWindowFocus: false } }
+      })
+  )
+  useLiveQueries(client, queries)
   const [session, setSession] = useState<SessionInfo | null>(initialSession)
   const [settings, setSettings] = useState<Settings | null>(null)
   const [signOutReason, setSignOutReason] = useState<string | null>(null)
@@ -66,15 +65,22 @@ export function ApiProvider({ client, initialSession, children }: { client: ApiC
         setSignOutReason('Your session has ended. Please sign in again.')
         setSession(null)
         setSettings(null)
+        queries.clear()
       }),
-    [client]
+    [client, queries]
   )
 
   useEffect(() => {
     if (!session) return
     let live = true
-    client.call('settings.get').then((next) => live && setSettings(next), () => undefined)
-    return () => void (live = false)
+    const load = () => client.call('settings.get').then((next) => live && setSettings(next), () => undefined)
+    void load()
+    // Another admin changed a setting (the time zone, the number format): follow it.
+    const off = client.onChange((event) => void (event.changed.settings || event.all.includes('settings') ? load() : undefined))
+    return () => {
+      live = false
+      off()
+    }
   }, [client, session])
 
   const state = useMemo<SessionState>(
@@ -95,14 +101,18 @@ export function ApiProvider({ client, initialSession, children }: { client: ApiC
         setSignOutReason(reason ?? null)
         setSession(null)
         setSettings(null)
+        // The next user of this PC must not see the last one's cached screens.
+        queries.clear()
       }
     }),
-    [client, session, settings, signOutReason, reloadSettings]
+    [client, queries, session, settings, signOutReason, reloadSettings]
   )
 
   return (
     <ApiContext.Provider value={client}>
-      <SessionContext.Provider value={state}>{children}</SessionContext.Provider>
+      <QueryClientProvider client={queries}>
+        <SessionContext.Provider value={state}>{children}</SessionContext.Provider>
+      </QueryClientProvider>
     </ApiContext.Provider>
   )
 }

@@ -6,6 +6,7 @@ import { useNavigate } from 'react-router'
 import type { PatientSummary } from '../../../shared/api'
 import { formatPhone } from '../../../shared/lib/phone'
 import { useSession } from '../api/context'
+import { useCan } from '../api/queries'
 import { ageOf, formatDob, GENDER_LABEL, MATCHED_ON_LABEL } from '../features/patients/format'
 import { prefillFor, registerPath, usePatientSearch } from '../features/patients/usePatientSearch'
 import classes from './GlobalSearch.module.css'
@@ -16,14 +17,14 @@ const MORE = '__more__'
 
 /** The patient search box in the header, on every screen (Ctrl+K or /). */
 export function GlobalSearch() {
-  const { session, settings } = useSession()
+  const { settings } = useSession()
   const navigate = useNavigate()
   const os = useOs()
   const input = useRef<HTMLInputElement>(null)
   const [value, setValue] = useState('')
   const { result, loading, failed, search } = usePatientSearch(LIMIT)
   const combobox = useCombobox({ onDropdownClose: () => combobox.resetSelectedOption() })
-  const canRegister = session?.user.role !== 'doctor'
+  const canRegister = useCan()('patients.create')
 
   const focus = () => {
     input.current?.focus()

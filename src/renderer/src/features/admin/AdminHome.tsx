@@ -1,6 +1,7 @@
 import { Stack, Tabs, Text, Title } from '@mantine/core'
 import { ClinicSettings } from './ClinicSettings'
 import { ImportPatients } from './ImportPatients'
+import { JournalScreen } from './JournalScreen'
 import { MergePatients } from './MergePatients'
 import { StaffAccounts } from './StaffAccounts'
 
@@ -17,6 +18,7 @@ export function AdminHome() {
           <Tabs.Tab value="staff">Staff accounts</Tabs.Tab>
           <Tabs.Tab value="merge">Merge patients</Tabs.Tab>
           <Tabs.Tab value="import">Import patients</Tabs.Tab>
+          <Tabs.Tab value="journal">Journal</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="clinic" pt="md">
           <ClinicSettings />
@@ -29,6 +31,9 @@ export function AdminHome() {
         </Tabs.Panel>
         <Tabs.Panel value="import" pt="md">
           <ImportPatients />
+        </Tabs.Panel>
+        <Tabs.Panel value="journal" pt="md">
+          <JournalScreen />
         </Tabs.Panel>
       </Tabs>
     </Stack>

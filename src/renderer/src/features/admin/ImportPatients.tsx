@@ -35,7 +35,7 @@ export function ImportPatients() {
       return setStep({ kind: 'choose', checking: null, problem: (error as Error).message })
     }
     try {
-      const preview = await api.call('patients.importPreview', { csv: file.csv })
+      const preview = await api.call('patients.importPreview', { file: utf8(file.csv) })
       setStep({ kind: 'preview', file, preview })
     } catch (error) {
       setStep({ kind: 'choose', checking: null, problem: fileProblem(error) })
@@ -51,7 +51,7 @@ export function ImportPatients() {
       setStep((s) => (s.kind === 'importing' ? { ...s, done: Math.max(s.done, event.done), total: event.total } : s))
     })
     try {
-      const result = await api.call('patients.importCommit', { csv: file.csv, includeDuplicates, jobId })
+      const result = await api.call('patients.importCommit', { file: utf8(file.csv), includeDuplicates, jobId })
       setStep({ kind: 'done', file, ...result })
     } catch (error) {
       setStep({ kind: 'failed', file, preview, problem: fileProblem(error) })
@@ -149,3 +149,6 @@ function ImportProgress({ step }: { step: Extract<Step, { kind: 'importing' | 'd
     </Stack>
   )
 }
+
+/** The file travels as UTF-8 bytes, whatever encoding it was read from. */
+const utf8 = (text: string) => new TextEncoder().encode(text)

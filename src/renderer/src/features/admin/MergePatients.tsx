@@ -3,7 +3,8 @@ import { notifications } from '@mantine/notifications'
 import { IconArrowsLeftRight, IconGitMerge, IconInfoCircle } from '@tabler/icons-react'
 import { useCallback, useState } from 'react'
 import type { Patient, PatientSummary } from '../../../../shared/api'
-import { useApi, useOnChange } from '../../api/context'
+import { useApi } from '../../api/context'
+import { useOnChanges } from '../../api/queries'
 import { EmptyState } from '../../shell/EmptyState'
 import { describeError } from './merge/errors'
 import { finalFields, type Choice, type FieldKey } from './merge/fields'
@@ -55,7 +56,10 @@ export function MergePatients() {
       () => undefined
     )
   }, [api, records.keep?.id, records.merge?.id])
-  useOnChange(['patients'], refresh)
+  useOnChanges(
+    [records.keep, records.merge].filter((p): p is Patient => p !== null).map((p) => ['patients', p.id] as const),
+    refresh
+  )
 
   const doMerge = async () => {
     if (!keep || !merge) return

@@ -3,9 +3,10 @@ import { useForm } from '@mantine/form'
 import { useDisclosure } from '@mantine/hooks'
 import { notifications } from '@mantine/notifications'
 import { IconUserPlus } from '@tabler/icons-react'
-import { useCallback, useEffect, useState } from 'react'
+import { useEffect, useState } from 'react'
 import type { Role, StaffUser } from '../../../../shared/api'
-import { useApi, useOnChange } from '../../api/context'
+import { useApi } from '../../api/context'
+import { useApiQuery } from '../../api/queries'
 import { showError } from '../../lib/errors'
 
 const ROLE_OPTIONS = [
@@ -15,13 +16,10 @@ const ROLE_OPTIONS = [
 ]
 
 export function StaffAccounts() {
-  const api = useApi()
-  const [users, setUsers] = useState<StaffUser[] | null>(null)
   const [opened, { open, close }] = useDisclosure(false)
-
-  const load = useCallback(() => void api.call('users.list').then(setUsers, (e) => showError(e, undefined, 'Could not load staff')), [api])
-  useEffect(load, [load])
-  useOnChange(['users'], load)
+  const staff = useApiQuery('users.list', {}, { shows: ['users'] })
+  const users: StaffUser[] | null = staff.data ?? null
+  useEffect(() => void (staff.error && showError(staff.error, undefined, 'Could not load staff')), [staff.error])
 
   return (
     <Paper withBorder p="lg" maw={820}>

@@ -6,6 +6,7 @@ import { IconAlertTriangle, IconChevronRight } from '@tabler/icons-react'
 import { useEffect, useRef, useState } from 'react'
 import { Link, useNavigate } from 'react-router'
 import { ApiError, type DuplicateMatch, type Gender, type Patient, type PatientFieldsInput } from '../../../../shared/api'
+import { dobProblem, isEmail } from '../../../../shared/lib/patient-rules'
 import { formatPhone, normalisePhone } from '../../../../shared/lib/phone'
 import { useApi, useSession } from '../../api/context'
 import { showError } from '../../lib/errors'
@@ -100,14 +101,13 @@ export function PatientForm({ patient, prefill = {}, onCancel }: Props) {
         const where = new Intl.DisplayNames(['en'], { type: 'region' }).of(country) ?? country
         return `Not a valid phone number for ${where}; add the country code (e.g. +44) for a number from elsewhere`
       },
-      email: (v) => (!v.trim() || /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v.trim()) ? null : 'Enter a valid email address, like name@example.com'),
+      email: (v) => (!v.trim() || isEmail(v) ? null : 'Enter a valid email address, like name@example.com'),
       dob: (v) => {
         if (!v.trim()) return null
         const iso = parseDob(v)
         if (!iso) return 'Enter a real date as DD/MM/YYYY'
-        if (iso > todayIn(timeZone)) return 'Date of birth cannot be in the future'
-        if (iso < '1900-01-01') return 'Date of birth must be after 1900'
-        return null
+        const problem = dobProblem(iso, todayIn(timeZone))
+        return problem ? `Date of birth ${problem}` : null
       }
     },
     onValuesChange: (values, previous) => {
@@ -124,7 +124,7 @@ export function PatientForm({ patient, prefill = {}, onCancel }: Props) {
     const query = {
       name: values.name.trim(),
       phone: phoneDigits.length >= 7 ? values.phone.trim() : '',
-      email: /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(values.email.trim()) ? values.email.trim() : '',
+      email: isEmail(values.email) ? values.email.trim() : '',
       dateOfBirth: values.name.trim() ? dateOfBirth : null,
       ...(patient ? { excludeId: patient.id } : {})
     }

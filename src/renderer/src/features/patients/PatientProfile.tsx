@@ -16,47 +16,42 @@ import {
   IconTrash,
   IconUserQuestion
 } from '@tabler/icons-react'
-import { useCallback, useEffect, useState } from 'react'
+import { useEffect, useMemo, useState } from 'react'
 import { Link, useNavigate, useParams } from 'react-router'
 import { ApiError, MAX_PHOTO_BYTES, type Patient, type PatientChange } from '../../../../shared/api'
 import { formatPhone } from '../../../../shared/lib/phone'
-import { useApi, useOnChange, useSession } from '../../api/context'
+import { useApi, useSession } from '../../api/context'
+import { useApiQuery, useCan } from '../../api/queries'
 import { showError } from '../../lib/errors'
 import { EmptyState } from '../../shell/EmptyState'
 import { ageOf, FIELD_LABEL, formatDob, formatInstant, GENDER_LABEL, initials } from './format'
-
-type Loaded = { id: string; patient: Patient | null; error?: string }
 
 export function PatientProfile() {
   const { id = '' } = useParams()
   return <Profile key={id} id={id} />
 }
 
-function Profile({ id }: { id: string }) {
-  const api = useApi()
-  const { session, settings } = useSession()
-  const canEdit = session?.user.role !== 'doctor'
-  const [state, setState] = useState<Loaded | null>(null)
-  const [photo, setPhoto] = useState<{ forVersion: string; url: string | null } | null>(null)
+/** The photo's bytes as an image address; fetched again only when the photo itself changes. */
+function usePhoto(patient: Patient | undefined): string | null {
+  const photo = useApiQuery('patients.photo', { id: patient?.id ?? '' }, { shows: [], enabled: !!patient?.hasPhoto, version: patient?.photoVersion })
+  const file = patient?.hasPhoto ? photo.data : null
+  return useMemo(() => {
+    if (!file) return null
+    let text = ''
+    for (let i = 0; i < file.bytes.length; i += 0x8000) text += String.fromCharCode(...file.bytes.subarray(i, i + 0x8000))
+    return `data:${file.type};base64,${btoa(text)}`
+  }, [file])
+}
 
-  const load = useCallback(
-    () =>
-      void api.call('patients.get', { id }).then(
-        (patient) => {
-          setState({ id, patient })
-          if (!patient.hasPhoto) setPhoto({ forVersion: patient.updatedAt, url: null })
-          else
-            api.call('patients.photo', { id }).then(
-              (p) => setPhoto({ forVersion: patient.updatedAt, url: p?.dataUrl ?? null }),
-              () => setPhoto({ forVersion: patient.updatedAt, url: null })
-            )
-        },
-        (error) => setState({ id, patient: null, error: error instanceof ApiError && error.code === 'NOT_FOUND' ? undefined : (error as Error).message })
-      ),
-    [api, id]
-  )
-  useEffect(load, [load])
-  useOnChange(['patients'], load)
+function Profile({ id }: { id: string }) {
+  const { settings } = useSession()
+  const can = useCan()
+  const canEdit = can('patients.update')
+  // Refreshed when a write names this patient, and only then.
+  const query = useApiQuery('patients.get', { id }, { shows: [['patients', id]] })
+  const photoUrl = usePhoto(query.data)
+  const photo = { url: photoUrl }
+  const state = query.isPending ? null : { patient: query.data ?? null, error: query.error && query.error.code !== 'NOT_FOUND' ? query.error.message : undefined }
 
   if (!state)
     return (
@@ -189,7 +184,7 @@ function Profile({ id }: { id: string }) {
         </Tabs.Panel>
         {canEdit && (
           <Tabs.Panel value="history" pt="md">
-            <History id={p.id} version={p.updatedAt} />
+            <History id={p.id} />
           </Tabs.Panel>
         )}
       </Tabs>
@@ -270,6 +265,7 @@ function Actions({ patient: p, hasPhoto }: { patient: Patient; hasPhoto: boolean
   const [archiveOpen, archive] = useDisclosure(false)
 
   const upload = async (file: File | null) => {
+    // The bytes go as they are; the core checks the type from the content.
     if (!file) return
     setPhotoError(null)
     if (!ACCEPTED.includes(file.type)) return setPhotoError(`“${file.name}” is not a JPEG, PNG or WebP image.`)
@@ -277,11 +273,10 @@ function Actions({ patient: p, hasPhoto }: { patient: Patient; hasPhoto: boolean
       return setPhotoError(`“${file.name}” is ${(file.size / 1024 / 1024).toFixed(1)} MB; photos can be at most ${MAX_PHOTO_BYTES / 1024 / 1024} MB.`)
     setUploading(true)
     try {
-      const data = await readBase64(file)
-      await api.call('patients.setPhoto', { id: p.id, data })
+      await api.call('patients.setPhoto', { id: p.id, file: new Uint8Array(await file.arrayBuffer()) })
       notifications.show({ color: 'teal', title: 'Photo saved', message: `New photo for ${p.name}` })
     } catch (error) {
-      const reason = error instanceof ApiError && error.fields?.data ? `The file ${error.fields.data}.` : (error as Error).message
+      const reason = error instanceof ApiError && error.fields?.file ? `The file ${error.fields.file}.` : (error as Error).message
       setPhotoError(`Photo not saved. ${reason}`)
     } finally {
       setUploading(false)
@@ -289,7 +284,7 @@ function Actions({ patient: p, hasPhoto }: { patient: Patient; hasPhoto: boolean
   }
 
   const removePhoto = () =>
-    api.call('patients.setPhoto', { id: p.id, data: null }).then(
+    api.call('patients.removePhoto', { id: p.id }).then(
       () => notifications.show({ title: 'Photo removed', message: p.name }),
       (e) => showError(e)
     )
@@ -396,14 +391,6 @@ function ArchiveForm({ patient: p, onDone }: { patient: Patient; onDone: () => v
   )
 }
 
-function readBase64(file: File): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const reader = new FileReader()
-    reader.onload = () => resolve(String(reader.result).replace(/^data:[^,]*,/, ''))
-    reader.onerror = () => reject(new Error(`Could not read “${file.name}”`))
-    reader.readAsDataURL(file)
-  })
-}
 
 const ACTION_LABEL: Record<PatientChange['action'], string> = {
   created: 'Registered',
@@ -416,18 +403,11 @@ const ACTION_LABEL: Record<PatientChange['action'], string> = {
   imported: 'Imported'
 }
 
-function History({ id, version }: { id: string; version: string }) {
-  const api = useApi()
+function History({ id }: { id: string }) {
   const { settings } = useSession()
-  const [entries, setEntries] = useState<{ version: string; list: PatientChange[] } | null>(null)
-  useEffect(() => {
-    let live = true
-    api.call('patients.history', { id }).then(
-      (list) => live && setEntries({ version, list }),
-      (e) => showError(e, undefined, 'Could not load history')
-    )
-    return () => void (live = false)
-  }, [api, id, version])
+  const history = useApiQuery('patients.history', { id }, { shows: [['patients', id]] })
+  useEffect(() => void (history.error && showError(history.error, undefined, 'Could not load history')), [history.error])
+  const entries = history.data ? { list: history.data } : null
 
   if (!entries) return <Loader size="sm" />
   if (entries.list.length === 0) return <Text c="dimmed">No history yet.</Text>

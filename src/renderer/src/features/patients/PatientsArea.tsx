@@ -1,14 +1,13 @@
 import { Navigate, Route, Routes } from 'react-router'
-import { useSession } from '../../api/context'
+import { useCan } from '../../api/queries'
 import { PatientProfile } from './PatientProfile'
 import { PatientsList } from './PatientsList'
 import { EditPatient, RegisterPatient } from './RegisterPatient'
 
 /** Routes under /patients: list and search, /patients/new, /patients/:id, /patients/:id/edit. */
 export function PatientsArea() {
-  const { session } = useSession()
   // Doctors read records; the desk writes them (the core refuses doctors' writes as well).
-  const canEdit = session?.user.role !== 'doctor'
+  const canEdit = useCan()('patients.update')
   return (
     <Routes>
       <Route index element={<PatientsList />} />

@@ -1,10 +1,11 @@
 import { Anchor, Badge, Button, Group, Loader, Paper, Stack, Table, Text, TextInput, Title } from '@mantine/core'
 import { IconSearch, IconUserPlus, IconUsers } from '@tabler/icons-react'
-import { memo, useCallback, useEffect, useState } from 'react'
+import { memo, useEffect, useState } from 'react'
 import { Link, useNavigate, useSearchParams } from 'react-router'
 import type { PatientSummary } from '../../../../shared/api'
 import { formatPhone } from '../../../../shared/lib/phone'
-import { useApi, useOnChange, useSession } from '../../api/context'
+import { useSession } from '../../api/context'
+import { useApiQuery, useCan } from '../../api/queries'
 import { showError } from '../../lib/errors'
 import { EmptyState } from '../../shell/EmptyState'
 import { ageOf, formatDob, GENDER_LABEL, MATCHED_ON_LABEL } from './format'
@@ -17,17 +18,14 @@ export function PatientsList() {
 }
 
 function PatientsListPage({ initialQuery }: { initialQuery: string }) {
-  const api = useApi()
   const navigate = useNavigate()
-  const { session } = useSession()
-  const canRegister = session?.user.role !== 'doctor'
+  const can = useCan()
+  const canRegister = can('patients.create')
   const [query, setQuery] = useState(initialQuery)
-  const [recent, setRecent] = useState<PatientSummary[] | null>(null)
   const { result, loading, failed, search } = usePatientSearch(50)
-
-  const loadRecent = useCallback(() => void api.call('patients.recent', { limit: 30 }).then(setRecent, (e) => showError(e, undefined, 'Could not load patients')), [api])
-  useEffect(loadRecent, [loadRecent])
-  useOnChange(['patients'], loadRecent)
+  const recentQuery = useApiQuery('patients.recent', { limit: 30 }, { shows: ['patients'] })
+  const recent: PatientSummary[] | null = recentQuery.data ?? null
+  useEffect(() => void (recentQuery.error && showError(recentQuery.error, undefined, 'Could not load patients')), [recentQuery.error])
   useEffect(() => {
     if (!initialQuery) return
     const timer = setTimeout(() => search(initialQuery), 0)

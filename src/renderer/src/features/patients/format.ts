@@ -1,18 +1,5 @@
+export { parseDob } from '../../../../shared/lib/patient-rules'
 import { PATIENT_FIELD_LABELS, type Gender, type PatientSummary } from '../../../../shared/api'
-
-/** "31/12/1990" (and 31-12-1990, 31.12.1990, 31121990, 1990-12-31) → "1990-12-31"; null if not a real day. */
-export function parseDob(text: string): string | null {
-  const t = text.trim()
-  let day: number, month: number, year: number
-  let m = t.match(/^(\d{4})-(\d{1,2})-(\d{1,2})$/)
-  if (m) [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])]
-  else if ((m = t.match(/^(\d{1,2})[/.\- ](\d{1,2})[/.\- ](\d{4})$/))) [day, month, year] = [Number(m[1]), Number(m[2]), Number(m[3])]
-  else if ((m = t.match(/^(\d{2})(\d{2})(\d{4})$/))) [day, month, year] = [Number(m[1]), Number(m[2]), Number(m[3])]
-  else return null
-  const date = new Date(Date.UTC(year, month - 1, day))
-  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return null
-  return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`
-}
 
 /** "1990-12-31" → "31/12/1990", the way the form shows it. */
 export function dobToInput(iso: string | null): string {

@@ -54,7 +54,7 @@ export async function readCsvFile(file: File): Promise<ChosenFile> {
 
 /** A hub error about the file, in words an admin can act on. */
 export function fileProblem(error: unknown): string {
-  if (error instanceof ApiError && error.fields?.csv) return `The file ${error.fields.csv}.`
+  if (error instanceof ApiError && error.fields?.file) return `The file ${error.fields.file}.`
   return error instanceof Error ? error.message : String(error)
 }
 

@@ -18,12 +18,15 @@ export function PatientPicker({
   description,
   value,
   excludeId,
+  includeArchived = false,
   onChange
 }: {
   label: ReactNode
   description?: ReactNode
   value: PatientSummary | null
   excludeId?: string
+  /** Archived records too (the journal: who touched a record now archived). */
+  includeArchived?: boolean
   onChange: (patient: PatientSummary | null) => void
 }) {
   const api = useApi()
@@ -34,7 +37,7 @@ export function PatientPicker({
 
   const search = useDebouncedCallback((q: string) => {
     const ticket = ++latest.current
-    api.call('patients.search', { q, limit: 12 }).then(
+    api.call('patients.search', { q, limit: 12, includeArchived }).then(
       (found) => {
         if (ticket !== latest.current) return
         setResults(found.items)

@@ -1,9 +1,10 @@
 import { Badge, Button, Group, Modal, Paper, Stack, Table, Text, Title } from '@mantine/core'
 import { notifications } from '@mantine/notifications'
 import { IconArrowBackUp } from '@tabler/icons-react'
-import { useCallback, useEffect, useState } from 'react'
+import { useEffect, useState } from 'react'
 import type { PatientMerge, PatientSummary } from '../../../../../shared/api'
-import { useApi, useOnChange } from '../../../api/context'
+import { useApi } from '../../../api/context'
+import { useApiQuery } from '../../../api/queries'
 import { showError } from '../../../lib/errors'
 import { describeError } from './errors'
 
@@ -47,13 +48,12 @@ function Who({ patient }: { patient: PatientSummary }) {
 /** The merge log, newest first, with undo for merges that still stand. */
 export function RecentMerges() {
   const api = useApi()
-  const [merges, setMerges] = useState<PatientMerge[] | null>(null)
+  const log = useApiQuery('patients.merges', {}, { shows: ['patient_merges'] })
+  const merges: PatientMerge[] | null = log.data ?? null
   const [undoing, setUndoing] = useState<PatientMerge | null>(null)
   const [busy, setBusy] = useState(false)
 
-  const load = useCallback(() => void api.call('patients.merges', {}).then(setMerges, (e) => showError(e, undefined, 'Could not load recent merges')), [api])
-  useEffect(load, [load])
-  useOnChange(['patients'], load)
+  useEffect(() => void (log.error && showError(log.error, undefined, 'Could not load recent merges')), [log.error])
 
   const undo = async () => {
     if (!undoing) return
@@ -66,7 +66,6 @@ export function RecentMerges() {
         message: `${undoing.merged.number} ${undoing.merged.name} is a separate record again; its own appointments, visits, records and bills went back to it.`
       })
       setUndoing(null)
-      load()
     } catch (error) {
       notifications.show({ color: 'red', title: 'Merge not undone', message: describeError(error), autoClose: 10_000 })
     } finally {

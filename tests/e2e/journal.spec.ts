@@ -1,0 +1,92 @@
+import { expect, screenshot, seedClinic, signIn, STAFF, test } from './fixtures'
+import { expectProfile, fillPatientForm } from './patients-helpers'
+
+test.describe.configure({ mode: 'serial' })
+
+test.beforeAll(async ({ hub }) => {
+  await seedClinic(hub)
+})
+
+test('a registration and an edit at the desk appear on the admin’s open screens without a reload, and in the journal', async ({ browser, hub }) => {
+  // Two PCs: the front desk and the back office, each with its own browser and session.
+  const desk = await (await browser.newContext()).newPage()
+  const office = await (await browser.newContext()).newPage()
+  await desk.goto(`${hub.url}/#/patients`)
+  await signIn(desk, STAFF.receptionist)
+  await office.goto(`${hub.url}/#/patients`)
+  await signIn(office, STAFF.admin)
+  await expect(office.getByRole('heading', { name: 'No patients yet' })).toBeVisible()
+
+  // The desk registers a patient: the office's list shows it without anyone reloading.
+  await desk.getByRole('button', { name: 'Register the first patient' }).click()
+  await fillPatientForm(desk, { name: 'Lakshmi Pillai', phone: '98470 12345', dob: '04/07/1979', city: 'Thrissur' })
+  await desk.getByRole('button', { name: 'Register patient' }).click()
+  const number = await expectProfile(desk, 'Lakshmi Pillai')
+  const list = office.getByRole('table', { name: 'Recent patients' })
+  await expect(list.getByRole('row', { name: new RegExp(number) })).toBeVisible()
+
+  // The office opens her record; the desk edits it; the office sees the new city and the history line.
+  await list.getByRole('row', { name: new RegExp(number) }).click()
+  await expectProfile(office, 'Lakshmi Pillai')
+  await expect(office.getByRole('region', { name: 'Contact and address' })).toContainText('Thrissur')
+  await desk.getByRole('button', { name: 'Edit' }).click()
+  const form = desk.getByRole('form', { name: 'Edit patient' })
+  await form.getByRole('textbox', { name: 'City', exact: true }).fill('Kochi')
+  await form.getByRole('button', { name: 'Save changes' }).click()
+  const contact = (page: typeof desk) => page.getByRole('region', { name: 'Contact and address' })
+  await expect(contact(desk)).toContainText('Kochi')
+  await expect(contact(office)).toContainText('Kochi')
+  await expect(contact(office)).not.toContainText('Thrissur')
+  await screenshot(office, 'journal-01-live-profile')
+
+  // The admin's journal says who did what, from which PC, in words.
+  await office.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Admin' }).click()
+  await office.getByRole('tab', { name: 'Journal' }).click()
+  const entries = office.getByTestId('journal-entry')
+  await expect(entries.first()).toContainText('Change a patient’s details')
+  await expect(entries.first()).toContainText('Ravi Kumar')
+  await expect(entries.first()).toContainText(`${number} Lakshmi Pillai: changed city`)
+  await expect(entries.first()).toContainText(/browser [0-9a-f]{4} \(127\.0\.0\.1\)/)
+  await expect(entries.nth(1)).toContainText('Register a patient')
+  await expect(entries.nth(1)).toContainText(`${number} Lakshmi Pillai: new record`)
+
+  // A change made while the journal is open appears at its top.
+  await desk.getByRole('button', { name: 'More actions' }).click()
+  await desk.getByRole('menuitem', { name: 'Archive patient…' }).click()
+  const dialog = desk.getByRole('dialog', { name: 'Archive Lakshmi Pillai?' })
+  await dialog.getByRole('textbox', { name: 'Reason' }).fill('Moved to Dubai')
+  await dialog.getByRole('button', { name: 'Archive patient' }).click()
+  await expect(entries.first()).toContainText('Archive a patient')
+
+  // Filter by patient: only her entries.
+  await office.getByRole('combobox', { name: 'Patient', exact: true }).fill('Lakshmi')
+  await office.getByRole('option', { name: /Lakshmi Pillai/ }).click()
+  await expect(entries).toHaveCount(3)
+
+  // The chain checks out.
+  await office.getByRole('button', { name: 'Check the chain' }).click()
+  await expect(office.getByRole('status').filter({ hasText: 'The journal is intact' })).toBeVisible()
+  await screenshot(office, 'journal-02-admin-journal')
+  await office.setViewportSize({ width: 1366, height: 768 })
+  await screenshot(office, 'journal-03-admin-journal-1366')
+
+  // Export: a CSV file with the same entries.
+  const download = office.waitForEvent('download')
+  await office.getByRole('button', { name: 'Export CSV' }).click()
+  const file = await download
+  expect(file.suggestedFilename()).toMatch(/^docspot-journal-\d{4}-\d{2}-\d{2}\.csv$/)
+  const csv = await (await import('node:fs/promises')).readFile((await file.path())!, 'utf8')
+  expect(csv.split('\r\n').filter(Boolean)).toHaveLength(4) // header + her three entries
+  expect(csv).toContain('Archive a patient')
+  expect(csv).toContain('Ravi Kumar')
+  await desk.context().close()
+  await office.context().close()
+})
+
+test('a receptionist has no journal screen and the hub refuses the journal to them', async ({ page, hub }) => {
+  await page.goto(hub.url)
+  await signIn(page, STAFF.receptionist)
+  await expect(page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Admin' })).toHaveCount(0)
+  const session = await hub.call<{ token: string }>('auth.login', STAFF.receptionist)
+  await expect(hub.call('audit.journal', {}, session.token)).rejects.toThrow(/receptionist may not do this/)
+})
