@@ -15,6 +15,7 @@ import { createCore, type Core } from '../src/main/core/create-core'
 import { DB_FILE, createKysely, latestMigration, openSqlite } from '../src/main/core/db/connection'
 import { fileStore } from '../src/main/core/files/store'
 import { newId } from '../src/main/core/ids'
+import { takeNumber } from '../src/main/core/journal/journal'
 import { patientsHandlers } from '../src/main/core/patients/handlers'
 import { readSettings } from '../src/main/core/settings/settings'
 import { startHub } from '../src/main/transports/http/server'
@@ -130,15 +131,7 @@ async function plainWriter(dataDir: string, token: string) {
         role: session.user.role,
         services,
         newId: () => newId(now.getTime()),
-        nextNumber: async (kind) => {
-          const { value } = await trx
-            .insertInto('counters')
-            .values({ kind, value: 1 })
-            .onConflict((oc) => oc.column('kind').doUpdateSet((eb) => ({ value: eb('counters.value', '+', 1) })))
-            .returning('value')
-            .executeTakeFirstOrThrow()
-          return value
-        },
+        nextNumber: (kind) => takeNumber(trx, kind),
         actingAs() {},
         progress() {}
       }

@@ -7,7 +7,7 @@ import type { Kysely } from 'kysely'
 import type { ReadDb } from './db/read-only'
 import type { Database } from './db/schema'
 import { newId } from './ids'
-import { changeEvent, openEntry, sealEntry, type JournalCursor } from './journal/journal'
+import { changeEvent, openEntry, sealEntry, takeNumber, type JournalCursor } from './journal/journal'
 import { readSettings } from './settings/settings'
 
 export interface CallOptions {
@@ -172,12 +172,7 @@ export function createDispatcher({ services, handlers, reader, events, cursor, l
               return id
             },
             nextNumber: async (kind) => {
-              const { value } = await db
-                .insertInto('counters')
-                .values({ kind, value: 1 })
-                .onConflict((oc) => oc.column('kind').doUpdateSet((eb) => ({ value: eb('counters.value', '+', 1) })))
-                .returning('value')
-                .executeTakeFirstOrThrow()
+              const value = await takeNumber(db, kind)
               entry.numbers.push({ kind, value })
               return value
             }

@@ -1,7 +1,9 @@
 import { DateTime } from 'luxon'
 import { sql } from 'kysely'
 import { api, isMethodName, type JournalEntry, type JournalFilter, type JournalRowChange, type Role } from '../../../shared/api'
+import type { Selectable } from 'kysely'
 import type { ReadDb } from '../db/read-only'
+import type { JournalTable } from '../db/schema'
 
 /** Columns never shown: hashes of secrets, and derived keys nobody typed. */
 const HIDDEN = new Set(['password_hash', 'name_key', 'seq'])
@@ -29,19 +31,7 @@ const WORDS: Record<string, string> = {
 }
 const inWords = (column: string) => WORDS[column] ?? column.replace(/_/g, ' ')
 
-interface EntryRow {
-  seq: number
-  at: string
-  method: string
-  user_id: string | null
-  role: string | null
-  job: string | null
-  device: string | null
-  input: string
-  row_count: number
-  hash: string | null
-  userName: string | null
-}
+type EntryRow = Omit<Selectable<JournalTable>, 'allocated' | 'prev_hash'> & { userName: string | null }
 
 /** A clinic day range → UTC instants, so "10 March" means the clinic's 10 March. */
 function dayBounds(filter: JournalFilter, timeZone: string): { from?: string; to?: string } {

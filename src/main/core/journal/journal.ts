@@ -69,6 +69,17 @@ export async function openEntry(db: Kysely<Database>, cursor: JournalCursor, cal
   return entry
 }
 
+/** The next running number of a kind ('patient', …), inside the caller's transaction: two desks never get the same one. */
+export async function takeNumber(db: Kysely<Database>, kind: string): Promise<number> {
+  const { value } = await db
+    .insertInto('counters')
+    .values({ kind, value: 1 })
+    .onConflict((oc) => oc.column('kind').doUpdateSet((eb) => ({ value: eb('counters.value', '+', 1) })))
+    .returning('value')
+    .executeTakeFirstOrThrow()
+  return value
+}
+
 /** Closes the entry: counts and hashes the rows captured under it. Still inside the transaction. */
 export async function sealEntry(db: Kysely<Database>, cursor: JournalCursor, entry: OpenEntry): Promise<HashedRow[]> {
   cursor.seq = null

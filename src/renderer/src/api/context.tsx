@@ -2,7 +2,7 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react'
 import type { SessionInfo, Settings } from '../../../shared/api'
 import type { ApiClient, Connection } from './client'
-import { useLiveQueries } from './queries'
+import { touches, type Shows } from './shows'
 
 interface SessionState {
   session: SessionInfo | null
@@ -115,4 +115,23 @@ export function ApiProvider({ client, initialSession, children }: { client: ApiC
       </QueryClientProvider>
     </ApiContext.Provider>
   )
+}
+
+/** Refreshes the queries a committed change touches; everything after the connection comes back. */
+function useLiveQueries(client: ApiClient, queries: QueryClient): void {
+  useEffect(
+    () =>
+      client.onChange((event) => {
+        void queries.invalidateQueries({ predicate: (q) => touches((q.meta?.shows as Shows[] | undefined) ?? [], event) })
+      }),
+    [client, queries]
+  )
+  useEffect(() => {
+    let wasOffline = false
+    return client.onConnection((state) => {
+      // Changes made while we could not hear them: refresh everything shown.
+      if (state === 'online' && wasOffline) void queries.invalidateQueries()
+      wasOffline = state === 'offline'
+    })
+  }, [client, queries])
 }
