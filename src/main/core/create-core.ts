@@ -11,6 +11,7 @@ import { auditHandlers } from './audit/handlers'
 import { authHandlers } from './auth/handlers'
 import { createJobHost, type JobHost } from './jobs/host'
 import { registerJournalFunction, type JournalCursor } from './journal/journal'
+import { scheduleHandlers } from './schedule/handlers'
 import { readSettings } from './settings/settings'
 import { settingsHandlers } from './settings/settings'
 import { systemHandlers } from './system/system'
@@ -68,7 +69,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     }
     const events = new EventEmitter()
     events.setMaxListeners(0)
-    const handlers = joinHandlers(systemHandlers, authHandlers, settingsHandlers, usersHandlers, patientsHandlers, auditHandlers)
+    const handlers = joinHandlers(systemHandlers, authHandlers, settingsHandlers, usersHandlers, patientsHandlers, scheduleHandlers, auditHandlers)
     const { dispatch, admit, journaledWrite } = createDispatcher({ services, handlers, reader, events, cursor, log })
 
     const settings = await readSettings(reader)

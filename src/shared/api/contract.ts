@@ -4,6 +4,7 @@ import { authMethods } from './auth'
 import { idSchema } from './common'
 import { joinMethods, type Caller, type MethodSpec } from './method'
 import { patientsMethods } from './patients'
+import { scheduleMethods } from './schedule'
 import { settingsMethods } from './settings'
 import { systemMethods } from './system'
 import { usersMethods } from './users'
@@ -14,7 +15,7 @@ import { usersMethods } from './users'
  * here. Both transports (IPC, HTTP) and the OpenAPI document derive from it; the core
  * supplies exactly one handler per entry.
  */
-export const api = joinMethods(systemMethods, authMethods, settingsMethods, usersMethods, patientsMethods, auditMethods)
+export const api = joinMethods(systemMethods, authMethods, settingsMethods, usersMethods, patientsMethods, scheduleMethods, auditMethods)
 
 export type Api = typeof api
 export type MethodName = keyof Api

@@ -15,7 +15,9 @@ const settingRules = {
   patientNumberPrefix: z.string().trim().max(10).regex(/^[A-Za-z0-9-]*$/, 'may hold only letters, digits and "-"'),
   patientNumberDigits: z.number().int().min(3).max(10),
   autoLogoutMinutes: z.number().int().min(1).max(24 * 60),
-  sessionHours: z.number().int().min(1).max(24 * 14)
+  sessionHours: z.number().int().min(1).max(24 * 14),
+  /** How long before its start an appointment can still be booked at the desk (minutes; 0 = up to its start). */
+  bookingNoticeMinutes: z.number().int().min(0).max(7 * 24 * 60)
 }
 
 /** Everything an admin can set. Stored one key per row; defaults fill what was never set. */
@@ -32,7 +34,8 @@ export const DEFAULT_SETTINGS: Omit<Settings, 'clinicName' | 'timeZone' | 'curre
   patientNumberPrefix: 'P-',
   patientNumberDigits: 6,
   autoLogoutMinutes: 30,
-  sessionHours: 12
+  sessionHours: 12,
+  bookingNoticeMinutes: 0
 }
 
 /** Only the settings being changed: zod's .partial() would keep defaults and reset the rest. */

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import SQLite from 'better-sqlite3'
-import { Kysely, SqliteAdapter, SqliteDialect } from 'kysely'
+import { CompiledQuery, Kysely, SqliteAdapter, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver, type SqliteDialectConfig } from 'kysely'
 import { Migrator, type Migration } from 'kysely/migration'
 import type { Database } from './schema'
 import { migrations as allMigrations } from '../../../../migrations'
@@ -63,14 +63,36 @@ class TransactionalDdlSqliteAdapter extends SqliteAdapter {
   }
 }
 
+/**
+ * The writer's transactions take the write lock when they begin (BEGIN IMMEDIATE). A deferred
+ * BEGIN reads first and upgrades later, and when another process committed in between, SQLite
+ * refuses the upgrade (SQLITE_BUSY_SNAPSHOT) instead of waiting: two PCs or processes booking
+ * the same slot would get "busy" rather than one booking and one clear conflict.
+ */
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'))
+  }
+}
+
 class DocSpotSqliteDialect extends SqliteDialect {
+  readonly #config: SqliteDialectConfig
+  readonly #immediate: boolean
+  constructor(config: SqliteDialectConfig, immediate: boolean) {
+    super(config)
+    this.#config = config
+    this.#immediate = immediate
+  }
   override createAdapter(): SqliteAdapter {
     return new TransactionalDdlSqliteAdapter()
+  }
+  override createDriver(): Driver {
+    return this.#immediate ? new ImmediateSqliteDriver(this.#config) : super.createDriver()
   }
 }
 
 export function createKysely(sqlite: SQLite.Database): Kysely<Database> {
-  return new Kysely<Database>({ dialect: new DocSpotSqliteDialect({ database: sqlite }) })
+  return new Kysely<Database>({ dialect: new DocSpotSqliteDialect({ database: sqlite }, !sqlite.readonly) })
 }
 
 /** Runs pending migrations (or up to `target`); throws with the failing migration's name. */

@@ -88,6 +88,15 @@ export interface Database {
   journal: JournalTable
   journal_rows: JournalRowsTable
   counters: CountersTable
+  doctors: DoctorsTable
+  rooms: RoomsTable
+  appointment_types: AppointmentTypesTable
+  appointment_type_doctors: AppointmentTypeDoctorsTable
+  doctor_sessions: DoctorSessionsTable
+  availability_exceptions: AvailabilityExceptionsTable
+  appointments: AppointmentsTable
+  appointment_cells: AppointmentCellsTable
+  appointment_events: AppointmentEventsTable
 }
 
 export interface JournalTable {
@@ -118,4 +127,119 @@ export interface JournalRowsTable {
 export interface CountersTable {
   kind: string
   value: number
+}
+
+export interface DoctorsTable {
+  id: string
+  user_id: string
+  name: string
+  specialization: string
+  qualifications: string
+  years_experience: number | null
+  registration_number: string
+  phone: string
+  emergency_contact: string
+  email: string
+  address: string
+  photo_sha256: string | null
+  id_document_number: string
+  id_document_sha256: string | null
+  id_document_type: string | null
+  daily_cap: number | null
+  colour: string
+  active: number
+  created_at: string
+  updated_at: string
+}
+
+export interface RoomsTable {
+  id: string
+  name: string
+  active: number
+  created_at: string
+}
+
+export interface AppointmentTypesTable {
+  id: string
+  name: string
+  duration_minutes: number
+  colour: string
+  price_minor: number
+  buffer_minutes: number
+  walk_in: number
+  active: number
+  created_at: string
+  updated_at: string
+}
+
+export interface AppointmentTypeDoctorsTable {
+  id: string
+  type_id: string
+  doctor_id: string
+}
+
+export interface DoctorSessionsTable {
+  id: string
+  doctor_id: string
+  weekday: number
+  start_time: string
+  end_time: string
+  slot_minutes: number
+  room_id: string | null
+  effective_from: string | null
+  effective_to: string | null
+}
+
+export interface AvailabilityExceptionsTable {
+  id: string
+  doctor_id: string | null
+  kind: 'leave' | 'holiday' | 'extra'
+  date: string
+  start_time: string | null
+  end_time: string | null
+  slot_minutes: number | null
+  room_id: string | null
+  note: string
+  created_at: string
+}
+
+export type AppointmentStatus = 'booked' | 'confirmed' | 'arrived' | 'in_consultation' | 'completed' | 'cancelled' | 'no_show'
+
+export interface AppointmentsTable {
+  id: string
+  patient_id: string
+  doctor_id: string
+  type_id: string
+  start_at: string
+  end_at: string
+  buffer_minutes: number
+  status: AppointmentStatus
+  reason: string
+  mode: 'in_person' | 'phone' | 'video'
+  overbooked: number
+  overbook_reason: string | null
+  cancel_reason: string | null
+  room_id: string | null
+  booked_by: string | null
+  created_at: string
+  updated_at: string
+}
+
+export interface AppointmentCellsTable {
+  id: string
+  doctor_id: string
+  cell: number
+  appointment_id: string
+}
+
+export interface AppointmentEventsTable {
+  id: string
+  appointment_id: string
+  at: string
+  user_id: string | null
+  action: 'booked' | 'rescheduled' | 'cancelled' | 'confirmed' | 'arrived' | 'in_consultation' | 'completed' | 'no_show' | 'overbooked' | 'edited'
+  from_status: string | null
+  to_status: string | null
+  reason: string | null
+  changes: string
 }

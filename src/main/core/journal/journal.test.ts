@@ -3,12 +3,13 @@ import SQLite from 'better-sqlite3'
 import { sql } from 'kysely'
 import sharp from 'sharp'
 import { afterEach, describe, expect, it } from 'vitest'
-import { api, type ChainCheck, type JournalEntry, type Patient, type PatientMerge, type SessionInfo, type StaffUser, type WriteMethodName } from '../../../shared/api'
+import { api, type Appointment, type Doctor, type ChainCheck, type JournalEntry, type Patient, type PatientMerge, type SessionInfo, type StaffUser, type WriteMethodName } from '../../../shared/api'
 import type { ChangeEvent, Handler } from '../context'
 import { createCore } from '../create-core'
 import { DB_FILE, createKysely, migrate, openSqlite } from '../db/connection'
 import type { Database } from '../db/schema'
 import { ADMIN, addStaff, call, callError, openTestCore, removeDir, setUpClinic, tempDir, type TestCore } from '../testing'
+import { setUpPractice } from '../schedule/fixtures'
 import { NOT_JOURNALED, isJournaled, registerJournalFunction, type JournalCursor } from './journal'
 import { replayJournal } from './replay'
 
@@ -212,6 +213,105 @@ const CASES: { [M in WriteMethodName]: Case } = {
       }
     }
   },
+  'doctors.create': async ({ t, token }) => ({
+    act: () => call(t.core, 'doctors.create', { name: 'Dr. Meera Iyer', specialization: 'Paediatrics', login: { email: 'meera.iyer@sunrise.example', password: 'consulting room password' } }, token),
+    expect: (entry, value) => {
+      const doctor = value as Doctor
+      expect(rowsOf(entry)).toEqual(['insert users', 'insert doctors'])
+      expect(entry.rows[1].row_key).toBe(doctor.id)
+      expect(JSON.parse(entry.input).login).toEqual({ email: 'meera.iyer@sunrise.example', password: '[withheld]' })
+    }
+  }),
+  'doctors.update': async ({ t, token }) => {
+    const { doctors } = await setUpPractice(t.core, token, { doctors: 1, patients: 0 })
+    return {
+      act: () => call(t.core, 'doctors.update', { id: doctors[0].id, fields: { dailyCap: 20 } }, token),
+      expect: (entry) => expect(entry.rows.map((r) => [r.op, r.tbl, JSON.parse(r.data).daily_cap])).toEqual([['update', 'doctors', 20]])
+    }
+  },
+  'doctors.setActive': async ({ t, token }) => {
+    const { doctors } = await setUpPractice(t.core, token, { doctors: 1, patients: 0 })
+    return {
+      act: () => call(t.core, 'doctors.setActive', { id: doctors[0].id, active: false }, token),
+      expect: (entry) => expect(entry.rows.map((r) => [r.op, r.tbl, JSON.parse(r.data).active])).toEqual([['update', 'doctors', 0]])
+    }
+  },
+  'rooms.save': async ({ t, token }) => ({
+    act: () => call(t.core, 'rooms.save', { name: 'Room 2' }, token),
+    expect: (entry) => expect(rowsOf(entry)).toEqual(['insert rooms'])
+  }),
+  'appointmentTypes.save': async ({ t, token }) => {
+    const { doctors } = await setUpPractice(t.core, token, { doctors: 1, patients: 0 })
+    return {
+      act: () => call(t.core, 'appointmentTypes.save', { name: 'Vaccination', durationMinutes: 10, doctorIds: [doctors[0].id] }, token),
+      expect: (entry) => expect(rowsOf(entry)).toEqual(['insert appointment_types', 'insert appointment_type_doctors'])
+    }
+  },
+  'availability.setWeekly': async ({ t, token }) => {
+    const { doctors } = await setUpPractice(t.core, token, { doctors: 1, patients: 0 })
+    return {
+      act: () => call(t.core, 'availability.setWeekly', { doctorId: doctors[0].id, sessions: [{ weekday: 1, start: '14:00', end: '17:00', slotMinutes: 20 }] }, token),
+      expect: (entry) => {
+        expect(entry.rows.filter((r) => r.op === 'delete' && r.tbl === 'doctor_sessions')).toHaveLength(6)
+        expect(entry.rows.filter((r) => r.op === 'insert' && r.tbl === 'doctor_sessions').map((r) => JSON.parse(r.data).start_time)).toEqual(['14:00'])
+      }
+    }
+  },
+  'availability.addException': async ({ t, token }) => {
+    const { doctors } = await setUpPractice(t.core, token, { doctors: 1, patients: 0 })
+    return {
+      act: () => call(t.core, 'availability.addException', { doctorId: doctors[0].id, kind: 'leave', date: '2025-03-14', note: 'Conference' }, token),
+      expect: (entry) => expect(rowsOf(entry)).toEqual(['insert availability_exceptions'])
+    }
+  },
+  'availability.removeException': async ({ t, token }) => {
+    const { exception } = await call<{ exception: { id: string } }>(t.core, 'availability.addException', { doctorId: null, kind: 'holiday', date: '2025-03-17', note: 'Holi' }, token)
+    return {
+      act: () => call(t.core, 'availability.removeException', { id: exception.id }, token),
+      expect: (entry) => expect(entry.rows.map((r) => [r.op, r.tbl, r.row_key])).toEqual([['delete', 'availability_exceptions', exception.id]])
+    }
+  },
+  'appointments.book': async ({ t, token }) => {
+    const practice = await setUpPractice(t.core, token, { doctors: 1, patients: 1 })
+    return {
+      act: () => practice.book({ start: '2025-03-11T09:30:00Z' }),
+      expect: (entry, value) => {
+        const appointment = value as Appointment
+        expect(rowsOf(entry)).toEqual(['insert appointments', 'insert appointment_cells', 'insert appointment_cells', 'insert appointment_cells', 'insert appointment_events'])
+        expect(entry.rows[0].row_key).toBe(appointment.id)
+      }
+    }
+  },
+  'appointments.reschedule': async ({ t, token }) => {
+    const practice = await setUpPractice(t.core, token, { doctors: 1, patients: 1 })
+    const booked = await practice.book({ start: '2025-03-11T09:30:00Z' })
+    return {
+      act: () => call(t.core, 'appointments.reschedule', { id: booked.id, start: '2025-03-11T10:00:00Z', reason: 'Patient asked' }, token),
+      expect: (entry) => {
+        expect(entry.rows.filter((r) => r.tbl === 'appointment_cells').map((r) => r.op)).toEqual(['delete', 'delete', 'delete', 'insert', 'insert', 'insert'])
+        expect(rowsOf(entry)).toContain('update appointments')
+      }
+    }
+  },
+  'appointments.cancel': async ({ t, token }) => {
+    const practice = await setUpPractice(t.core, token, { doctors: 1, patients: 1 })
+    const booked = await practice.book({ start: '2025-03-11T09:30:00Z' })
+    return {
+      act: () => call(t.core, 'appointments.cancel', { id: booked.id, reason: 'Feeling better' }, token),
+      expect: (entry) => {
+        expect(entry.rows.filter((r) => r.tbl === 'appointment_cells').every((r) => r.op === 'delete')).toBe(true)
+        expect(JSON.parse(entry.rows.find((r) => r.tbl === 'appointments')!.data)).toMatchObject({ status: 'cancelled', cancel_reason: 'Feeling better' })
+      }
+    }
+  },
+  'appointments.setStatus': async ({ t, token }) => {
+    const practice = await setUpPractice(t.core, token, { doctors: 1, patients: 1 })
+    const booked = await practice.book({ start: '2025-03-11T09:30:00Z' })
+    return {
+      act: () => call(t.core, 'appointments.setStatus', { id: booked.id, status: 'confirmed' }, token),
+      expect: (entry) => expect(rowsOf(entry)).toEqual(['update appointments', 'insert appointment_events'])
+    }
+  },
   'patients.importCommit': async ({ t, token }) => {
     const file = csv('Name,Mobile\nAsha Rao,07911 123301\nVikram Singh,07911 123302\n')
     return {
@@ -280,7 +380,7 @@ describe('the journal records every write', () => {
     const tables = (await sql<{ name: string }>`select name from sqlite_master where type = 'table' order by name`.execute(db)).rows.map((r) => r.name)
     const triggers = (await sql<{ name: string; tbl_name: string; sql: string }>`select name, tbl_name, sql from sqlite_master where type = 'trigger'`.execute(db)).rows
     const domain = tables.filter(isJournaled)
-    expect(domain).toEqual(expect.arrayContaining(['settings', 'users', 'patients', 'patient_history', 'patient_merges', 'counters']))
+    expect(domain).toEqual(expect.arrayContaining(['settings', 'users', 'patients', 'patient_history', 'patient_merges', 'counters', 'doctors', 'appointments', 'appointment_cells']))
     for (const table of domain) {
       const columns = (await sql<{ name: string }>`select name from pragma_table_info(${table})`.execute(db)).rows.map((r) => r.name)
       for (const op of ['insert', 'update', 'delete']) {
@@ -316,10 +416,16 @@ async function busyClinic() {
   await call(t.core, 'patients.archive', { id: created[3].id, reason: 'Duplicate card' }, desk.token)
   await call(t.core, 'patients.setPhoto', { id: created[2].id, file: await png() }, desk.token)
   await call(t.core, 'patients.importCommit', { file: csv('Name,Mobile,DOB\nSita Iyer,07911 123501,02/03/1970\nChen Wei,07911 123502,\n') }, token)
+  // Scheduling: a doctor, hours, a type, bookings moved and cancelled.
+  const practice = await setUpPractice(t.core, token, { doctors: 1, patients: 2 })
+  const a = await practice.book({ start: '2025-03-11T09:30:00Z' })
+  await practice.book({ patient: 1, start: '2025-03-11T09:45:00Z' })
+  await call(t.core, 'appointments.reschedule', { id: a.id, start: '2025-03-11T11:00:00Z' }, token)
+  await call(t.core, 'appointments.cancel', { id: a.id, reason: 'Feeling better' }, token)
   return { t, token }
 }
 
-const DOMAIN_TABLES = ['settings', 'users', 'patients', 'patient_history', 'patient_merges', 'counters'] as const
+const DOMAIN_TABLES = ['settings', 'users', 'patients', 'patient_history', 'patient_merges', 'counters', 'doctors', 'doctor_sessions', 'appointment_types', 'appointments', 'appointment_cells', 'appointment_events'] as const
 
 async function snapshot(db: ReturnType<typeof createKysely>, table: string) {
   const pk = table === 'settings' || table === 'counters' ? (table === 'settings' ? 'key' : 'kind') : 'id'

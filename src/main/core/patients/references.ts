@@ -9,4 +9,4 @@ export interface PatientReference {
   patientColumn: string
 }
 
-export const PATIENT_REFERENCES: PatientReference[] = []
+export const PATIENT_REFERENCES: PatientReference[] = [{ table: 'appointments', idColumn: 'id', patientColumn: 'patient_id' }]

@@ -1,0 +1,383 @@
+import { DateTime } from 'luxon'
+import { ApiError, type Appointment, type AppointmentEvent, type DaySchedule, type FreeSlot } from '../../../shared/api'
+import { hashPassword } from '../auth/passwords'
+import { ownTransaction, type HandlerGroup, type WriteContext } from '../context'
+import type { ReadDb } from '../db/read-only'
+import { requireSettings } from '../settings/settings'
+import { bookAppointment, changeStatus, rescheduleAppointment } from './booking'
+import { clinicDateOf, freeSlots } from './slots'
+import { dayBounds, getAppointment, getDoctor, listTypes, loadAppointments, loadSlotRows, toDoctor, toException, toSession } from './views'
+
+const PROFILE_COLUMNS = {
+  name: 'name',
+  specialization: 'specialization',
+  qualifications: 'qualifications',
+  yearsExperience: 'years_experience',
+  registrationNumber: 'registration_number',
+  phone: 'phone',
+  emergencyContact: 'emergency_contact',
+  email: 'email',
+  address: 'address',
+  idDocumentNumber: 'id_document_number',
+  dailyCap: 'daily_cap',
+  colour: 'colour'
+} as const
+
+function profileColumns(fields: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {}
+  for (const [field, column] of Object.entries(PROFILE_COLUMNS)) if (fields[field] !== undefined) out[column] = fields[field]
+  return out
+}
+
+/** A doctor may change only their own availability; admins anyone's. */
+async function mayEditAvailability(ctx: WriteContext, doctorId: string | null): Promise<void> {
+  if (ctx.role === 'admin') return
+  if (doctorId === null) throw new ApiError('FORBIDDEN', 'Only an admin can set clinic holidays')
+  const doctor = await getDoctor(ctx.db, doctorId)
+  if (doctor.user_id !== ctx.user.id) throw new ApiError('FORBIDDEN', `A doctor may change only their own availability, not ${doctor.name}'s`)
+}
+
+/**
+ * Booked appointments that the doctor's availability no longer covers, from now on. Changing
+ * availability never drops them silently: the change is refused, or saved with this list.
+ */
+async function outsideAvailability(db: ReadDb, timeZone: string, now: Date, doctorIds: string[] | null): Promise<Appointment[]> {
+  const upcoming = await loadAppointments(db, { from: now.toISOString(), ...(doctorIds ? { doctorIds } : {}) })
+  const live = upcoming.filter((a) => a.status === 'booked' || a.status === 'confirmed')
+  const outside: Appointment[] = []
+  for (const a of live) {
+    if (a.overbooked) continue
+    const date = clinicDateOf(a.start, timeZone)
+    const rows = await loadSlotRows(db, [a.doctorId], date, date, timeZone, a.id)
+    const minutes = Math.round((Date.parse(a.end) - Date.parse(a.start)) / 60_000)
+    const grid = freeSlots({ timeZone, from: date, to: date, now: a.start, noticeMinutes: 0, durationMinutes: minutes, bufferMinutes: 0, doctors: [{ id: a.doctorId, dailyCap: null }], sessions: rows.sessions, exceptions: rows.exceptions, busy: [] })
+    if (!grid.some((s) => s.start === a.start)) outside.push(a)
+  }
+  return outside
+}
+
+function refuseOutside(outside: Appointment[], timeZone: string): never {
+  const list = outside.slice(0, 5).map((a) => `${DateTime.fromISO(a.start, { zone: timeZone }).toFormat('ccc d LLL HH:mm')} ${a.patient.name}`)
+  throw new ApiError(
+    'CONFLICT',
+    `${outside.length} booked appointment${outside.length > 1 ? 's' : ''} would fall outside the new hours (${list.join('; ')}${outside.length > 5 ? '; …' : ''}). Move them first, or save anyway and move them from the list.`
+  )
+}
+
+export const scheduleHandlers: HandlerGroup = {
+  'doctors.list': async (ctx, { includeInactive }) => {
+    const rows = await ctx.db
+      .selectFrom('doctors')
+      .selectAll()
+      .$if(!includeInactive, (q) => q.where('active', '=', 1))
+      .orderBy('active', 'desc')
+      .orderBy('name')
+      .execute()
+    return rows.map(toDoctor)
+  },
+
+  // A new sign-in's password is hashed before the transaction opens.
+  'doctors.create': ownTransaction<'doctors.create'>(async (ctx, { userId, login, ...profile }) => {
+    if (!userId && !login) throw ApiError.field('login', 'give a new sign-in (email and password) or choose an existing doctor account')
+    if (userId && login) throw ApiError.field('login', 'give either a new sign-in or an existing account, not both')
+    const passwordHash = login ? await hashPassword(login.password) : null
+    return ctx.write(async (tx) => {
+      const at = tx.now.toISOString()
+      let user = userId
+      if (userId) {
+        const account = await tx.db.selectFrom('users').select(['id', 'role']).where('id', '=', userId).executeTakeFirst()
+        if (!account) throw ApiError.field('userId', `is not a known staff account (${userId})`)
+        if (account.role !== 'doctor') throw ApiError.field('userId', 'must be an account with the doctor role')
+        if (await tx.db.selectFrom('doctors').select('id').where('user_id', '=', userId).executeTakeFirst()) throw ApiError.field('userId', 'already has a doctor profile')
+      } else {
+        if (await tx.db.selectFrom('users').select('id').where('email', '=', login!.email).executeTakeFirst()) throw ApiError.field('login.email', 'another staff account already uses this email')
+        user = tx.newId()
+        await tx.db.insertInto('users').values({ id: user, name: profile.name, email: login!.email, role: 'doctor', password_hash: passwordHash!, active: 1, created_at: at, updated_at: at }).execute()
+      }
+      const id = tx.newId()
+      await tx.db
+        .insertInto('doctors')
+        .values({ id, user_id: user!, ...(profileColumns(profile) as object), photo_sha256: null, id_document_sha256: null, id_document_type: null, active: 1, created_at: at, updated_at: at } as never)
+        .execute()
+      return toDoctor(await getDoctor(tx.db, id, 'id'))
+    })
+  }),
+
+  'doctors.update': async (ctx, { id, fields }) => {
+    await getDoctor(ctx.db, id, 'id')
+    const set = profileColumns(fields)
+    if (Object.keys(set).length) await ctx.db.updateTable('doctors').set({ ...set, updated_at: ctx.now.toISOString() }).where('id', '=', id).execute()
+    return toDoctor(await getDoctor(ctx.db, id, 'id'))
+  },
+
+  'doctors.setActive': async (ctx, { id, active }) => {
+    await getDoctor(ctx.db, id, 'id')
+    await ctx.db.updateTable('doctors').set({ active: active ? 1 : 0, updated_at: ctx.now.toISOString() }).where('id', '=', id).execute()
+    return toDoctor(await getDoctor(ctx.db, id, 'id'))
+  },
+
+  'rooms.list': async (ctx) => (await ctx.db.selectFrom('rooms').selectAll().orderBy('name').execute()).map((r) => ({ id: r.id, name: r.name, active: r.active === 1 })),
+
+  'rooms.save': async (ctx, { id, name, active }) => {
+    const clash = await ctx.db.selectFrom('rooms').select('id').where('name', '=', name).executeTakeFirst()
+    if (clash && clash.id !== id) throw ApiError.field('name', 'another room already has this name')
+    const roomId = id ?? ctx.newId()
+    if (id) {
+      const found = await ctx.db.updateTable('rooms').set({ name, active: active ? 1 : 0 }).where('id', '=', id).executeTakeFirst()
+      if (Number(found.numUpdatedRows) === 0) throw ApiError.field('id', `is not a known room (${id})`)
+    } else await ctx.db.insertInto('rooms').values({ id: roomId, name, active: active ? 1 : 0, created_at: ctx.now.toISOString() }).execute()
+    return { id: roomId, name, active }
+  },
+
+  'appointmentTypes.list': async (ctx, { includeInactive }) => listTypes(ctx.db, includeInactive),
+
+  'appointmentTypes.save': async (ctx, { id, doctorIds, ...type }) => {
+    const clash = await ctx.db.selectFrom('appointment_types').select('id').where('name', '=', type.name).executeTakeFirst()
+    if (clash && clash.id !== id) throw ApiError.field('name', 'another appointment type already has this name')
+    for (const [i, doctorId] of doctorIds.entries()) await getDoctor(ctx.db, doctorId, `doctorIds.${i}`)
+    const at = ctx.now.toISOString()
+    const columns = { name: type.name, duration_minutes: type.durationMinutes, colour: type.colour, price_minor: type.priceMinor, buffer_minutes: type.bufferMinutes, walk_in: type.walkIn ? 1 : 0, active: type.active ? 1 : 0, updated_at: at }
+    const typeId = id ?? ctx.newId()
+    if (id) {
+      const found = await ctx.db.updateTable('appointment_types').set(columns).where('id', '=', id).executeTakeFirst()
+      if (Number(found.numUpdatedRows) === 0) throw ApiError.field('id', `is not a known appointment type (${id})`)
+    } else await ctx.db.insertInto('appointment_types').values({ id: typeId, ...columns, created_at: at }).execute()
+    // The doctor list is replaced: rows for doctors no longer listed go, new ones come.
+    const existing = await ctx.db.selectFrom('appointment_type_doctors').select(['id', 'doctor_id']).where('type_id', '=', typeId).execute()
+    const gone = existing.filter((e) => !doctorIds.includes(e.doctor_id)).map((e) => e.id)
+    if (gone.length) await ctx.db.deleteFrom('appointment_type_doctors').where('id', 'in', gone).execute()
+    for (const doctorId of doctorIds.filter((d) => !existing.some((e) => e.doctor_id === d))) {
+      await ctx.db.insertInto('appointment_type_doctors').values({ id: ctx.newId(), type_id: typeId, doctor_id: doctorId }).execute()
+    }
+    const [saved] = await listTypes(ctx.db, true, [typeId])
+    return saved
+  },
+
+  'availability.get': async (ctx, { doctorId }) => {
+    await getDoctor(ctx.db, doctorId)
+    const sessions = (await ctx.db.selectFrom('doctor_sessions').selectAll().where('doctor_id', '=', doctorId).orderBy('weekday').orderBy('start_time').execute()).map(toSession)
+    const exceptions = (
+      await ctx.db
+        .selectFrom('availability_exceptions')
+        .selectAll()
+        .where((eb) => eb.or([eb('doctor_id', '=', doctorId), eb('doctor_id', 'is', null)]))
+        .orderBy('date')
+        .execute()
+    ).map(toException)
+    return { doctorId, sessions: sessions.map(({ doctorId: _d, ...s }) => s), exceptions }
+  },
+
+  'availability.setWeekly': async (ctx, { doctorId, sessions, acceptOutside }) => {
+    await mayEditAvailability(ctx, doctorId)
+    const settings = await requireSettings(ctx.db)
+    for (const [i, s] of sessions.entries()) {
+      if (s.end <= s.start) throw ApiError.field(`sessions.${i}.end`, `must be after the start (${s.start})`)
+      if (s.effectiveFrom && s.effectiveTo && s.effectiveTo < s.effectiveFrom) throw ApiError.field(`sessions.${i}.effectiveTo`, 'must not be before effectiveFrom')
+      if (s.roomId && !(await ctx.db.selectFrom('rooms').select('id').where('id', '=', s.roomId).executeTakeFirst())) throw ApiError.field(`sessions.${i}.roomId`, 'is not a known room')
+      const overlap = sessions.findIndex(
+        (o, j) => j < i && o.weekday === s.weekday && o.start < s.end && s.start < o.end && (o.effectiveFrom ?? '') <= (s.effectiveTo ?? '9999') && (s.effectiveFrom ?? '') <= (o.effectiveTo ?? '9999')
+      )
+      if (overlap >= 0) throw ApiError.field(`sessions.${i}.start`, `overlaps session ${overlap + 1} on the same day`)
+    }
+    await ctx.db.deleteFrom('doctor_sessions').where('doctor_id', '=', doctorId).execute()
+    for (const s of sessions) {
+      await ctx.db
+        .insertInto('doctor_sessions')
+        .values({ id: ctx.newId(), doctor_id: doctorId, weekday: s.weekday, start_time: s.start, end_time: s.end, slot_minutes: s.slotMinutes, room_id: s.roomId, effective_from: s.effectiveFrom, effective_to: s.effectiveTo })
+        .execute()
+    }
+    const outside = await outsideAvailability(ctx.db, settings.timeZone, ctx.now, [doctorId])
+    if (outside.length && !acceptOutside) refuseOutside(outside, settings.timeZone)
+    const availability = await (scheduleHandlers['availability.get'] as never as (c: unknown, i: unknown) => Promise<never>)(ctx, { doctorId })
+    return { availability, outside }
+  },
+
+  'availability.addException': async (ctx, { acceptOutside, ...e }) => {
+    await mayEditAvailability(ctx, e.doctorId)
+    const settings = await requireSettings(ctx.db)
+    if (e.kind === 'holiday' && e.doctorId !== null) throw ApiError.field('doctorId', 'must be empty for a clinic holiday (it applies to every doctor)')
+    if (e.kind !== 'holiday' && e.doctorId === null) throw ApiError.field('doctorId', `is required for ${e.kind === 'leave' ? 'leave' : 'an extra session'}`)
+    if (e.doctorId) await getDoctor(ctx.db, e.doctorId)
+    if ((e.start === null) !== (e.end === null)) throw ApiError.field(e.start === null ? 'start' : 'end', 'give both start and end, or neither for the whole day')
+    if (e.start && e.end && e.end <= e.start) throw ApiError.field('end', `must be after the start (${e.start})`)
+    if (e.kind === 'extra' && (!e.start || !e.slotMinutes)) throw ApiError.field(e.start ? 'slotMinutes' : 'start', 'is required for an extra session')
+    const today = DateTime.fromJSDate(ctx.now, { zone: settings.timeZone }).toISODate()!
+    if (e.date < today) throw ApiError.field('date', `${e.date} is in the past`)
+    const id = ctx.newId()
+    await ctx.db
+      .insertInto('availability_exceptions')
+      .values({ id, doctor_id: e.doctorId, kind: e.kind, date: e.date, start_time: e.start, end_time: e.end, slot_minutes: e.kind === 'extra' ? e.slotMinutes : null, room_id: e.roomId, note: e.note, created_at: ctx.now.toISOString() })
+      .execute()
+    const outside = e.kind === 'extra' ? [] : await outsideAvailability(ctx.db, settings.timeZone, ctx.now, e.doctorId ? [e.doctorId] : null)
+    const onDay = outside.filter((a) => clinicDateOf(a.start, settings.timeZone) === e.date)
+    if (onDay.length && !acceptOutside) refuseOutside(onDay, settings.timeZone)
+    const row = await ctx.db.selectFrom('availability_exceptions').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
+    return { exception: toException(row), outside: onDay }
+  },
+
+  'availability.removeException': async (ctx, { id }) => {
+    const row = await ctx.db.selectFrom('availability_exceptions').selectAll().where('id', '=', id).executeTakeFirst()
+    if (!row) throw ApiError.field('id', `is not a known exception (${id})`)
+    await mayEditAvailability(ctx, row.doctor_id)
+    await ctx.db.deleteFrom('availability_exceptions').where('id', '=', id).execute()
+    return { removed: true as const }
+  },
+
+  'schedule.freeSlots': async (ctx, { typeId, doctorId, from, to, limit }) => slotsFor(ctx.db, ctx.now, { typeId, doctorId, from, to, limit }),
+
+  'schedule.nextFree': async (ctx, { typeId, doctorId, days }) => {
+    const { timeZone } = await requireSettings(ctx.db)
+    const from = DateTime.fromJSDate(ctx.now, { zone: timeZone }).toISODate()!
+    const to = DateTime.fromISO(from).plus({ days: days - 1 }).toISODate()!
+    const [first] = await slotsFor(ctx.db, ctx.now, { typeId, doctorId, from, to, limit: 1 })
+    return first ?? null
+  },
+
+  'schedule.day': async (ctx, { date, doctorIds, typeId }) => {
+    const settings = await requireSettings(ctx.db)
+    const tz = settings.timeZone
+    const doctors = (await ctx.db.selectFrom('doctors').selectAll().where('active', '=', 1).orderBy('name').execute())
+      .filter((d) => !doctorIds || doctorIds.includes(d.id))
+      .map(toDoctor)
+    const ids = doctors.map((d) => d.id)
+    const bounds = dayBounds(date, tz)
+    const appointments = await loadAppointments(ctx.db, { doctorIds: ids, from: bounds.from, to: bounds.to })
+    const rows = await loadSlotRows(ctx.db, ids, date, date, tz)
+    const type = typeId ? (await listTypes(ctx.db, false, [typeId]))[0] : undefined
+    if (typeId && !type) throw ApiError.field('typeId', `is not a known appointment type (${typeId})`)
+    const free: FreeSlot[] = []
+    const hours: DaySchedule['hours'] = []
+    for (const doctor of doctors) {
+      // Each doctor's own grid: the working windows, and their free starts.
+      for (const window of workingHours(tz, date, date, doctor.id, rows)) hours.push({ doctorId: doctor.id, start: window.start, end: window.end })
+      const step = Math.min(...rows.sessions.filter((s) => s.doctorId === doctor.id).map((s) => s.slotMinutes), ...rows.exceptions.filter((e) => e.doctorId === doctor.id && e.slotMinutes).map((e) => e.slotMinutes!), 60)
+      free.push(
+        ...freeSlots({
+          timeZone: tz,
+          from: date,
+          to: date,
+          now: ctx.now.toISOString(),
+          noticeMinutes: settings.bookingNoticeMinutes,
+          durationMinutes: type?.durationMinutes ?? step,
+          bufferMinutes: type?.bufferMinutes ?? 0,
+          doctors: [{ id: doctor.id, dailyCap: doctor.dailyCap }],
+          sessions: rows.sessions,
+          exceptions: rows.exceptions,
+          busy: rows.busy
+        })
+      )
+    }
+    return { date, doctors, appointments, free, hours }
+  },
+
+  'schedule.range': async (ctx, { doctorId, from, to }) => {
+    const { timeZone } = await requireSettings(ctx.db)
+    await getDoctor(ctx.db, doctorId)
+    if (to < from) throw ApiError.field('to', 'must not be before from')
+    const days = DateTime.fromISO(to).diff(DateTime.fromISO(from), 'days').days + 1
+    if (days > 42) throw ApiError.field('to', 'may be at most 6 weeks after from')
+    const bounds = dayBounds(from, timeZone, days)
+    const appointments = await loadAppointments(ctx.db, { doctorIds: [doctorId], from: bounds.from, to: bounds.to })
+    const rows = await loadSlotRows(ctx.db, [doctorId], from, to, timeZone)
+    const hours = workingHours(timeZone, from, to, doctorId, rows).map((w) => ({ doctorId, ...w }))
+    return { appointments, hours }
+  },
+
+  'appointments.book': async (ctx, input) => bookAppointment(ctx, input),
+  'appointments.reschedule': async (ctx, input) => rescheduleAppointment(ctx, input),
+  'appointments.cancel': async (ctx, { id, reason }) => changeStatus(ctx, id, 'cancelled', reason),
+  'appointments.setStatus': async (ctx, { id, status }) => changeStatus(ctx, id, status),
+  'appointments.get': async (ctx, { id }) => getAppointment(ctx.db, id),
+
+  'appointments.history': async (ctx, { id }) => {
+    await getAppointment(ctx.db, id)
+    const rows = await ctx.db
+      .selectFrom('appointment_events')
+      .leftJoin('users', 'users.id', 'appointment_events.user_id')
+      .select(['appointment_events.id', 'at', 'users.name as byName', 'action', 'from_status', 'to_status', 'reason', 'changes'])
+      .where('appointment_id', '=', id)
+      .orderBy('at', 'desc')
+      .orderBy('appointment_events.id', 'desc')
+      .execute()
+    return rows.map((r): AppointmentEvent => ({ id: r.id, at: r.at, byName: r.byName, action: r.action, fromStatus: r.from_status, toStatus: r.to_status, reason: r.reason, changes: JSON.parse(r.changes) }))
+  },
+
+  'appointments.forPatient': async (ctx, { patientId }) => {
+    if (!(await ctx.db.selectFrom('patients').select('id').where('id', '=', patientId).executeTakeFirst())) throw ApiError.field('patientId', `is not a known patient (${patientId})`)
+    return loadAppointments(ctx.db, { patientId, order: 'desc' })
+  },
+
+  'appointments.doctorDay': async (ctx, { date, doctorId }) => {
+    const { timeZone } = await requireSettings(ctx.db)
+    let id = doctorId
+    if (!id) {
+      const own = await ctx.db.selectFrom('doctors').select('id').where('user_id', '=', ctx.user.id).executeTakeFirst()
+      if (!own) throw ApiError.field('doctorId', 'is required: you have no doctor profile')
+      id = own.id
+    } else await getDoctor(ctx.db, id)
+    const bounds = dayBounds(date, timeZone)
+    return loadAppointments(ctx.db, { doctorIds: [id], from: bounds.from, to: bounds.to })
+  }
+}
+
+/**
+ * When a doctor works, as clinic wall-time windows per date ("09:00"–"13:00"), leave taken out:
+ * the slot engine on a 5-minute grid, its consecutive cells joined.
+ */
+function workingHours(timeZone: string, from: string, to: string, doctorId: string, rows: Awaited<ReturnType<typeof loadSlotRows>>): Array<{ date: string; start: string; end: string }> {
+  const fine = <T extends { slotMinutes: number | null }>(list: T[]) => list.map((x) => ({ ...x, slotMinutes: x.slotMinutes === null ? null : 5 }))
+  const cells = freeSlots({
+    timeZone,
+    from,
+    to,
+    now: dayBounds(from, timeZone).from,
+    noticeMinutes: 0,
+    durationMinutes: 5,
+    bufferMinutes: 0,
+    doctors: [{ id: doctorId, dailyCap: null }],
+    sessions: fine(rows.sessions) as typeof rows.sessions,
+    exceptions: fine(rows.exceptions),
+    busy: []
+  })
+  const out: Array<{ date: string; start: string; end: string; endMs: number }> = []
+  for (const cell of cells) {
+    const last = out.at(-1)
+    const startMs = Date.parse(cell.start)
+    const endMs = Date.parse(cell.end)
+    if (last && last.date === cell.date && last.endMs === startMs) {
+      last.endMs = endMs
+      last.end = DateTime.fromMillis(endMs, { zone: timeZone }).toFormat('HH:mm')
+    } else out.push({ date: cell.date, start: cell.time, end: DateTime.fromMillis(endMs, { zone: timeZone }).toFormat('HH:mm'), endMs })
+  }
+  return out.map(({ endMs: _e, ...w }) => w)
+}
+
+async function slotsFor(db: ReadDb, now: Date, q: { typeId: string; doctorId?: string; from: string; to: string; limit: number }): Promise<FreeSlot[]> {
+  const settings = await requireSettings(db)
+  if (q.to < q.from) throw ApiError.field('to', 'must not be before from')
+  if (DateTime.fromISO(q.to).diff(DateTime.fromISO(q.from), 'days').days > 180) throw ApiError.field('to', 'may be at most 180 days after from')
+  const [type] = await listTypes(db, false, [q.typeId])
+  if (!type) throw ApiError.field('typeId', `is not a known appointment type (${q.typeId})`)
+  if (q.doctorId) {
+    const doctor = await getDoctor(db, q.doctorId)
+    if (doctor.active !== 1) throw ApiError.field('doctorId', `${doctor.name} is no longer taking appointments`)
+  }
+  const doctors = (await db.selectFrom('doctors').select(['id', 'daily_cap']).where('active', '=', 1).orderBy('name').execute())
+    .filter((d) => (q.doctorId ? d.id === q.doctorId : true))
+    .filter((d) => type.doctorIds.length === 0 || type.doctorIds.includes(d.id))
+  const rows = await loadSlotRows(db, doctors.map((d) => d.id), q.from, q.to, settings.timeZone)
+  return freeSlots({
+    timeZone: settings.timeZone,
+    from: q.from,
+    to: q.to,
+    now: now.toISOString(),
+    noticeMinutes: settings.bookingNoticeMinutes,
+    durationMinutes: type.durationMinutes,
+    bufferMinutes: type.bufferMinutes,
+    doctors: doctors.map((d) => ({ id: d.id, dailyCap: d.daily_cap })),
+    sessions: rows.sessions,
+    exceptions: rows.exceptions,
+    busy: rows.busy,
+    limit: q.limit
+  })
+}

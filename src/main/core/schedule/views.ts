@@ -1,0 +1,185 @@
+import { DateTime } from 'luxon'
+import type { Selectable } from 'kysely'
+import { ApiError, type Appointment, type AppointmentType, type Doctor, type ExceptionView, type WeeklySessionView } from '../../../shared/api'
+import type { ReadDb } from '../db/read-only'
+import type { AvailabilityExceptionsTable, DoctorSessionsTable, DoctorsTable } from '../db/schema'
+import type { AvailabilityException, BusyInterval, WeeklySession } from './slot-types'
+
+export function toDoctor(row: Selectable<DoctorsTable>): Doctor {
+  return {
+    id: row.id,
+    userId: row.user_id,
+    name: row.name,
+    specialization: row.specialization,
+    qualifications: row.qualifications,
+    yearsExperience: row.years_experience,
+    registrationNumber: row.registration_number,
+    phone: row.phone,
+    emergencyContact: row.emergency_contact,
+    email: row.email,
+    address: row.address,
+    idDocumentNumber: row.id_document_number,
+    hasIdDocument: row.id_document_sha256 !== null,
+    dailyCap: row.daily_cap,
+    colour: row.colour,
+    active: row.active === 1
+  }
+}
+
+export const toSession = (r: Selectable<DoctorSessionsTable>): WeeklySession & WeeklySessionView => ({
+  id: r.id,
+  doctorId: r.doctor_id,
+  weekday: r.weekday,
+  start: r.start_time,
+  end: r.end_time,
+  slotMinutes: r.slot_minutes,
+  roomId: r.room_id,
+  effectiveFrom: r.effective_from,
+  effectiveTo: r.effective_to
+})
+
+export const toException = (r: Selectable<AvailabilityExceptionsTable>): AvailabilityException & ExceptionView => ({
+  id: r.id,
+  doctorId: r.doctor_id,
+  kind: r.kind,
+  date: r.date,
+  start: r.start_time,
+  end: r.end_time,
+  slotMinutes: r.slot_minutes,
+  roomId: r.room_id,
+  note: r.note
+})
+
+export async function getDoctor(db: ReadDb, id: string, field = 'doctorId'): Promise<Selectable<DoctorsTable>> {
+  const row = await db.selectFrom('doctors').selectAll().where('id', '=', id).executeTakeFirst()
+  if (!row) throw ApiError.field(field, `is not a known doctor (${id})`)
+  return row
+}
+
+export async function listTypes(db: ReadDb, includeInactive: boolean, ids?: string[]): Promise<AppointmentType[]> {
+  const rows = await db
+    .selectFrom('appointment_types')
+    .selectAll()
+    .$if(!includeInactive, (q) => q.where('active', '=', 1))
+    .$if(ids !== undefined, (q) => q.where('id', 'in', ids!.length ? ids! : ['']))
+    .orderBy('name')
+    .execute()
+  const links = await db.selectFrom('appointment_type_doctors').select(['type_id', 'doctor_id']).execute()
+  return rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    durationMinutes: r.duration_minutes,
+    colour: r.colour,
+    priceMinor: r.price_minor,
+    bufferMinutes: r.buffer_minutes,
+    walkIn: r.walk_in === 1,
+    active: r.active === 1,
+    doctorIds: links.filter((l) => l.type_id === r.id).map((l) => l.doctor_id)
+  }))
+}
+
+/** Appointments with their patient, doctor and type, as screens show them. */
+export async function loadAppointments(db: ReadDb, where: { ids?: string[]; doctorIds?: string[]; from?: string; to?: string; patientId?: string; order?: 'asc' | 'desc' }): Promise<Appointment[]> {
+  const rows = await db
+    .selectFrom('appointments as a')
+    .innerJoin('patients as p', 'p.id', 'a.patient_id')
+    .innerJoin('doctors as d', 'd.id', 'a.doctor_id')
+    .innerJoin('appointment_types as t', 't.id', 'a.type_id')
+    .select([
+      'a.id',
+      'a.patient_id',
+      'p.number as patientNumber',
+      'p.name as patientName',
+      'p.phone as patientPhone',
+      'a.doctor_id',
+      'd.name as doctorName',
+      'a.type_id',
+      't.name as typeName',
+      't.colour',
+      'a.start_at',
+      'a.end_at',
+      'a.status',
+      'a.reason',
+      'a.mode',
+      'a.overbooked',
+      'a.overbook_reason',
+      'a.cancel_reason',
+      'a.room_id',
+      'a.booked_by',
+      'a.created_at',
+      'a.updated_at'
+    ])
+    .$if(where.ids !== undefined, (q) => q.where('a.id', 'in', where.ids!.length ? where.ids! : ['']))
+    .$if(where.doctorIds !== undefined, (q) => q.where('a.doctor_id', 'in', where.doctorIds!.length ? where.doctorIds! : ['']))
+    .$if(where.from !== undefined, (q) => q.where('a.start_at', '>=', where.from!))
+    .$if(where.to !== undefined, (q) => q.where('a.start_at', '<', where.to!))
+    .$if(where.patientId !== undefined, (q) => q.where('a.patient_id', '=', where.patientId!))
+    .orderBy('a.start_at', where.order ?? 'asc')
+    .execute()
+  return rows.map((r) => ({
+    id: r.id,
+    patient: { id: r.patient_id, number: r.patientNumber, name: r.patientName, phone: r.patientPhone },
+    doctorId: r.doctor_id,
+    doctorName: r.doctorName,
+    typeId: r.type_id,
+    typeName: r.typeName,
+    colour: r.colour,
+    start: r.start_at,
+    end: r.end_at,
+    status: r.status,
+    reason: r.reason,
+    mode: r.mode,
+    overbooked: r.overbooked === 1,
+    overbookReason: r.overbook_reason,
+    cancelReason: r.cancel_reason,
+    roomId: r.room_id,
+    bookedBy: r.booked_by,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at
+  }))
+}
+
+export async function getAppointment(db: ReadDb, id: string): Promise<Appointment> {
+  const [found] = await loadAppointments(db, { ids: [id] })
+  if (!found) throw new ApiError('NOT_FOUND', `No appointment with id ${id}`)
+  return found
+}
+
+/** A clinic date's bounds as UTC instants. */
+export function dayBounds(date: string, timeZone: string, days = 1): { from: string; to: string } {
+  const start = DateTime.fromISO(date, { zone: timeZone }).startOf('day')
+  return { from: start.toUTC().toISO()!, to: start.plus({ days }).toUTC().toISO()! }
+}
+
+/** Everything the slot engine needs about these doctors over these clinic dates. */
+export async function loadSlotRows(db: ReadDb, doctorIds: string[], from: string, to: string, timeZone: string, exceptAppointment?: string) {
+  const ids = doctorIds.length ? doctorIds : ['']
+  const sessions = (await db.selectFrom('doctor_sessions').selectAll().where('doctor_id', 'in', ids).execute()).map(toSession)
+  const exceptions = (
+    await db
+      .selectFrom('availability_exceptions')
+      .selectAll()
+      .where('date', '>=', from)
+      .where('date', '<=', to)
+      .where((eb) => eb.or([eb('doctor_id', 'in', ids), eb('doctor_id', 'is', null)]))
+      .execute()
+  ).map(toException)
+  // A day either side: a busy interval may cross midnight in UTC.
+  const bounds = dayBounds(DateTime.fromISO(from).minus({ days: 1 }).toISODate()!, timeZone, DateTime.fromISO(to).diff(DateTime.fromISO(from), 'days').days + 3)
+  const busyRows = await db
+    .selectFrom('appointments')
+    .select(['id', 'doctor_id', 'start_at', 'end_at', 'buffer_minutes', 'overbooked'])
+    .where('doctor_id', 'in', ids)
+    .where('start_at', '>=', bounds.from)
+    .where('start_at', '<', bounds.to)
+    .where('status', 'not in', ['cancelled', 'no_show'])
+    .$if(exceptAppointment !== undefined, (q) => q.where('id', '!=', exceptAppointment!))
+    .execute()
+  const busy: BusyInterval[] = busyRows.map((r) => ({
+    doctorId: r.doctor_id,
+    start: r.start_at,
+    end: DateTime.fromISO(r.end_at).plus({ minutes: r.buffer_minutes }).toUTC().toISO()!,
+    counts: true
+  }))
+  return { sessions, exceptions, busy }
+}
