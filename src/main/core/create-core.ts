@@ -24,6 +24,11 @@ export interface CoreOptions {
   log?: (message: string, error?: unknown) => void
   /** Start the background jobs' schedules (default true). Tests run jobs by hand. */
   schedules?: boolean
+  /**
+   * Tests only: open the folder without claiming it, so two processes can write one database
+   * file at once (the concurrency test). The app always claims its folder.
+   */
+  unclaimedFolder?: boolean
 }
 
 export interface Core {
@@ -46,7 +51,7 @@ const defaultLog = (message: string, error?: unknown) => console.error(`[docspot
 
 /** The composition root: claims the data folder, opens and migrates the database, wires the services and jobs. */
 export async function createCore(options: CoreOptions): Promise<Core> {
-  const lock = lockDataFolder(options.dataDir)
+  const lock = options.unclaimedFolder ? { release() {} } : lockDataFolder(options.dataDir)
   const log = options.log ?? defaultLog
   let db: ReturnType<typeof createKysely> | null = null
   let reader: ReturnType<typeof createKysely> | null = null
