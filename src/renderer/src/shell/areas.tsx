@@ -1,7 +1,8 @@
-import { IconDesk, IconSettings, IconStethoscope, IconUsers } from '@tabler/icons-react'
+import { IconCalendarTime, IconDesk, IconSettings, IconStethoscope, IconUsers } from '@tabler/icons-react'
 import type { ComponentType } from 'react'
 import type { Role } from '../../../shared/api'
 import { AdminHome } from '../features/admin/AdminHome'
+import { CalendarPage } from '../features/calendar/CalendarPage'
 import { DoctorHome } from '../features/doctor/DoctorHome'
 import { PatientsArea } from '../features/patients/PatientsArea'
 import { ReceptionHome } from '../features/reception/ReceptionHome'
@@ -17,6 +18,7 @@ export interface Area {
 
 export const AREAS: Area[] = [
   { path: '/reception', label: 'Reception', icon: IconDesk, roles: ['receptionist', 'admin'], element: ReceptionHome },
+  { path: '/calendar', label: 'Calendar', icon: IconCalendarTime, roles: ['receptionist', 'admin', 'doctor'], element: CalendarPage },
   { path: '/doctor', label: 'Doctor', icon: IconStethoscope, roles: ['doctor', 'admin'], element: DoctorHome },
   { path: '/patients', label: 'Patients', icon: IconUsers, roles: ['receptionist', 'doctor', 'admin'], element: PatientsArea },
   { path: '/admin', label: 'Admin', icon: IconSettings, roles: ['admin'], element: AdminHome }
