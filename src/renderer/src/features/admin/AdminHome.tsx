@@ -1,5 +1,6 @@
 import { Stack, Tabs, Text, Title } from '@mantine/core'
 import { ClinicSettings } from './ClinicSettings'
+import { DoctorsAdmin } from './DoctorsAdmin'
 import { ImportPatients } from './ImportPatients'
 import { JournalScreen } from './JournalScreen'
 import { MergePatients } from './MergePatients'
@@ -16,6 +17,7 @@ export function AdminHome() {
         <Tabs.List>
           <Tabs.Tab value="clinic">Clinic</Tabs.Tab>
           <Tabs.Tab value="staff">Staff accounts</Tabs.Tab>
+          <Tabs.Tab value="doctors">Doctors and types</Tabs.Tab>
           <Tabs.Tab value="merge">Merge patients</Tabs.Tab>
           <Tabs.Tab value="import">Import patients</Tabs.Tab>
           <Tabs.Tab value="journal">Journal</Tabs.Tab>
@@ -25,6 +27,9 @@ export function AdminHome() {
         </Tabs.Panel>
         <Tabs.Panel value="staff" pt="md">
           <StaffAccounts />
+        </Tabs.Panel>
+        <Tabs.Panel value="doctors" pt="md">
+          <DoctorsAdmin />
         </Tabs.Panel>
         <Tabs.Panel value="merge" pt="md">
           <MergePatients />

@@ -1,0 +1,254 @@
+import { ActionIcon, Alert, Badge, Button, ColorInput, Group, Modal, NumberInput, Paper, PasswordInput, Select, Stack, Switch, Table, Text, TextInput, Title } from '@mantine/core'
+import { notifications } from '@mantine/notifications'
+import { IconClockHour4, IconPlus, IconTrash, IconUserPlus } from '@tabler/icons-react'
+import { useState } from 'react'
+import { ApiError, type AppointmentType, type Doctor, type WeeklySessionView } from '../../../../shared/api'
+import { useApi } from '../../api/context'
+import { useApiQuery } from '../../api/queries'
+import { describeError } from './merge/errors'
+
+const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday']
+
+/** Admin → Doctors: profiles linked to sign-ins, their weekly hours, and the appointment types. */
+export function DoctorsAdmin() {
+  const api = useApi()
+  const doctors = useApiQuery('doctors.list', { includeInactive: true }, { shows: ['doctors'] })
+  const types = useApiQuery('appointmentTypes.list', { includeInactive: true }, { shows: ['appointment_types', 'appointment_type_doctors'] })
+  const [adding, setAdding] = useState(false)
+  const [hoursOf, setHoursOf] = useState<Doctor | null>(null)
+  const [typeOpen, setTypeOpen] = useState(false)
+  return (
+    <Stack maw={980}>
+      <Paper withBorder p="lg">
+        <Group justify="space-between" mb="sm">
+          <Title order={4}>Doctors</Title>
+          <Button leftSection={<IconUserPlus size={16} />} onClick={() => setAdding(true)}>
+            Add doctor
+          </Button>
+        </Group>
+        {doctors.data?.length === 0 ? (
+          <Text c="dimmed">No doctors yet. Add one, then set their weekly hours.</Text>
+        ) : (
+          <Table aria-label="Doctors" verticalSpacing="xs">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Name</Table.Th>
+                <Table.Th>Specialization</Table.Th>
+                <Table.Th>Daily limit</Table.Th>
+                <Table.Th>Taking appointments</Table.Th>
+                <Table.Th />
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {(doctors.data ?? []).map((d) => (
+                <Table.Tr key={d.id}>
+                  <Table.Td>{d.name}</Table.Td>
+                  <Table.Td>{d.specialization || '—'}</Table.Td>
+                  <Table.Td>{d.dailyCap ?? 'none'}</Table.Td>
+                  <Table.Td>
+                    <Switch
+                      aria-label={`${d.name} takes appointments`}
+                      checked={d.active}
+                      onChange={(e) => void api.call('doctors.setActive', { id: d.id, active: e.currentTarget.checked }).catch((err) => notifications.show({ color: 'red', title: 'Not changed', message: describeError(err) }))}
+                    />
+                  </Table.Td>
+                  <Table.Td>
+                    <Button size="xs" variant="light" leftSection={<IconClockHour4 size={14} />} onClick={() => setHoursOf(d)}>
+                      Hours
+                    </Button>
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        )}
+      </Paper>
+      <Paper withBorder p="lg">
+        <Group justify="space-between" mb="sm">
+          <Title order={4}>Appointment types</Title>
+          <Button variant="light" leftSection={<IconPlus size={16} />} onClick={() => setTypeOpen(true)}>
+            Add type
+          </Button>
+        </Group>
+        <Table aria-label="Appointment types" verticalSpacing="xs">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Name</Table.Th>
+              <Table.Th>Length</Table.Th>
+              <Table.Th>Buffer after</Table.Th>
+              <Table.Th>Price</Table.Th>
+              <Table.Th>Walk-in</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {(types.data ?? []).map((t) => (
+              <Table.Tr key={t.id}>
+                <Table.Td>
+                  <Badge color={t.colour} variant="light">
+                    {t.name}
+                  </Badge>
+                </Table.Td>
+                <Table.Td>{t.durationMinutes} min</Table.Td>
+                <Table.Td>{t.bufferMinutes ? `${t.bufferMinutes} min` : '—'}</Table.Td>
+                <Table.Td>{(t.priceMinor / 100).toFixed(2)}</Table.Td>
+                <Table.Td>{t.walkIn ? 'Yes' : 'No'}</Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      </Paper>
+      <AddDoctor opened={adding} onClose={() => setAdding(false)} />
+      {hoursOf && <HoursEditor doctor={hoursOf} onClose={() => setHoursOf(null)} />}
+      <AddType opened={typeOpen} onClose={() => setTypeOpen(false)} />
+    </Stack>
+  )
+}
+
+function AddDoctor({ opened, onClose }: { opened: boolean; onClose(): void }) {
+  const api = useApi()
+  const [form, setForm] = useState({ name: '', specialization: '', registrationNumber: '', email: '', password: '' })
+  const [errors, setErrors] = useState<Record<string, string>>({})
+  const [busy, setBusy] = useState(false)
+  const save = async () => {
+    setBusy(true)
+    setErrors({})
+    try {
+      const doctor = await api.call('doctors.create', { name: form.name, specialization: form.specialization, registrationNumber: form.registrationNumber, email: form.email, login: { email: form.email, password: form.password } })
+      notifications.show({ color: 'teal', title: 'Doctor added', message: `${doctor.name} can sign in with ${form.email}. Set their hours next.` })
+      setForm({ name: '', specialization: '', registrationNumber: '', email: '', password: '' })
+      onClose()
+    } catch (error) {
+      setErrors(error instanceof ApiError && error.fields ? error.fields : { form: describeError(error) })
+    } finally {
+      setBusy(false)
+    }
+  }
+  const field = (key: keyof typeof form) => ({ value: form[key], onChange: (e: React.ChangeEvent<HTMLInputElement>) => setForm({ ...form, [key]: e.currentTarget.value }) })
+  return (
+    <Modal opened={opened} onClose={onClose} title="Add doctor">
+      <Stack component="form" onSubmit={(e) => (e.preventDefault(), void save())}>
+        <TextInput label="Name" required data-autofocus {...field('name')} error={errors.name} />
+        <TextInput label="Specialization" {...field('specialization')} error={errors.specialization} />
+        <TextInput label="Registration number" {...field('registrationNumber')} error={errors.registrationNumber} />
+        <TextInput label="Sign-in email" required {...field('email')} error={errors['login.email'] ?? errors.email} />
+        <PasswordInput label="First password" description="At least 12 characters" required {...field('password')} error={errors['login.password']} />
+        {errors.form && <Alert color="red">{errors.form}</Alert>}
+        <Group justify="flex-end">
+          <Button type="submit" loading={busy}>
+            Add doctor
+          </Button>
+        </Group>
+      </Stack>
+    </Modal>
+  )
+}
+
+type Row = Pick<WeeklySessionView, 'weekday' | 'start' | 'end' | 'slotMinutes'>
+
+function HoursEditor({ doctor, onClose }: { doctor: Doctor; onClose(): void }) {
+  const api = useApi()
+  const current = useApiQuery('availability.get', { doctorId: doctor.id }, { shows: [] })
+  const [rows, setRows] = useState<Row[] | null>(null)
+  const [errors, setErrors] = useState<Record<string, string>>({})
+  const [outside, setOutside] = useState<string | null>(null)
+  const shown = rows ?? current.data?.sessions.map(({ weekday, start, end, slotMinutes }) => ({ weekday, start, end, slotMinutes })) ?? []
+  const edit = (i: number, change: Partial<Row>) => setRows(shown.map((r, j) => (j === i ? { ...r, ...change } : r)))
+  const save = async (acceptOutside = false) => {
+    setErrors({})
+    try {
+      const result = await api.call('availability.setWeekly', { doctorId: doctor.id, sessions: shown, acceptOutside })
+      notifications.show({ color: 'teal', title: 'Hours saved', message: result.outside.length ? `${result.outside.length} booked appointments are now outside ${doctor.name}'s hours: move them from the calendar.` : doctor.name })
+      onClose()
+    } catch (error) {
+      if (error instanceof ApiError && error.code === 'CONFLICT') setOutside(error.message)
+      else setErrors(error instanceof ApiError && error.fields ? error.fields : { form: describeError(error) })
+    }
+  }
+  return (
+    <Modal opened onClose={onClose} title={`${doctor.name}: weekly hours`} size="lg">
+      <Stack>
+        <Table aria-label="Weekly hours">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Day</Table.Th>
+              <Table.Th>From</Table.Th>
+              <Table.Th>To</Table.Th>
+              <Table.Th>Slot (min)</Table.Th>
+              <Table.Th />
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {shown.map((r, i) => (
+              <Table.Tr key={i}>
+                <Table.Td>
+                  <Select aria-label="Day" data={WEEKDAYS.map((d, n) => ({ value: String(n + 1), label: d }))} value={String(r.weekday)} onChange={(v) => v && edit(i, { weekday: Number(v) })} allowDeselect={false} w={140} error={errors[`sessions.${i}.weekday`]} />
+                </Table.Td>
+                <Table.Td>
+                  <TextInput aria-label="From" type="time" value={r.start} onChange={(e) => edit(i, { start: e.currentTarget.value })} error={errors[`sessions.${i}.start`]} />
+                </Table.Td>
+                <Table.Td>
+                  <TextInput aria-label="To" type="time" value={r.end} onChange={(e) => edit(i, { end: e.currentTarget.value })} error={errors[`sessions.${i}.end`]} />
+                </Table.Td>
+                <Table.Td>
+                  <NumberInput aria-label="Slot minutes" min={5} step={5} value={r.slotMinutes} onChange={(v) => edit(i, { slotMinutes: Number(v) })} w={90} error={errors[`sessions.${i}.slotMinutes`]} />
+                </Table.Td>
+                <Table.Td>
+                  <ActionIcon variant="subtle" color="red" aria-label="Remove session" onClick={() => setRows(shown.filter((_, j) => j !== i))}>
+                    <IconTrash size={16} />
+                  </ActionIcon>
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+        <Button variant="subtle" leftSection={<IconPlus size={14} />} style={{ alignSelf: 'flex-start' }} onClick={() => setRows([...shown, { weekday: 1, start: '09:00', end: '13:00', slotMinutes: 15 }])}>
+          Add session
+        </Button>
+        {errors.form && <Alert color="red">{errors.form}</Alert>}
+        {outside && (
+          <Alert color="orange" title="Booked appointments would fall outside" role="alert">
+            <Stack gap="xs">
+              <Text size="sm">{outside}</Text>
+              <Button size="xs" color="orange" variant="light" onClick={() => void save(true)} style={{ alignSelf: 'flex-start' }}>
+                Save anyway and move them
+              </Button>
+            </Stack>
+          </Alert>
+        )}
+        <Group justify="flex-end">
+          <Button onClick={() => void save()}>Save hours</Button>
+        </Group>
+      </Stack>
+    </Modal>
+  )
+}
+
+function AddType({ opened, onClose }: { opened: boolean; onClose(): void }) {
+  const api = useApi()
+  const [form, setForm] = useState({ name: '', durationMinutes: 15, bufferMinutes: 0, price: 0, colour: '#1c7ed6' })
+  const [errors, setErrors] = useState<Record<string, string>>({})
+  const save = async () => {
+    try {
+      const saved: AppointmentType = await api.call('appointmentTypes.save', { name: form.name, durationMinutes: form.durationMinutes, bufferMinutes: form.bufferMinutes, priceMinor: Math.round(form.price * 100), colour: form.colour })
+      notifications.show({ color: 'teal', title: 'Type added', message: saved.name })
+      onClose()
+    } catch (error) {
+      setErrors(error instanceof ApiError && error.fields ? error.fields : { form: describeError(error) })
+    }
+  }
+  return (
+    <Modal opened={opened} onClose={onClose} title="Add appointment type">
+      <Stack component="form" onSubmit={(e) => (e.preventDefault(), void save())}>
+        <TextInput label="Name" required data-autofocus value={form.name} onChange={(e) => setForm({ ...form, name: e.currentTarget.value })} error={errors.name} />
+        <NumberInput label="Length (minutes)" min={5} step={5} value={form.durationMinutes} onChange={(v) => setForm({ ...form, durationMinutes: Number(v) })} error={errors.durationMinutes} />
+        <NumberInput label="Buffer after (minutes)" min={0} step={5} value={form.bufferMinutes} onChange={(v) => setForm({ ...form, bufferMinutes: Number(v) })} error={errors.bufferMinutes} />
+        <NumberInput label="Price" min={0} decimalScale={2} value={form.price} onChange={(v) => setForm({ ...form, price: Number(v) })} error={errors.priceMinor} />
+        <ColorInput label="Colour" value={form.colour} onChange={(colour) => setForm({ ...form, colour })} error={errors.colour} />
+        {errors.form && <Alert color="red">{errors.form}</Alert>}
+        <Group justify="flex-end">
+          <Button type="submit">Add type</Button>
+        </Group>
+      </Stack>
+    </Modal>
+  )
+}
