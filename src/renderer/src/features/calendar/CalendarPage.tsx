@@ -182,7 +182,7 @@ function DayColumns({ date, doctors, ...props }: ViewProps & { date: string; doc
   if (!day.data) return <Loader size="sm" aria-label="Loading the day" />
   const { startTime, endTime } = span(day.data.hours)
   return (
-    <div className={classes.columns} style={{ gridTemplateColumns: `repeat(${doctors.length}, minmax(190px, 1fr))` }} data-testid="day-columns">
+    <div className={classes.columns} style={{ gridTemplateColumns: `repeat(${doctors.length}, minmax(140px, 1fr))` }} data-testid="day-columns">
       {day.data.doctors.map((doctor) => (
         <DoctorColumn key={doctor.id} doctor={doctor} day={day.data} startTime={startTime} endTime={endTime} doctors={day.data.doctors} {...props} />
       ))}
@@ -215,13 +215,13 @@ function DoctorColumn({ doctor, day, startTime, endTime, doctors, timeZone, canB
         intervalMinutes={15}
         withHeader={false}
         withAllDaySlot={false}
-        slotHeight={28}
+        slotHeight={120}
         getCurrentTime={() => clinicNowWall(timeZone)}
         renderEventBody={(event) => <EventBody event={event} />}
         getTimeSlotProps={({ start }) => {
           const slot = free.get(start)
-          if (slot) return { className: classes.free, 'data-free': 'true', title: `Free ${slot.time} with ${doctor.name}: Enter to book` }
-          return working(start) ? undefined : { className: classes.off }
+          if (slot) return { 'data-free': 'true', 'aria-label': `Book ${doctor.name} at ${slot.time}`, title: `Free ${slot.time} with ${doctor.name}: Enter to book` }
+          return working(start) ? undefined : { 'data-off': 'true' }
         }}
         onTimeSlotClick={({ slotStart }) => {
           const slot = free.get(slotStart)
@@ -260,7 +260,7 @@ function DoctorWeek({ date, doctor, timeZone, canBook, onBook, onOpen, onMove }:
   const { startTime, endTime } = span(range.data.hours)
   const working = (wall: string) => range.data.hours.some((h) => h.date === wall.slice(0, 10) && wall.slice(11, 16) >= h.start && wall.slice(11, 16) < h.end)
   return (
-    <div data-testid="week-view">
+    <div data-testid="week-view" className={classes.week}>
       <Group gap="xs" mb="xs">
         <Badge variant="light">{doctor.name}</Badge>
         <Text size="sm" c="dimmed">
@@ -276,11 +276,11 @@ function DoctorWeek({ date, doctor, timeZone, canBook, onBook, onOpen, onMove }:
         withHeader={false}
         withAllDaySlots={false}
         withWeekNumber={false}
-        slotHeight={64}
+        slotHeight={120}
         firstDayOfWeek={1}
         getCurrentTime={() => clinicNowWall(timeZone)}
         renderEventBody={(event) => <EventBody event={event} />}
-        getTimeSlotProps={({ start }) => (working(start) ? undefined : { className: classes.off })}
+        getTimeSlotProps={({ start }) => (working(start) ? undefined : { 'data-off': 'true' })}
         onTimeSlotClick={({ slotStart }) => {
           if (canBook && working(slotStart)) onBook({ doctor, date: slotStart.slice(0, 10), start: wallToInstant(slotStart, timeZone) })
         }}

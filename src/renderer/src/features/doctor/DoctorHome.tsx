@@ -1,20 +1,56 @@
-import { SimpleGrid, Stack, Text, Title } from '@mantine/core'
-import { IconClipboardList, IconListNumbers } from '@tabler/icons-react'
+import { Alert, SimpleGrid, Stack, Text, Title } from '@mantine/core'
+import { IconClipboardList } from '@tabler/icons-react'
+import { useSession } from '../../api/context'
+import { useApiQuery } from '../../api/queries'
+import { clinicClock, clinicToday, dayLabel } from '../../lib/clinic-time'
 import { EmptyState } from '../../shell/EmptyState'
+import { AppointmentList, ListPanel } from '../schedule/AppointmentList'
 
+const WAITING = new Set(['arrived'])
+
+/** The consulting room: today's list in order, who is next, start and complete. */
 export function DoctorHome() {
+  const { settings, session } = useSession()
+  const tz = settings?.timeZone ?? 'UTC'
+  const today = clinicToday(tz)
+  const mine = useApiQuery('appointments.doctorDay', { date: today }, { shows: ['appointments'], enabled: session?.user.role === 'doctor' })
+  const list = (mine.data ?? []).filter((a) => a.status !== 'cancelled')
+  const current = list.find((a) => a.status === 'in_consultation')
+  const next = list.find((a) => WAITING.has(a.status)) ?? list.find((a) => a.status === 'booked' || a.status === 'confirmed')
   return (
     <Stack>
       <div>
         <Title order={2}>Doctor</Title>
-        <Text c="dimmed">The consulting room: today's list, the queue and patient charts.</Text>
+        <Text c="dimmed">
+          {dayLabel(today)} · today&apos;s list in order, in clinic time
+        </Text>
       </div>
+      {mine.error && (
+        <Alert color="gray" title="No list for this account">
+          {mine.error.message}
+        </Alert>
+      )}
+      {session?.user.role === 'doctor' && !mine.error && (
+        <>
+          {(current || next) && (
+            <Alert color={current ? 'grape' : 'teal'} title={current ? `With you now: ${current.patient.name}` : `Next: ${next!.patient.name} at ${clinicClock(next!.start, tz)}`} data-testid="next-patient">
+              {current ? `${current.typeName} since ${clinicClock(current.start, tz)}. Complete it when you are done.` : next!.status === 'arrived' ? 'Waiting at reception.' : 'Not arrived yet.'}
+            </Alert>
+          )}
+          <ListPanel title={`Today (${list.length})`} empty="No appointments today." count={list.length}>
+            <AppointmentList
+              label="Today's appointments"
+              appointments={list}
+              showDoctor={false}
+              highlight={current?.id ?? next?.id}
+              actions={{ arrived: { to: 'in_consultation', label: 'Start' }, in_consultation: { to: 'completed', label: 'Complete' } }}
+            />
+          </ListPanel>
+        </>
+      )}
       <SimpleGrid cols={{ base: 1, md: 2 }}>
-        <EmptyState icon={IconListNumbers} title="Today's queue">
-          Your appointments and walk-ins, in order, with a button to call the next patient, will appear here.
-        </EmptyState>
         <EmptyState icon={IconClipboardList} title="Charts, notes and prescriptions">
-          Open a patient to see visits, notes, prescriptions and reports, and to write today's.
+          Open a patient to see visits, notes, prescriptions and reports, and to write today&apos;s.
         </EmptyState>
       </SimpleGrid>
     </Stack>

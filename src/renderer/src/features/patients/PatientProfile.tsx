@@ -22,6 +22,7 @@ import { ApiError, MAX_PHOTO_BYTES, type Patient, type PatientChange } from '../
 import { formatPhone } from '../../../../shared/lib/phone'
 import { useApi, useSession } from '../../api/context'
 import { useApiQuery, useCan } from '../../api/queries'
+import { AppointmentList, ListPanel } from '../schedule/AppointmentList'
 import { showError } from '../../lib/errors'
 import { EmptyState } from '../../shell/EmptyState'
 import { ageOf, FIELD_LABEL, formatDob, formatInstant, GENDER_LABEL, initials } from './format'
@@ -163,9 +164,7 @@ function Profile({ id }: { id: string }) {
           </Grid>
         </Tabs.Panel>
         <Tabs.Panel value="appointments" pt="md">
-          <EmptyState icon={IconCalendarEvent} title="Appointments">
-            Past and upcoming appointments for {p.name} will appear here once booking is available.
-          </EmptyState>
+          <PatientAppointments id={p.id} />
         </Tabs.Panel>
         <Tabs.Panel value="visits" pt="md">
           <EmptyState icon={IconStethoscope} title="Visits">
@@ -454,5 +453,31 @@ function History({ id }: { id: string }) {
         })}
       </Timeline>
     </Paper>
+  )
+}
+
+function PatientAppointments({ id }: { id: string }) {
+  const { settings } = useSession()
+  const list = useApiQuery('appointments.forPatient', { patientId: id }, { shows: [['patients', id]] })
+  const now = new Date().toISOString()
+  const all = list.data ?? []
+  const upcoming = all.filter((a) => a.start >= now && (a.status === 'booked' || a.status === 'confirmed')).reverse()
+  const past = all.filter((a) => !upcoming.includes(a))
+  const missed = all.filter((a) => a.status === 'no_show').length
+  const cancelled = all.filter((a) => a.status === 'cancelled').length
+  if (list.isPending) return <Loader size="sm" />
+  if (all.length === 0) return <EmptyState icon={IconCalendarEvent} title="No appointments yet">Book one from the calendar.</EmptyState>
+  return (
+    <Stack>
+      <Text size="sm" c="dimmed">
+        {upcoming.length} upcoming · {missed} no-show{missed === 1 ? '' : 's'} · {cancelled} cancelled · times in {settings?.timeZone}
+      </Text>
+      <ListPanel title="Upcoming" empty="Nothing booked." count={upcoming.length}>
+        <AppointmentList label="Upcoming appointments" appointments={upcoming} actions={{}} showDate />
+      </ListPanel>
+      <ListPanel title="Past and cancelled" empty="None yet." count={past.length}>
+        <AppointmentList label="Past appointments" appointments={past} actions={{}} showDate />
+      </ListPanel>
+    </Stack>
   )
 }

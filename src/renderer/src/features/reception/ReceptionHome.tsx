@@ -1,7 +1,41 @@
 import { Button, Group, Kbd, Paper, SimpleGrid, Stack, Text, ThemeIcon, Title } from '@mantine/core'
 import { Link } from 'react-router'
 import { IconCalendarTime, IconCash, IconUserPlus, IconUsers } from '@tabler/icons-react'
+import { useSession } from '../../api/context'
+import { useApiQuery } from '../../api/queries'
+import { clinicToday } from '../../lib/clinic-time'
 import { EmptyState } from '../../shell/EmptyState'
+import { AppointmentList, ListPanel } from '../schedule/AppointmentList'
+
+/** Who is due today and who is waiting, with one click to check them in. */
+function TodayAtTheDesk() {
+  const { settings } = useSession()
+  const tz = settings?.timeZone ?? 'UTC'
+  const today = clinicToday(tz)
+  const day = useApiQuery('schedule.day', { date: today }, { shows: ['appointments', 'doctors'] })
+  const list = (day.data?.appointments ?? []).filter((a) => a.status !== 'cancelled')
+  const due = list.filter((a) => a.status === 'booked' || a.status === 'confirmed')
+  const waiting = list.filter((a) => a.status === 'arrived')
+  return (
+    <Stack gap="sm" style={{ gridColumn: 'span 2' }}>
+      <ListPanel title={`Waiting (${waiting.length})`} empty="Nobody is waiting." count={waiting.length}>
+        <AppointmentList label="Waiting" appointments={waiting} actions={{}} />
+      </ListPanel>
+      <ListPanel
+        title={`Due today (${due.length})`}
+        empty="No more appointments due today."
+        count={due.length}
+        extra={
+          <Button component={Link} to="/calendar" size="xs" variant="light" leftSection={<IconCalendarTime size={14} />}>
+            Open the calendar
+          </Button>
+        }
+      >
+        <AppointmentList label="Due today" appointments={due} actions={{ booked: { to: 'arrived', label: 'Arrived' }, confirmed: { to: 'arrived', label: 'Arrived' } }} />
+      </ListPanel>
+    </Stack>
+  )
+}
 
 export function ReceptionHome() {
   return (
@@ -30,13 +64,11 @@ export function ReceptionHome() {
             </Group>
           </Stack>
         </Paper>
-        <EmptyState icon={IconCalendarTime} title="Today's appointments">
-          A column per doctor with free slots, bookings and walk-in tokens will appear here once doctors' schedules are set up.
-        </EmptyState>
-        <EmptyState icon={IconCash} title="Payments">
-          Invoices, receipts and the day's cash report will appear here.
-        </EmptyState>
+        <TodayAtTheDesk />
       </SimpleGrid>
+      <EmptyState icon={IconCash} title="Payments">
+        Invoices, receipts and the day's cash report will appear here.
+      </EmptyState>
     </Stack>
   )
 }
