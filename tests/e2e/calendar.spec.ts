@@ -115,7 +115,7 @@ test('cancels with a reason, marks a no-show, and moves an appointment by draggi
   // Drag the next booked appointment to a free slot; the move is confirmed first.
   const booked = col.locator('[data-event-id]').filter({ hasText: 'Booked' }).first()
   const who = ((await booked.textContent()) ?? '').replace(/Booked.*/, '').trim()
-  await booked.dragTo(col.getByRole('button', { name: 'Book Dr. Meera Iyer at 12:30' }))
+  await booked.dragTo(col.getByRole('button', { name: 'Book Dr. Meera Iyer at 12:30' }), { targetPosition: { x: 20, y: 3 } })
   const confirm = page.getByRole('dialog', { name: 'Move this appointment?' })
   await expect(confirm).toContainText('to 12:30')
   await confirm.getByRole('button', { name: 'Move', exact: true }).click()

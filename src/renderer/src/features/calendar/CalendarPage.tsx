@@ -9,7 +9,7 @@ import { useSearchParams } from 'react-router'
 import type { Appointment, DaySchedule, Doctor, FreeSlot } from '../../../../shared/api'
 import { useApi, useSession } from '../../api/context'
 import { useApiQuery, useCan } from '../../api/queries'
-import { addDays, clinicClock, clinicNowWall, clinicToday, dayLabel, toWall, wallToInstant, weekStart } from '../../lib/clinic-time'
+import { addDays, clinicClock, clinicDate, clinicNowWall, clinicToday, dayLabel, toWall, wallToInstant, weekStart } from '../../lib/clinic-time'
 import { describeError } from '../admin/merge/errors'
 import { EmptyState } from '../../shell/EmptyState'
 import { AppointmentDrawer } from './AppointmentDrawer'
@@ -231,7 +231,7 @@ function DoctorColumn({ doctor, day, startTime, endTime, doctors, timeZone, canB
         onEventClick={(event) => onOpen(String(event.id))}
         withEventsDragAndDrop={canBook}
         canDragEvent={(event) => MOVABLE.has((event.payload as { appointment: Appointment }).appointment.status)}
-        eventDragInterval={5}
+        eventDragInterval={15}
         onEventDrop={({ eventId, newStart }) => {
           const appointment = appointments.find((a) => a.id === eventId)
           if (appointment) onMove({ appointment, start: wallToInstant(newStart, timeZone), doctor })
@@ -310,7 +310,7 @@ function MoveConfirm({ move, timeZone, onClose, reschedule }: { move: Move | nul
     <Modal opened onClose={close} title="Move this appointment?">
       <Stack>
         <Text size="sm">
-          <b>{a.patient.name}</b> ({a.typeName}) from {dayLabel(a.start.slice(0, 10))} {clinicClock(a.start, timeZone)}
+          <b>{a.patient.name}</b> ({a.typeName}) from {dayLabel(clinicDate(a.start, timeZone))} {clinicClock(a.start, timeZone)}
           {other ? ` with ${a.doctorName}` : ''} to <b>{clinicClock(move.start, timeZone)}</b>
           {other ? ` with ${move.doctor.name}` : ''}.
         </Text>
