@@ -1,6 +1,9 @@
 import { z } from 'zod'
 import { emailSchema, idSchema, nameSchema, passwordSchema } from './common'
-import { ADMIN, ALL, DESK, method } from './method'
+import { ADMIN, ALL, DESK, fileBytes, method, type FileOutput } from './method'
+
+export const MAX_DOCTOR_PHOTO_BYTES = 10 * 1024 * 1024
+export const MAX_ID_DOCUMENT_BYTES = 10 * 1024 * 1024
 
 const text = (max: number) => z.string().trim().max(max, `must be at most ${max} characters`)
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date as YYYY-MM-DD')
@@ -65,6 +68,8 @@ export interface Doctor {
   address: string
   idDocumentNumber: string
   hasIdDocument: boolean
+  /** Changes when the photo does; null when there is none. */
+  photoVersion: string | null
   dailyCap: number | null
   colour: string
   active: boolean
@@ -228,6 +233,23 @@ export const scheduleMethods = {
     roles: ADMIN,
     writes: true
   }),
+
+  'doctors.setPhoto': method<Doctor>()({
+    summary: 'Set a doctor’s photo',
+    input: z.object({ id: idSchema, file: fileBytes(MAX_DOCTOR_PHOTO_BYTES) }).strict(),
+    roles: ADMIN,
+    writes: true,
+    upload: { field: 'file', maxBytes: MAX_DOCTOR_PHOTO_BYTES }
+  }),
+  'doctors.photo': method<FileOutput | null>()({ summary: 'A doctor’s photo (a JPEG), or nothing', input: z.object({ id: idSchema }).strict(), roles: ALL, writes: false, download: true }),
+  'doctors.setIdDocument': method<Doctor>()({
+    summary: 'Store the scan of a doctor’s identity document (PDF, JPEG or PNG)',
+    input: z.object({ id: idSchema, file: fileBytes(MAX_ID_DOCUMENT_BYTES) }).strict(),
+    roles: ADMIN,
+    writes: true,
+    upload: { field: 'file', maxBytes: MAX_ID_DOCUMENT_BYTES }
+  }),
+  'doctors.idDocument': method<FileOutput | null>()({ summary: 'The scan of a doctor’s identity document', input: z.object({ id: idSchema }).strict(), roles: ADMIN, writes: false, download: true }),
 
   'rooms.list': method<Room[]>()({ summary: 'Rooms', input: z.object({}).strict(), roles: ALL, writes: false }),
   'rooms.save': method<Room>()({

@@ -236,6 +236,29 @@ const CASES: { [M in WriteMethodName]: Case } = {
       expect: (entry) => expect(entry.rows.map((r) => [r.op, r.tbl, JSON.parse(r.data).active])).toEqual([['update', 'doctors', 0]])
     }
   },
+  'doctors.setPhoto': async ({ t, token }) => {
+    const { doctors } = await setUpPractice(t.core, token, { doctors: 1, patients: 0 })
+    const file = await png()
+    return {
+      act: () => call(t.core, 'doctors.setPhoto', { id: doctors[0].id, file }, token),
+      expect: (entry, value) => {
+        expect((value as Doctor).photoVersion).toMatch(/^[0-9a-f]{16}$/)
+        expect(JSON.parse(entry.input).file).toEqual({ sha256: expect.any(String), bytes: file.length })
+        expect(rowsOf(entry)).toEqual(['update doctors'])
+      }
+    }
+  },
+  'doctors.setIdDocument': async ({ t, token }) => {
+    const { doctors } = await setUpPractice(t.core, token, { doctors: 1, patients: 0 })
+    const scan = new TextEncoder().encode('%PDF-1.4\n% a scanned identity card\n%%EOF\n')
+    return {
+      act: () => call(t.core, 'doctors.setIdDocument', { id: doctors[0].id, file: scan }, token),
+      expect: (entry) => {
+        expect(JSON.parse(entry.rows[0].data)).toMatchObject({ id_document_type: 'application/pdf', id_document_sha256: expect.stringMatching(/^[0-9a-f]{64}$/) })
+        expect(entry.input).not.toContain('identity card')
+      }
+    }
+  },
   'rooms.save': async ({ t, token }) => ({
     act: () => call(t.core, 'rooms.save', { name: 'Room 2' }, token),
     expect: (entry) => expect(rowsOf(entry)).toEqual(['insert rooms'])

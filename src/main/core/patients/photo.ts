@@ -14,10 +14,10 @@ export const PHOTO_SIZE = 512
  * Checks the bytes really are a JPEG, PNG or WebP (not just named so), then stores a
  * square-cropped, EXIF-rotated, metadata-free 512 px JPEG.
  */
-export async function preparePhoto(file: Uint8Array): Promise<Buffer> {
+export async function preparePhoto(file: Uint8Array, maxBytes = MAX_PHOTO_BYTES): Promise<Buffer> {
   const bytes = Buffer.from(file.buffer, file.byteOffset, file.byteLength)
   if (bytes.length === 0) throw ApiError.field('file', 'is empty')
-  if (bytes.length > MAX_PHOTO_BYTES) throw ApiError.field('file', `must be a file of at most ${MAX_PHOTO_BYTES / 1024 / 1024} MB`)
+  if (bytes.length > maxBytes) throw ApiError.field('file', `must be a file of at most ${maxBytes / 1024 / 1024} MB`)
   if (!SIGNATURES.some((s) => s.test(bytes))) throw ApiError.field('file', 'must be a JPEG, PNG or WebP image (checked from its content, not its name)')
   try {
     return await sharp(bytes, { limitInputPixels: 40_000_000 })
@@ -28,4 +28,12 @@ export async function preparePhoto(file: Uint8Array): Promise<Buffer> {
   } catch {
     throw ApiError.field('file', 'could not be read as an image; it may be damaged')
   }
+}
+
+/** What a scanned document is, from its first bytes: PDF, JPEG or PNG; null for anything else. */
+export function documentType(file: Uint8Array): 'application/pdf' | 'image/jpeg' | 'image/png' | null {
+  const bytes = Buffer.from(file.buffer, file.byteOffset, file.byteLength)
+  if (bytes.subarray(0, 5).toString('latin1') === '%PDF-') return 'application/pdf'
+  const kind = SIGNATURES.find((s) => s.test(bytes))?.type
+  return kind === 'jpeg' ? 'image/jpeg' : kind === 'png' ? 'image/png' : null
 }

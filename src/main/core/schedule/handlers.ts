@@ -1,8 +1,9 @@
 import { DateTime } from 'luxon'
-import { ApiError, type Appointment, type AppointmentEvent, type DaySchedule, type FreeSlot } from '../../../shared/api'
+import { ApiError, MAX_DOCTOR_PHOTO_BYTES, type Appointment, type AppointmentEvent, type DaySchedule, type FreeSlot } from '../../../shared/api'
 import { hashPassword } from '../auth/passwords'
 import { ownTransaction, type HandlerGroup, type WriteContext } from '../context'
 import type { ReadDb } from '../db/read-only'
+import { documentType, preparePhoto } from '../patients/photo'
 import { requireSettings } from '../settings/settings'
 import { bookAppointment, changeStatus, rescheduleAppointment } from './booking'
 import { clinicDateOf, freeSlots } from './slots'
@@ -114,6 +115,41 @@ export const scheduleHandlers: HandlerGroup = {
     await getDoctor(ctx.db, id, 'id')
     await ctx.db.updateTable('doctors').set({ active: active ? 1 : 0, updated_at: ctx.now.toISOString() }).where('id', '=', id).execute()
     return toDoctor(await getDoctor(ctx.db, id, 'id'))
+  },
+
+  // The image is checked and resized before the transaction: sharp takes a while.
+  'doctors.setPhoto': ownTransaction<'doctors.setPhoto'>(async (ctx, { id, file }) => {
+    await getDoctor(ctx.db, id, 'id')
+    const sha = ctx.services.files.put(await preparePhoto(file, MAX_DOCTOR_PHOTO_BYTES))
+    return ctx.write(async (tx) => {
+      await tx.db.updateTable('doctors').set({ photo_sha256: sha, updated_at: tx.now.toISOString() }).where('id', '=', id).execute()
+      return toDoctor(await getDoctor(tx.db, id, 'id'))
+    })
+  }),
+
+  'doctors.photo': async (ctx, { id }) => {
+    const row = await getDoctor(ctx.db, id, 'id')
+    const bytes = row.photo_sha256 ? ctx.services.files.get(row.photo_sha256) : null
+    return bytes ? { type: 'image/jpeg', bytes } : null
+  },
+
+  'doctors.setIdDocument': ownTransaction<'doctors.setIdDocument'>(async (ctx, { id, file }) => {
+    await getDoctor(ctx.db, id, 'id')
+    const type = documentType(file)
+    if (!type) throw ApiError.field('file', 'must be a PDF, JPEG or PNG scan (checked from its content, not its name)')
+    const sha = ctx.services.files.put(Buffer.from(file.buffer, file.byteOffset, file.byteLength))
+    return ctx.write(async (tx) => {
+      await tx.db.updateTable('doctors').set({ id_document_sha256: sha, id_document_type: type, updated_at: tx.now.toISOString() }).where('id', '=', id).execute()
+      return toDoctor(await getDoctor(tx.db, id, 'id'))
+    })
+  }),
+
+  'doctors.idDocument': async (ctx, { id }) => {
+    const row = await getDoctor(ctx.db, id, 'id')
+    const bytes = row.id_document_sha256 ? ctx.services.files.get(row.id_document_sha256) : null
+    if (!bytes) return null
+    const extension = row.id_document_type === 'application/pdf' ? 'pdf' : row.id_document_type === 'image/png' ? 'png' : 'jpg'
+    return { type: row.id_document_type ?? 'application/octet-stream', bytes, name: `${row.name.replace(/[^\w]+/g, '-')}-id-document.${extension}` }
   },
 
   'rooms.list': async (ctx) => (await ctx.db.selectFrom('rooms').selectAll().orderBy('name').execute()).map((r) => ({ id: r.id, name: r.name, active: r.active === 1 })),

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Appointment, AppointmentEvent, DaySchedule, FreeSlot, Patient, PatientMerge, SessionInfo } from '../../../shared/api'
-import { call, callError, openTestCore, setUpClinic, type TestCore } from '../testing'
+import { addStaff, call, callError, openTestCore, setUpClinic, type TestCore } from '../testing'
 import { setUpPractice } from './fixtures'
 
 // The test clinic is in Europe/London; the clock starts Monday 10 March 2025, 09:00 (GMT).
@@ -254,5 +254,27 @@ describe('the calendar and the patient', () => {
     expect((await callError(t.core, 'doctors.create', { name: 'Dr. Dup', login: { email: 'lena@sunrise.example', password: 'consulting room password' } }, token)).fields?.['login.email']).toMatch(/already uses/)
     const patient = (await call<{ patient: Patient }>(t.core, 'patients.create', { name: 'X Y' }, token)).patient
     expect(patient).toBeTruthy()
+  })
+})
+
+describe('doctor files', () => {
+  it('stores a doctor’s photo and identity scan, checked from their content, and serves them back', async () => {
+    const { t, token, doctors } = await practice({ doctors: 1, patients: 0 })
+    const sharp = (await import('sharp')).default
+    const photo = await sharp({ create: { width: 900, height: 1200, channels: 3, background: '#369' } }).jpeg().toBuffer()
+    expect((await call<{ photoVersion: string | null }>(t.core, 'doctors.setPhoto', { id: doctors[0].id, file: photo }, token)).photoVersion).not.toBeNull()
+    const served = await call<{ type: string; bytes: Uint8Array }>(t.core, 'doctors.photo', { id: doctors[0].id }, token)
+    expect((await sharp(Buffer.from(served.bytes)).metadata()).width).toBe(512)
+
+    const pdf = new TextEncoder().encode('%PDF-1.4\n% identity card\n%%EOF\n')
+    expect((await call<{ hasIdDocument: boolean }>(t.core, 'doctors.setIdDocument', { id: doctors[0].id, file: pdf }, token)).hasIdDocument).toBe(true)
+    const scan = await call<{ type: string; name: string; bytes: Uint8Array }>(t.core, 'doctors.idDocument', { id: doctors[0].id }, token)
+    expect(scan).toMatchObject({ type: 'application/pdf', name: 'Dr-Meera-Iyer-id-document.pdf' })
+    expect(new TextDecoder().decode(scan.bytes)).toContain('identity card')
+
+    const exe = new TextEncoder().encode('MZ this is not a scan')
+    expect((await callError(t.core, 'doctors.setIdDocument', { id: doctors[0].id, file: exe }, token)).fields?.file).toMatch(/PDF, JPEG or PNG/)
+    const desk = await addStaff(t.core, token, 'receptionist')
+    expect((await callError(t.core, 'doctors.idDocument', { id: doctors[0].id }, desk.token)).code).toBe('FORBIDDEN')
   })
 })

@@ -20,6 +20,7 @@ export function toDoctor(row: Selectable<DoctorsTable>): Doctor {
     address: row.address,
     idDocumentNumber: row.id_document_number,
     hasIdDocument: row.id_document_sha256 !== null,
+    photoVersion: row.photo_sha256?.slice(0, 16) ?? null,
     dailyCap: row.daily_cap,
     colour: row.colour,
     active: row.active === 1
