@@ -52,10 +52,15 @@ test('books by click and by keyboard; another desk sees it appear', async ({ pag
   // The other desk's open calendar shows it without a reload.
   await expect(column(other, 'Dr. Arjun Rao').getByRole('button', { name: /Kavya Reddy/ })).toBeVisible()
 
-  // Keyboard: focus a free slot, Enter opens the drawer, and a new patient is registered on the way.
-  const slot = page.getByRole('button', { name: 'Book Dr. Sara Khan at 12:45' })
-  await slot.focus()
+  // Keyboard: from a slot, → moves to the same time with the next doctor, Enter opens the drawer,
+  // and a new patient is registered on the way.
+  await page.getByRole('button', { name: 'Book Dr. Rahul Gupta at 12:45' }).focus()
+  await page.keyboard.press('ArrowLeft')
+  await expect(page.getByRole('button', { name: 'Book Dr. Priya Menon at 12:45' })).toBeFocused()
+  await page.getByRole('button', { name: 'Book Dr. Sara Khan at 12:45' }).focus()
   await page.keyboard.press('Enter')
+  const slot = page.getByRole('button', { name: 'Book Dr. Sara Khan at 12:45' })
+  await expect(slot).toBeVisible()
   const second = page.getByRole('dialog', { name: 'Book with Dr. Sara Khan' })
   await second.getByRole('button', { name: 'New patient' }).click()
   await second.getByLabel("New patient's name").fill('Walkin Varma')

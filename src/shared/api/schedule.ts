@@ -173,6 +173,8 @@ export interface DaySchedule {
   free: FreeSlot[]
   /** The working windows per doctor, in clinic wall time, for shading the calendar. */
   hours: Array<{ doctorId: string; start: string; end: string }>
+  /** Each doctor's slot length that day (the shortest of their sessions), for the calendar's grid. */
+  steps: Record<string, number>
 }
 
 const sessionInput = z
@@ -343,7 +345,7 @@ export const scheduleMethods = {
     roles: ALL,
     writes: false
   }),
-  'schedule.range': method<{ appointments: Appointment[]; hours: Array<{ doctorId: string; date: string; start: string; end: string }> }>()({
+  'schedule.range': method<{ appointments: Appointment[]; hours: Array<{ doctorId: string; date: string; start: string; end: string }>; step: number }>()({
     summary: 'Appointments and working hours of one doctor over clinic dates (the week view)',
     input: z.object({ doctorId: idSchema, from: day, to: day }).strict(),
     roles: ALL,

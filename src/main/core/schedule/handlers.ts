@@ -283,10 +283,12 @@ export const scheduleHandlers: HandlerGroup = {
     if (typeId && !type) throw ApiError.field('typeId', `is not a known appointment type (${typeId})`)
     const free: FreeSlot[] = []
     const hours: DaySchedule['hours'] = []
+    const steps: DaySchedule['steps'] = {}
     for (const doctor of doctors) {
       // Each doctor's own grid: the working windows, and their free starts.
       for (const window of workingHours(tz, date, date, doctor.id, rows)) hours.push({ doctorId: doctor.id, start: window.start, end: window.end })
       const step = Math.min(...rows.sessions.filter((s) => s.doctorId === doctor.id).map((s) => s.slotMinutes), ...rows.exceptions.filter((e) => e.doctorId === doctor.id && e.slotMinutes).map((e) => e.slotMinutes!), 60)
+      steps[doctor.id] = step
       free.push(
         ...freeSlots({
           timeZone: tz,
@@ -303,7 +305,7 @@ export const scheduleHandlers: HandlerGroup = {
         })
       )
     }
-    return { date, doctors, appointments, free, hours }
+    return { date, doctors, appointments, free, hours, steps }
   },
 
   'schedule.range': async (ctx, { doctorId, from, to }) => {
@@ -316,7 +318,8 @@ export const scheduleHandlers: HandlerGroup = {
     const appointments = await loadAppointments(ctx.db, { doctorIds: [doctorId], from: bounds.from, to: bounds.to })
     const rows = await loadSlotRows(ctx.db, [doctorId], from, to, timeZone)
     const hours = workingHours(timeZone, from, to, doctorId, rows).map((w) => ({ doctorId, ...w }))
-    return { appointments, hours }
+    const step = Math.min(...rows.sessions.map((s) => s.slotMinutes), ...rows.exceptions.filter((e) => e.doctorId === doctorId && e.slotMinutes).map((e) => e.slotMinutes!), 60)
+    return { appointments, hours, step }
   },
 
   'appointments.book': async (ctx, input) => bookAppointment(ctx, input),

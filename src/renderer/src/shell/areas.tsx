@@ -18,8 +18,8 @@ export interface Area {
 
 export const AREAS: Area[] = [
   { path: '/reception', label: 'Reception', icon: IconDesk, roles: ['receptionist', 'admin'], element: ReceptionHome },
-  { path: '/calendar', label: 'Calendar', icon: IconCalendarTime, roles: ['receptionist', 'admin', 'doctor'], element: CalendarPage },
   { path: '/doctor', label: 'Doctor', icon: IconStethoscope, roles: ['doctor', 'admin'], element: DoctorHome },
+  { path: '/calendar', label: 'Calendar', icon: IconCalendarTime, roles: ['receptionist', 'admin', 'doctor'], element: CalendarPage },
   { path: '/patients', label: 'Patients', icon: IconUsers, roles: ['receptionist', 'doctor', 'admin'], element: PatientsArea },
   { path: '/admin', label: 'Admin', icon: IconSettings, roles: ['admin'], element: AdminHome }
 ]

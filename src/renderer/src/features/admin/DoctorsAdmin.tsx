@@ -1,10 +1,12 @@
-import { ActionIcon, Alert, Badge, Button, ColorInput, Group, Modal, NumberInput, Paper, PasswordInput, Select, Stack, Switch, Table, Text, TextInput, Title } from '@mantine/core'
+import { ActionIcon, Alert, Badge, Button, ColorInput, Group, Modal, MultiSelect, NumberInput, Paper, PasswordInput, Select, Stack, Switch, Table, Text, TextInput, Title } from '@mantine/core'
 import { notifications } from '@mantine/notifications'
 import { IconClockHour4, IconPlus, IconTrash, IconUserPlus } from '@tabler/icons-react'
 import { useState } from 'react'
 import { ApiError, type AppointmentType, type Doctor, type WeeklySessionView } from '../../../../shared/api'
-import { useApi } from '../../api/context'
+import { useApi, useSession } from '../../api/context'
+import { clinicToday } from '../../lib/clinic-time'
 import { useApiQuery } from '../../api/queries'
+import { DoctorProfile } from './DoctorProfile'
 import { describeError } from './merge/errors'
 
 const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday']
@@ -16,6 +18,7 @@ export function DoctorsAdmin() {
   const types = useApiQuery('appointmentTypes.list', { includeInactive: true }, { shows: ['appointment_types', 'appointment_type_doctors'] })
   const [adding, setAdding] = useState(false)
   const [hoursOf, setHoursOf] = useState<Doctor | null>(null)
+  const [profileOf, setProfileOf] = useState<Doctor | null>(null)
   const [typeOpen, setTypeOpen] = useState(false)
   return (
     <Stack maw={980}>
@@ -53,9 +56,14 @@ export function DoctorsAdmin() {
                     />
                   </Table.Td>
                   <Table.Td>
-                    <Button size="xs" variant="light" leftSection={<IconClockHour4 size={14} />} onClick={() => setHoursOf(d)}>
-                      Hours
-                    </Button>
+                    <Group gap="xs" wrap="nowrap">
+                      <Button size="xs" variant="light" leftSection={<IconClockHour4 size={14} />} onClick={() => setHoursOf(d)}>
+                        Hours and leave
+                      </Button>
+                      <Button size="xs" variant="default" onClick={() => setProfileOf(d)}>
+                        Profile
+                      </Button>
+                    </Group>
                   </Table.Td>
                 </Table.Tr>
               ))}
@@ -78,6 +86,7 @@ export function DoctorsAdmin() {
               <Table.Th>Buffer after</Table.Th>
               <Table.Th>Price</Table.Th>
               <Table.Th>Walk-in</Table.Th>
+              <Table.Th>Offered by</Table.Th>
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
@@ -92,6 +101,7 @@ export function DoctorsAdmin() {
                 <Table.Td>{t.bufferMinutes ? `${t.bufferMinutes} min` : '—'}</Table.Td>
                 <Table.Td>{(t.priceMinor / 100).toFixed(2)}</Table.Td>
                 <Table.Td>{t.walkIn ? 'Yes' : 'No'}</Table.Td>
+                <Table.Td>{t.doctorIds.length ? t.doctorIds.map((id) => (doctors.data ?? []).find((d) => d.id === id)?.name ?? '?').join(', ') : 'Every doctor'}</Table.Td>
               </Table.Tr>
             ))}
           </Table.Tbody>
@@ -99,7 +109,9 @@ export function DoctorsAdmin() {
       </Paper>
       <AddDoctor opened={adding} onClose={() => setAdding(false)} />
       {hoursOf && <HoursEditor doctor={hoursOf} onClose={() => setHoursOf(null)} />}
-      <AddType opened={typeOpen} onClose={() => setTypeOpen(false)} />
+      {profileOf && <DoctorProfile doctor={(doctors.data ?? []).find((d) => d.id === profileOf.id) ?? profileOf} onClose={() => setProfileOf(null)} />}
+      <ClinicHolidays />
+      <AddType opened={typeOpen} onClose={() => setTypeOpen(false)} doctors={doctors.data ?? []} />
     </Stack>
   )
 }
@@ -147,7 +159,7 @@ type Row = Pick<WeeklySessionView, 'weekday' | 'start' | 'end' | 'slotMinutes'>
 
 function HoursEditor({ doctor, onClose }: { doctor: Doctor; onClose(): void }) {
   const api = useApi()
-  const current = useApiQuery('availability.get', { doctorId: doctor.id }, { shows: [] })
+  const current = useApiQuery('availability.get', { doctorId: doctor.id }, { shows: ['doctor_sessions', 'availability_exceptions'] })
   const [rows, setRows] = useState<Row[] | null>(null)
   const [errors, setErrors] = useState<Record<string, string>>({})
   const [outside, setOutside] = useState<string | null>(null)
@@ -201,7 +213,11 @@ function HoursEditor({ doctor, onClose }: { doctor: Doctor; onClose(): void }) {
             ))}
           </Table.Tbody>
         </Table>
-        <Button variant="subtle" leftSection={<IconPlus size={14} />} style={{ alignSelf: 'flex-start' }} onClick={() => setRows([...shown, { weekday: 1, start: '09:00', end: '13:00', slotMinutes: 15 }])}>
+        <Button variant="subtle" leftSection={<IconPlus size={14} />} style={{ alignSelf: 'flex-start' }} onClick={() => {
+            // The next day, with the same hours as the last row: a week is typed once.
+            const last = shown.at(-1)
+            setRows([...shown, last ? { ...last, weekday: (last.weekday % 7) + 1 } : { weekday: 1, start: '09:00', end: '13:00', slotMinutes: 15 }])
+          }}>
           Add session
         </Button>
         {errors.form && <Alert color="red">{errors.form}</Alert>}
@@ -218,18 +234,170 @@ function HoursEditor({ doctor, onClose }: { doctor: Doctor; onClose(): void }) {
         <Group justify="flex-end">
           <Button onClick={() => void save()}>Save hours</Button>
         </Group>
+        <Exceptions doctor={doctor} />
       </Stack>
     </Modal>
   )
 }
 
-function AddType({ opened, onClose }: { opened: boolean; onClose(): void }) {
+/** Leave (whole or part of a day) and extra sessions for one doctor. */
+function Exceptions({ doctor }: { doctor: Doctor }) {
   const api = useApi()
-  const [form, setForm] = useState({ name: '', durationMinutes: 15, bufferMinutes: 0, price: 0, colour: '#1c7ed6' })
+  const { settings } = useSession()
+  const availability = useApiQuery('availability.get', { doctorId: doctor.id }, { shows: ['availability_exceptions'] })
+  const today = clinicToday(settings?.timeZone ?? 'UTC')
+  const [form, setForm] = useState({ kind: 'leave' as 'leave' | 'extra', date: '', start: '', end: '', slotMinutes: 15, note: '' })
+  const [errors, setErrors] = useState<Record<string, string>>({})
+  const [outside, setOutside] = useState<string | null>(null)
+  const add = async (acceptOutside = false) => {
+    setErrors({})
+    try {
+      const { outside: left } = await api.call('availability.addException', {
+        doctorId: doctor.id,
+        kind: form.kind,
+        date: form.date,
+        start: form.start || null,
+        end: form.end || null,
+        slotMinutes: form.kind === 'extra' ? form.slotMinutes : null,
+        note: form.note,
+        acceptOutside
+      })
+      setOutside(null)
+      notifications.show({ color: 'teal', title: form.kind === 'leave' ? 'Leave added' : 'Extra session added', message: left.length ? `${left.length} booked appointments now fall in it: move them from the calendar.` : `${doctor.name}, ${form.date}` })
+      setForm({ ...form, date: '', start: '', end: '', note: '' })
+    } catch (error) {
+      if (error instanceof ApiError && error.code === 'CONFLICT') setOutside(error.message)
+      else setErrors(error instanceof ApiError && error.fields ? error.fields : { form: describeError(error) })
+    }
+  }
+  const upcoming = (availability.data?.exceptions ?? []).filter((e) => e.doctorId === doctor.id && e.date >= today)
+  return (
+    <Stack gap="xs" mt="md">
+      <Title order={5}>Leave and extra sessions</Title>
+      {upcoming.length === 0 ? (
+        <Text size="sm" c="dimmed">
+          None coming up.
+        </Text>
+      ) : (
+        <Table aria-label="Leave and extra sessions">
+          <Table.Tbody>
+            {upcoming.map((e) => (
+              <Table.Tr key={e.id}>
+                <Table.Td>{e.date}</Table.Td>
+                <Table.Td>
+                  <Badge color={e.kind === 'extra' ? 'teal' : 'orange'} variant="light">
+                    {e.kind === 'extra' ? 'Extra session' : 'Leave'}
+                  </Badge>
+                </Table.Td>
+                <Table.Td>{e.start ? `${e.start}–${e.end}` : 'Whole day'}</Table.Td>
+                <Table.Td>{e.note}</Table.Td>
+                <Table.Td>
+                  <ActionIcon variant="subtle" color="red" aria-label={`Remove ${e.kind} on ${e.date}`} onClick={() => void api.call('availability.removeException', { id: e.id }).catch((err) => notifications.show({ color: 'red', title: 'Not removed', message: describeError(err) }))}>
+                    <IconTrash size={16} />
+                  </ActionIcon>
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      )}
+      <Group align="flex-end" gap="xs" wrap="wrap">
+        <Select aria-label="Kind" label="Add" data={[{ value: 'leave', label: 'Leave' }, { value: 'extra', label: 'Extra session' }]} value={form.kind} onChange={(v) => v && setForm({ ...form, kind: v as 'leave' | 'extra' })} allowDeselect={false} w={140} />
+        <TextInput label="Date" type="date" min={today} value={form.date} onChange={(e) => setForm({ ...form, date: e.currentTarget.value })} error={errors.date} w={150} />
+        <TextInput label="From" type="time" value={form.start} onChange={(e) => setForm({ ...form, start: e.currentTarget.value })} error={errors.start} w={110} />
+        <TextInput label="To" type="time" value={form.end} onChange={(e) => setForm({ ...form, end: e.currentTarget.value })} error={errors.end} w={110} />
+        {form.kind === 'extra' && <NumberInput label="Slot (min)" min={5} step={5} value={form.slotMinutes} onChange={(v) => setForm({ ...form, slotMinutes: Number(v) })} error={errors.slotMinutes} w={90} />}
+        <TextInput label="Note" value={form.note} onChange={(e) => setForm({ ...form, note: e.currentTarget.value })} w={160} />
+        <Button variant="light" onClick={() => void add()} disabled={!form.date}>
+          Add
+        </Button>
+      </Group>
+      <Text size="xs" c="dimmed">
+        Leave with no times covers the whole day.
+      </Text>
+      {errors.form && <Alert color="red">{errors.form}</Alert>}
+      {outside && (
+        <Alert color="orange" title="Booked appointments fall in this leave" role="alert">
+          <Stack gap="xs">
+            <Text size="sm">{outside}</Text>
+            <Button size="xs" color="orange" variant="light" onClick={() => void add(true)} style={{ alignSelf: 'flex-start' }}>
+              Add the leave anyway and move them
+            </Button>
+          </Stack>
+        </Alert>
+      )}
+    </Stack>
+  )
+}
+
+/** Days the whole clinic is closed. */
+function ClinicHolidays() {
+  const api = useApi()
+  const { settings } = useSession()
+  const doctors = useApiQuery('doctors.list', {}, { shows: ['doctors'] })
+  const first = doctors.data?.[0]
+  const availability = useApiQuery('availability.get', { doctorId: first?.id ?? '' }, { shows: ['availability_exceptions'], enabled: !!first })
+  const today = clinicToday(settings?.timeZone ?? 'UTC')
+  const [date, setDate] = useState('')
+  const [note, setNote] = useState('')
+  const [problem, setProblem] = useState<string | null>(null)
+  const holidays = (availability.data?.exceptions ?? []).filter((e) => e.kind === 'holiday' && e.date >= today)
+  const add = async (acceptOutside = false) => {
+    setProblem(null)
+    try {
+      await api.call('availability.addException', { doctorId: null, kind: 'holiday', date, note, acceptOutside })
+      setDate('')
+      setNote('')
+    } catch (error) {
+      setProblem(describeError(error))
+    }
+  }
+  return (
+    <Paper withBorder p="lg">
+      <Title order={4} mb="xs">
+        Clinic holidays
+      </Title>
+      {holidays.length === 0 ? (
+        <Text size="sm" c="dimmed" mb="xs">
+          No holidays coming up.{first ? '' : ' Add a doctor first.'}
+        </Text>
+      ) : (
+        <Group gap="xs" mb="xs">
+          {holidays.map((h) => (
+            <Badge key={h.id} variant="light" color="gray" rightSection={<IconTrash size={12} style={{ cursor: 'pointer' }} aria-label={`Remove holiday ${h.date}`} onClick={() => void api.call('availability.removeException', { id: h.id })} />}>
+              {h.date} {h.note}
+            </Badge>
+          ))}
+        </Group>
+      )}
+      <Group align="flex-end" gap="xs">
+        <TextInput label="Date" type="date" min={today} value={date} onChange={(e) => setDate(e.currentTarget.value)} w={160} />
+        <TextInput label="Why" placeholder="e.g. Diwali" value={note} onChange={(e) => setNote(e.currentTarget.value)} w={220} />
+        <Button variant="light" disabled={!date || !first} onClick={() => void add()}>
+          Close the clinic that day
+        </Button>
+      </Group>
+      {problem && (
+        <Alert color="orange" mt="xs" role="alert">
+          <Stack gap="xs">
+            <Text size="sm">{problem}</Text>
+            <Button size="xs" variant="light" color="orange" onClick={() => void add(true)} style={{ alignSelf: 'flex-start' }}>
+              Close it anyway and move them
+            </Button>
+          </Stack>
+        </Alert>
+      )}
+    </Paper>
+  )
+}
+
+function AddType({ opened, onClose, doctors }: { opened: boolean; onClose(): void; doctors: Doctor[] }) {
+  const api = useApi()
+  const [form, setForm] = useState({ name: '', durationMinutes: 15, bufferMinutes: 0, price: 0, colour: '#1c7ed6', doctorIds: [] as string[], walkIn: false })
   const [errors, setErrors] = useState<Record<string, string>>({})
   const save = async () => {
     try {
-      const saved: AppointmentType = await api.call('appointmentTypes.save', { name: form.name, durationMinutes: form.durationMinutes, bufferMinutes: form.bufferMinutes, priceMinor: Math.round(form.price * 100), colour: form.colour })
+      const saved: AppointmentType = await api.call('appointmentTypes.save', { name: form.name, durationMinutes: form.durationMinutes, bufferMinutes: form.bufferMinutes, priceMinor: Math.round(form.price * 100), colour: form.colour, doctorIds: form.doctorIds, walkIn: form.walkIn })
       notifications.show({ color: 'teal', title: 'Type added', message: saved.name })
       onClose()
     } catch (error) {
@@ -244,6 +412,8 @@ function AddType({ opened, onClose }: { opened: boolean; onClose(): void }) {
         <NumberInput label="Buffer after (minutes)" min={0} step={5} value={form.bufferMinutes} onChange={(v) => setForm({ ...form, bufferMinutes: Number(v) })} error={errors.bufferMinutes} />
         <NumberInput label="Price" min={0} decimalScale={2} value={form.price} onChange={(v) => setForm({ ...form, price: Number(v) })} error={errors.priceMinor} />
         <ColorInput label="Colour" value={form.colour} onChange={(colour) => setForm({ ...form, colour })} error={errors.colour} />
+        <MultiSelect label="Offered by" placeholder="Every doctor" data={doctors.map((d) => ({ value: d.id, label: d.name }))} value={form.doctorIds} onChange={(doctorIds) => setForm({ ...form, doctorIds })} clearable searchable />
+        <Switch label="Can be booked as a walk-in" checked={form.walkIn} onChange={(e) => setForm({ ...form, walkIn: e.currentTarget.checked })} />
         {errors.form && <Alert color="red">{errors.form}</Alert>}
         <Group justify="flex-end">
           <Button type="submit">Add type</Button>

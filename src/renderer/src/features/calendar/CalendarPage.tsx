@@ -1,4 +1,4 @@
-import { ActionIcon, Alert, Badge, Button, Group, Kbd, Loader, Modal, SegmentedControl, Select, Stack, Table, Text, Title, Tooltip } from '@mantine/core'
+import { ActionIcon, Alert, Avatar, Badge, Button, Group, Kbd, Loader, Modal, MultiSelect, SegmentedControl, Select, Stack, Table, Text, Title, Tooltip } from '@mantine/core'
 import { DatePickerInput } from '@mantine/dates'
 import { useHotkeys } from '@mantine/hooks'
 import { notifications } from '@mantine/notifications'
@@ -8,6 +8,7 @@ import { useMemo, useState } from 'react'
 import { useSearchParams } from 'react-router'
 import type { Appointment, DaySchedule, Doctor, FreeSlot } from '../../../../shared/api'
 import { useApi, useSession } from '../../api/context'
+import { useFileUrl } from '../../api/files'
 import { useApiQuery, useCan } from '../../api/queries'
 import { addDays, clinicClock, clinicDate, clinicNowWall, clinicToday, dayLabel, toWall, wallToInstant, weekStart } from '../../lib/clinic-time'
 import { describeError } from '../admin/merge/errors'
@@ -51,7 +52,8 @@ export function CalendarPage() {
 
   const doctors = useApiQuery('doctors.list', {}, { shows: ['doctors'] })
   const types = useApiQuery('appointmentTypes.list', {}, { shows: ['appointment_types', 'appointment_type_doctors'] })
-  const shown = (doctors.data ?? []).filter((d) => !specialization || d.specialization === specialization)
+  const chosen = params.get('doctors')?.split(',').filter(Boolean) ?? []
+  const shown = (doctors.data ?? []).filter((d) => (!specialization || d.specialization === specialization) && (chosen.length === 0 || chosen.includes(d.id)))
   const weekDoctor = shown.find((d) => d.id === params.get('doctor')) ?? shown[0]
   const specializations = [...new Set((doctors.data ?? []).map((d) => d.specialization).filter(Boolean))].sort()
 
@@ -84,7 +86,20 @@ export function CalendarPage() {
             <IconChevronRight size={18} />
           </ActionIcon>
           <DatePickerInput aria-label="Date" value={date} onChange={(v) => v && set({ date: v })} valueFormat="ddd D MMM YYYY" w={160} />
-          <Select aria-label="Specialization" placeholder="All specializations" clearable data={specializations} value={specialization} onChange={(v) => set({ spec: v })} w={200} />
+          <Select aria-label="Specialization" placeholder="All specializations" clearable data={specializations} value={specialization} onChange={(v) => set({ spec: v })} w={180} />
+          {view === 'day' && (
+            <MultiSelect
+              aria-label="Doctors"
+              placeholder={chosen.length ? undefined : 'All doctors'}
+              data={(doctors.data ?? []).map((d) => ({ value: d.id, label: d.name }))}
+              value={chosen}
+              onChange={(ids) => set({ doctors: ids.length ? ids.join(',') : null })}
+              clearable
+              searchable
+              maxDropdownHeight={280}
+              w={220}
+            />
+          )}
           {view === 'week' && (
             <Select aria-label="Doctor" data={shown.map((d) => ({ value: d.id, label: d.name }))} value={weekDoctor?.id ?? null} onChange={(v) => set({ doctor: v })} allowDeselect={false} w={200} />
           )}
@@ -114,7 +129,8 @@ export function CalendarPage() {
         <Table>
           <Table.Tbody>
             {[
-              ['Tab, then arrow keys', 'move between time slots; Tab moves to the next doctor'],
+              ['↑ / ↓', 'earlier / later slot with the same doctor'],
+              ['← / →', 'the same time with the previous / next doctor'],
               ['Enter', 'book the focused free slot, or open the focused appointment'],
               ['Alt + ← / →', view === 'week' ? 'previous / next week' : 'previous / next day'],
               ['Alt + T', 'today'],
@@ -182,7 +198,7 @@ function DayColumns({ date, doctors, ...props }: ViewProps & { date: string; doc
   if (!day.data) return <Loader size="sm" aria-label="Loading the day" />
   const { startTime, endTime } = span(day.data.hours)
   return (
-    <div className={classes.columns} style={{ gridTemplateColumns: `repeat(${doctors.length}, minmax(140px, 1fr))` }} data-testid="day-columns">
+    <div className={classes.columns} style={{ gridTemplateColumns: `repeat(${doctors.length}, minmax(140px, 1fr))` }} data-testid="day-columns" onKeyDown={acrossDoctors}>
       {day.data.doctors.map((doctor) => (
         <DoctorColumn key={doctor.id} doctor={doctor} day={day.data} startTime={startTime} endTime={endTime} doctors={day.data.doctors} {...props} />
       ))}
@@ -190,7 +206,25 @@ function DayColumns({ date, doctors, ...props }: ViewProps & { date: string; doc
   )
 }
 
+/** ← and → move to the same time in the next doctor's column (↑ and ↓ move within one, as the view does). */
+function acrossDoctors(event: React.KeyboardEvent<HTMLDivElement>) {
+  if (event.key !== 'ArrowLeft' && event.key !== 'ArrowRight') return
+  const slot = (event.target as HTMLElement).closest<HTMLElement>('[data-slot-time]')
+  const column = slot?.closest<HTMLElement>('[data-testid^="column-"]')
+  if (!slot || !column) return
+  const next = (event.key === 'ArrowRight' ? column.nextElementSibling : column.previousElementSibling) as HTMLElement | null
+  const target = next?.querySelector<HTMLElement>(`[data-slot-time="${slot.dataset.slotTime}"]`)
+  if (!target) return
+  event.preventDefault()
+  event.stopPropagation()
+  target.focus()
+}
+
+/** The calendar's rows follow the doctor's slot length when it divides an hour (10, 15, 20, 30 minutes); else 5. */
+const gridOf = (step: number | undefined) => (step && 60 % step === 0 ? step : 5)
+
 function DoctorColumn({ doctor, day, startTime, endTime, doctors, timeZone, canBook, onBook, onOpen, onMove }: ViewProps & { doctor: Doctor; day: DaySchedule; startTime: string; endTime: string; doctors: Doctor[] }) {
+  const grid = gridOf(day.steps[doctor.id])
   const appointments = day.appointments.filter((a) => a.doctorId === doctor.id && a.status !== 'cancelled')
   const events = useMemo(() => appointments.map((a) => toEvent(a, timeZone)), [appointments, timeZone])
   const free = useMemo(() => new Map(day.free.filter((s) => s.doctorId === doctor.id).map((s) => [toWall(s.start, timeZone), s])), [day.free, doctor.id, timeZone])
@@ -200,9 +234,12 @@ function DoctorColumn({ doctor, day, startTime, endTime, doctors, timeZone, canB
   return (
     <div className={classes.column} data-testid={`column-${doctor.name}`}>
       <div className={classes.doctorHead}>
-        <Text fw={600} size="sm" truncate>
-          {doctor.name}
-        </Text>
+        <Group gap={6} wrap="nowrap">
+          <DoctorAvatar doctor={doctor} />
+          <Text fw={600} size="sm" truncate>
+            {doctor.name}
+          </Text>
+        </Group>
         <Text size="xs" c="dimmed" truncate>
           {doctor.specialization || ' '} · {hours.length ? hours.map((h) => `${h.start}–${h.end}`).join(', ') : 'not working'} · {appointments.length} booked, {free.size} free
         </Text>
@@ -212,7 +249,7 @@ function DoctorColumn({ doctor, day, startTime, endTime, doctors, timeZone, canB
         events={events}
         startTime={startTime}
         endTime={endTime}
-        intervalMinutes={15}
+        intervalMinutes={grid}
         withHeader={false}
         withAllDaySlot={false}
         slotHeight={120}
@@ -220,8 +257,8 @@ function DoctorColumn({ doctor, day, startTime, endTime, doctors, timeZone, canB
         renderEventBody={(event) => <EventBody event={event} />}
         getTimeSlotProps={({ start }) => {
           const slot = free.get(start)
-          if (slot) return { 'data-free': 'true', 'aria-label': `Book ${doctor.name} at ${slot.time}`, title: `Free ${slot.time} with ${doctor.name}: Enter to book` }
-          return working(start) ? undefined : { 'data-off': 'true' }
+          if (slot) return { 'data-slot-time': start, 'data-free': 'true', 'aria-label': `Book ${doctor.name} at ${slot.time}`, title: `Free ${slot.time} with ${doctor.name}: Enter to book` }
+          return working(start) ? { 'data-slot-time': start } : { 'data-slot-time': start, 'data-off': 'true' }
         }}
         onTimeSlotClick={({ slotStart }) => {
           const slot = free.get(slotStart)
@@ -231,7 +268,7 @@ function DoctorColumn({ doctor, day, startTime, endTime, doctors, timeZone, canB
         onEventClick={(event) => onOpen(String(event.id))}
         withEventsDragAndDrop={canBook}
         canDragEvent={(event) => MOVABLE.has((event.payload as { appointment: Appointment }).appointment.status)}
-        eventDragInterval={15}
+        eventDragInterval={grid}
         onEventDrop={({ eventId, newStart }) => {
           const appointment = appointments.find((a) => a.id === eventId)
           if (appointment) onMove({ appointment, start: wallToInstant(newStart, timeZone), doctor })
@@ -248,6 +285,15 @@ function DoctorColumn({ doctor, day, startTime, endTime, doctors, timeZone, canB
         }}
       />
     </div>
+  )
+}
+
+function DoctorAvatar({ doctor }: { doctor: Doctor }) {
+  const photo = useFileUrl('doctors.photo', doctor.id, doctor.photoVersion)
+  return (
+    <Avatar src={photo} size={22} radius="xl" color={doctor.colour} alt="">
+      {doctor.name.replace(/^Dr\.?\s*/, '').slice(0, 1)}
+    </Avatar>
   )
 }
 
@@ -272,7 +318,7 @@ function DoctorWeek({ date, doctor, timeZone, canBook, onBook, onOpen, onMove }:
         events={events}
         startTime={startTime}
         endTime={endTime}
-        intervalMinutes={15}
+        intervalMinutes={gridOf(range.data.step)}
         withHeader={false}
         withAllDaySlots={false}
         withWeekNumber={false}

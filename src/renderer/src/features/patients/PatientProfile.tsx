@@ -16,11 +16,12 @@ import {
   IconTrash,
   IconUserQuestion
 } from '@tabler/icons-react'
-import { useEffect, useMemo, useState } from 'react'
+import { useEffect, useState } from 'react'
 import { Link, useNavigate, useParams } from 'react-router'
 import { ApiError, MAX_PHOTO_BYTES, type Patient, type PatientChange } from '../../../../shared/api'
 import { formatPhone } from '../../../../shared/lib/phone'
 import { useApi, useSession } from '../../api/context'
+import { useFileUrl } from '../../api/files'
 import { useApiQuery, useCan } from '../../api/queries'
 import { AppointmentList, ListPanel } from '../schedule/AppointmentList'
 import { showError } from '../../lib/errors'
@@ -32,25 +33,13 @@ export function PatientProfile() {
   return <Profile key={id} id={id} />
 }
 
-/** The photo's bytes as an image address; fetched again only when the photo itself changes. */
-function usePhoto(patient: Patient | undefined): string | null {
-  const photo = useApiQuery('patients.photo', { id: patient?.id ?? '' }, { shows: [], enabled: !!patient?.hasPhoto, version: patient?.photoVersion })
-  const file = patient?.hasPhoto ? photo.data : null
-  return useMemo(() => {
-    if (!file) return null
-    let text = ''
-    for (let i = 0; i < file.bytes.length; i += 0x8000) text += String.fromCharCode(...file.bytes.subarray(i, i + 0x8000))
-    return `data:${file.type};base64,${btoa(text)}`
-  }, [file])
-}
-
 function Profile({ id }: { id: string }) {
   const { settings } = useSession()
   const can = useCan()
   const canEdit = can('patients.update')
   // Refreshed when a write names this patient, and only then.
   const query = useApiQuery('patients.get', { id }, { shows: [['patients', id]] })
-  const photoUrl = usePhoto(query.data)
+  const photoUrl = useFileUrl('patients.photo', id, query.data?.hasPhoto ? query.data.photoVersion : null)
   const photo = { url: photoUrl }
   const state = query.isPending ? null : { patient: query.data ?? null, error: query.error && query.error.code !== 'NOT_FOUND' ? query.error.message : undefined }
 
