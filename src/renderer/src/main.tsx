@@ -13,7 +13,8 @@ import { theme } from './theme'
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <MantineProvider theme={theme} defaultColorScheme="auto">
-      <Notifications position="bottom-left" />
+      {/* Top right: at the bottom they covered form fields and the calendar's last rows. */}
+      <Notifications position="top-right" />
       <App />
     </MantineProvider>
   </StrictMode>

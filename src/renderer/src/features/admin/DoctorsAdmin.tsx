@@ -155,7 +155,7 @@ function AddDoctor({ opened, onClose }: { opened: boolean; onClose(): void }) {
   )
 }
 
-type Row = Pick<WeeklySessionView, 'weekday' | 'start' | 'end' | 'slotMinutes'>
+type Row = Pick<WeeklySessionView, 'weekday' | 'start' | 'end' | 'slotMinutes' | 'effectiveFrom' | 'effectiveTo'>
 
 function HoursEditor({ doctor, onClose }: { doctor: Doctor; onClose(): void }) {
   const api = useApi()
@@ -163,7 +163,7 @@ function HoursEditor({ doctor, onClose }: { doctor: Doctor; onClose(): void }) {
   const [rows, setRows] = useState<Row[] | null>(null)
   const [errors, setErrors] = useState<Record<string, string>>({})
   const [outside, setOutside] = useState<string | null>(null)
-  const shown = rows ?? current.data?.sessions.map(({ weekday, start, end, slotMinutes }) => ({ weekday, start, end, slotMinutes })) ?? []
+  const shown = rows ?? current.data?.sessions.map(({ weekday, start, end, slotMinutes, effectiveFrom, effectiveTo }) => ({ weekday, start, end, slotMinutes, effectiveFrom, effectiveTo })) ?? []
   const edit = (i: number, change: Partial<Row>) => setRows(shown.map((r, j) => (j === i ? { ...r, ...change } : r)))
   const save = async (acceptOutside = false) => {
     setErrors({})
@@ -177,7 +177,7 @@ function HoursEditor({ doctor, onClose }: { doctor: Doctor; onClose(): void }) {
     }
   }
   return (
-    <Modal opened onClose={onClose} title={`${doctor.name}: weekly hours`} size="lg">
+    <Modal opened onClose={onClose} title={`${doctor.name}: weekly hours`} size="xl">
       <Stack>
         <Table aria-label="Weekly hours">
           <Table.Thead>
@@ -186,6 +186,7 @@ function HoursEditor({ doctor, onClose }: { doctor: Doctor; onClose(): void }) {
               <Table.Th>From</Table.Th>
               <Table.Th>To</Table.Th>
               <Table.Th>Slot (min)</Table.Th>
+              <Table.Th>Applies from – to</Table.Th>
               <Table.Th />
             </Table.Tr>
           </Table.Thead>
@@ -205,6 +206,12 @@ function HoursEditor({ doctor, onClose }: { doctor: Doctor; onClose(): void }) {
                   <NumberInput aria-label="Slot minutes" min={5} step={5} value={r.slotMinutes} onChange={(v) => edit(i, { slotMinutes: Number(v) })} w={90} error={errors[`sessions.${i}.slotMinutes`]} />
                 </Table.Td>
                 <Table.Td>
+                  <Group gap={4} wrap="nowrap">
+                    <TextInput aria-label="Applies from" type="date" size="xs" value={r.effectiveFrom ?? ''} onChange={(e) => edit(i, { effectiveFrom: e.currentTarget.value || null })} error={errors[`sessions.${i}.effectiveFrom`]} w={130} />
+                    <TextInput aria-label="Applies to" type="date" size="xs" value={r.effectiveTo ?? ''} onChange={(e) => edit(i, { effectiveTo: e.currentTarget.value || null })} error={errors[`sessions.${i}.effectiveTo`]} w={130} />
+                  </Group>
+                </Table.Td>
+                <Table.Td>
                   <ActionIcon variant="subtle" color="red" aria-label="Remove session" onClick={() => setRows(shown.filter((_, j) => j !== i))}>
                     <IconTrash size={16} />
                   </ActionIcon>
@@ -213,10 +220,13 @@ function HoursEditor({ doctor, onClose }: { doctor: Doctor; onClose(): void }) {
             ))}
           </Table.Tbody>
         </Table>
+        <Text size="xs" c="dimmed">
+          Leave the dates empty for hours that always apply; give dates to change next month’s hours without rewriting this month’s.
+        </Text>
         <Button variant="subtle" leftSection={<IconPlus size={14} />} style={{ alignSelf: 'flex-start' }} onClick={() => {
             // The next day, with the same hours as the last row: a week is typed once.
             const last = shown.at(-1)
-            setRows([...shown, last ? { ...last, weekday: (last.weekday % 7) + 1 } : { weekday: 1, start: '09:00', end: '13:00', slotMinutes: 15 }])
+            setRows([...shown, last ? { ...last, weekday: (last.weekday % 7) + 1 } : { weekday: 1, start: '09:00', end: '13:00', slotMinutes: 15, effectiveFrom: null, effectiveTo: null }])
           }}>
           Add session
         </Button>
