@@ -39,7 +39,11 @@ export function joinHandlers(...groups: HandlerGroup[]): Handlers {
 }
 
 /** zod issues → `{ "admin.email": "must be a valid email address" }`. */
-export function fieldErrors(error: z.ZodError): Record<string, string> {
+/**
+ * zod issues → `{ "admin.email": "must be a valid email address" }`. A field of the wrong type
+ * is told so ("must be a number"); only an absent one "is required".
+ */
+export function fieldErrors(error: z.ZodError, input?: unknown): Record<string, string> {
   const fields: Record<string, string> = {}
   for (const issue of error.issues) {
     if (issue.code === 'unrecognized_keys') {
@@ -47,10 +51,26 @@ export function fieldErrors(error: z.ZodError): Record<string, string> {
       continue
     }
     const path = issue.path.join('.') || '(input)'
-    const message = issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : issue.message
+    let message = issue.message
+    if (issue.code === 'invalid_type') {
+      const given = valueAt(input, issue.path)
+      message = given === undefined ? 'is required' : `must be ${EXPECTED[issue.expected] ?? issue.expected}, not ${describe(given)}`
+    }
     fields[path] ??= message
   }
   return fields
+}
+
+const EXPECTED: Record<string, string> = { string: 'text', number: 'a number', boolean: 'true or false', object: 'an object', array: 'a list', int: 'a whole number' }
+const describe = (value: unknown) => (value === null ? 'null' : Array.isArray(value) ? 'a list' : typeof value === 'string' ? `the text "${value.slice(0, 20)}"` : typeof value === 'object' ? 'an object' : `${typeof value} ${String(value)}`)
+
+function valueAt(input: unknown, path: PropertyKey[]): unknown {
+  let value = input
+  for (const key of path) {
+    if (value === null || typeof value !== 'object') return undefined
+    value = (value as Record<PropertyKey, unknown>)[key]
+  }
+  return value
 }
 
 function validationError(fields: Record<string, string>): ApiError {
@@ -111,7 +131,7 @@ export function createDispatcher({ services, handlers, reader, events, cursor, l
       const session = await authorise(spec, options, now)
 
       const parsed = spec.input.safeParse(rawInput ?? {})
-      if (!parsed.success) throw validationError(fieldErrors(parsed.error))
+      if (!parsed.success) throw validationError(fieldErrors(parsed.error, rawInput ?? {}))
       const input = parsed.data as never
 
       const base = {

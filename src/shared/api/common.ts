@@ -32,7 +32,16 @@ export const passwordSchema = z
   .min(12, 'must be at least 12 characters')
   .max(256, 'must be at most 256 characters')
 
-export const nameSchema = (max = 120) => z.string().trim().min(1, 'is required').max(max, `must be at most ${max} characters`)
+// Control characters (a NUL, a line break) have no place in a name, and break exports and prints.
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f]/
+export const nameSchema = (max = 120) =>
+  z
+    .string()
+    .trim()
+    .min(1, 'is required')
+    .max(max, `must be at most ${max} characters`)
+    .refine((name) => !CONTROL.test(name), 'must not contain control characters')
 
 export const addressSchema = z.object({
   line: z.string().trim().max(200).default(''),

@@ -51,7 +51,8 @@ export async function findSession(
     write(db.deleteFrom('sessions').where('token_hash', '=', tokenHash))
     return null
   }
-  // Touch at most once a minute: keeps the idle timer honest without a write per request.
-  if (idleSince > 60_000) write(db.updateTable('sessions').set({ last_seen_at: now.toISOString() }).where('token_hash', '=', tokenHash))
+  // Touch at most once a minute (sooner for a short auto sign-out, which a once-a-minute touch
+  // would trip while the user is busy): keeps the idle timer honest without a write per request.
+  if (idleSince > Math.min(60_000, (idleMinutes * 60_000) / 4)) write(db.updateTable('sessions').set({ last_seen_at: now.toISOString() }).where('token_hash', '=', tokenHash))
   return { user: toStaffUser(row), tokenHash, expiresAt: row.expires_at }
 }

@@ -142,7 +142,7 @@ describe('the HTTP API', () => {
         else controller.close()
       }
     })
-    const res = await fetch(`${hub.url}/api/auth.login`, { method: 'POST', body: stream, duplex: 'half' } as RequestInit)
+    const res = await fetch(`${hub.url}/api/auth.login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: stream, duplex: 'half' } as RequestInit)
     expect(res.status).toBe(413)
     expect((await json(res)).error.code).toBe('PAYLOAD_TOO_LARGE')
   })
@@ -201,6 +201,42 @@ describe('the OpenAPI document', () => {
   })
 })
 
+describe('what a web page on another site cannot do', () => {
+  it('refuses setup and sign-in from a foreign Origin, and text/plain bodies, with 403 and a reason', async () => {
+    const fresh = await openTestCore()
+    const freshHub = await startHub({ core: fresh.core, port: 0 })
+    try {
+      const setup = JSON.stringify({ clinic: CLINIC, admin: ADMIN })
+      const evil = await fetch(`${freshHub.url}/api/setup.createClinic`, { method: 'POST', headers: { 'Content-Type': 'application/json', Origin: 'https://evil.example' }, body: setup })
+      expect(evil.status).toBe(403)
+      expect((await json(evil)).error.message).toMatch(/does not accept calls from the page at https:\/\/evil\.example/)
+      const plain = await fetch(`${freshHub.url}/api/setup.createClinic`, { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: setup })
+      expect(plain.status).toBe(403)
+      expect((await json(plain)).error.message).toMatch(/Content-Type: application\/json/)
+      // Nothing was set up by either.
+      expect((await json(await fetch(`${freshHub.url}/api/setup.status`, { method: 'POST' }))).value.needsSetup).toBe(true)
+      const login = await fetch(`${freshHub.url}/api/auth.login`, { method: 'POST', headers: { 'Content-Type': 'application/json', Origin: 'http://192.168.1.66:8080' }, body: JSON.stringify({ email: ADMIN.email, password: ADMIN.password }) })
+      expect(login.status).toBe(403)
+      // The hub's own page, same origin, is fine.
+      const own = await fetch(`${freshHub.url}/api/setup.createClinic`, { method: 'POST', headers: { 'Content-Type': 'application/json', Origin: freshHub.url }, body: setup })
+      expect(own.status).toBe(200)
+      expect(own.headers.get('x-content-type-options')).toBe('nosniff')
+    } finally {
+      await freshHub.close()
+      await fresh.close()
+    }
+  })
+
+  it('takes a lowercase bearer scheme, and names a wrong-typed field as wrong, not missing', async () => {
+    const res = await fetch(`${hub.url}/api/patients.recent`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `bearer ${adminToken}` }, body: JSON.stringify({ limit: '5' }) })
+    expect(res.status).toBe(400)
+    expect((await json(res)).error.fields).toEqual({ limit: 'must be a number, not the text "5"' })
+    const nul = await post('patients.create', { name: 'Ramesh\u0000Kumar' }, adminToken)
+    expect(nul.status).toBe(400)
+    expect(nul.body.error.fields.name).toMatch(/control characters/)
+  })
+})
+
 describe('files as bytes', () => {
   const png = () => sharp({ create: { width: 300, height: 200, channels: 3, background: '#c33' } }).png().toBuffer()
   const upload = (method: string, fields: unknown, body: Buffer, token: string | null, extra: Record<string, string> = {}) =>
@@ -211,14 +247,14 @@ describe('files as bytes', () => {
     })
 
   it('takes a photo as the raw request body and serves it back as image bytes, journaling only its hash', async () => {
-    const created = await json(await fetch(`${hub.url}/api/patients.create`, { method: 'POST', headers: { Authorization: `Bearer ${adminToken}` }, body: JSON.stringify({ name: 'Photo Person' }) }))
+    const created = await json(await fetch(`${hub.url}/api/patients.create`, { method: 'POST', headers: { Authorization: `Bearer ${adminToken}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ name: 'Photo Person' }) }))
     const id = created.value.patient.id as string
     const image = await png()
     const res = await upload('patients.setPhoto', { id }, image, adminToken, { 'DocSpot-Device': 'Reception PC 1' })
     expect(res.status).toBe(200)
     expect((await json(res)).value.hasPhoto).toBe(true)
 
-    const photo = await fetch(`${hub.url}/api/patients.photo`, { method: 'POST', headers: { Authorization: `Bearer ${adminToken}` }, body: JSON.stringify({ id }) })
+    const photo = await fetch(`${hub.url}/api/patients.photo`, { method: 'POST', headers: { Authorization: `Bearer ${adminToken}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ id }) })
     expect(photo.status).toBe(200)
     expect(photo.headers.get('content-type')).toBe('image/jpeg')
     const bytes = Buffer.from(await photo.arrayBuffer())
@@ -230,15 +266,15 @@ describe('files as bytes', () => {
   })
 
   it('answers 204 for a patient without a photo', async () => {
-    const created = await json(await fetch(`${hub.url}/api/patients.create`, { method: 'POST', headers: { Authorization: `Bearer ${adminToken}` }, body: JSON.stringify({ name: 'No Photo Person' }) }))
-    const res = await fetch(`${hub.url}/api/patients.photo`, { method: 'POST', headers: { Authorization: `Bearer ${adminToken}` }, body: JSON.stringify({ id: created.value.patient.id }) })
+    const created = await json(await fetch(`${hub.url}/api/patients.create`, { method: 'POST', headers: { Authorization: `Bearer ${adminToken}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ name: 'No Photo Person' }) }))
+    const res = await fetch(`${hub.url}/api/patients.photo`, { method: 'POST', headers: { Authorization: `Bearer ${adminToken}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ id: created.value.patient.id }) })
     expect(res.status).toBe(204)
   })
 
   it('refuses an upload without a session before reading it, a text file named as an image, and one too large', async () => {
     const image = await png()
     expect((await upload('patients.setPhoto', { id: '01957f00-0000-7000-8000-000000000001' }, image, null)).status).toBe(401)
-    const created = await json(await fetch(`${hub.url}/api/patients.create`, { method: 'POST', headers: { Authorization: `Bearer ${adminToken}` }, body: JSON.stringify({ name: 'Upload Checks' }) }))
+    const created = await json(await fetch(`${hub.url}/api/patients.create`, { method: 'POST', headers: { Authorization: `Bearer ${adminToken}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ name: 'Upload Checks' }) }))
     const id = created.value.patient.id as string
     const text = await upload('patients.setPhoto', { id }, Buffer.from('not an image at all'), adminToken)
     expect(text.status).toBe(400)
@@ -371,11 +407,11 @@ describe('what a LAN client cannot do to the hub', () => {
   it('ends an event stream once its session is signed out', async () => {
     const quickHub = await startHub({ core: t.core, port: 0, eventSessionCheckMs: 100 })
     try {
-      const login = await fetch(`${quickHub.url}/api/auth.login`, { method: 'POST', body: JSON.stringify({ email: ADMIN.email, password: ADMIN.password }) })
+      const login = await fetch(`${quickHub.url}/api/auth.login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email: ADMIN.email, password: ADMIN.password }) })
       const token = ((await login.json()) as Json).value.token as string
       const stream = await fetch(`${quickHub.url}/api/events`, { headers: { Authorization: `Bearer ${token}` } })
       expect(stream.status).toBe(200)
-      await fetch(`${quickHub.url}/api/auth.logout`, { method: 'POST', headers: { Authorization: `Bearer ${token}` }, body: '{}' })
+      await fetch(`${quickHub.url}/api/auth.logout`, { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: '{}' })
       const text = await Promise.race([stream.text(), new Promise<string>((_, reject) => setTimeout(() => reject(new Error('stream still open')), 3000))])
       expect(text).toContain('event: ready')
     } finally {

@@ -49,7 +49,7 @@ const TYPES: Record<string, string> = {
 
 function send(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body)
-  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-store' })
+  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' })
   res.end(text)
 }
 
@@ -92,8 +92,33 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
 }
 
 function bearer(req: IncomingMessage): string | null {
-  const header = req.headers.authorization
-  return header?.startsWith('Bearer ') ? header.slice(7).trim() || null : null
+  // The scheme is case-insensitive (RFC 9110): "bearer" is as good as "Bearer".
+  const match = req.headers.authorization?.match(/^bearer\s+(\S+)\s*$/i)
+  return match ? match[1] : null
+}
+
+/**
+ * Refuses what a web page on another site could send: a cross-origin request, and a "simple"
+ * request (text/plain, form) that a browser sends without asking first. JSON calls must say
+ * application/json; file uploads must carry the bearer token (a page cannot set it).
+ */
+function crossSite(req: IncomingMessage, spec: MethodSpec): string | null {
+  const origin = req.headers.origin
+  if (origin !== undefined) {
+    let host: string
+    try {
+      host = new URL(origin).host
+    } catch {
+      return `This hub does not accept calls from the page at ${origin}`
+    }
+    if (host.toLowerCase() !== String(req.headers.host ?? '').toLowerCase()) return `This hub does not accept calls from the page at ${origin}; open DocSpot from the hub's own address`
+  }
+  // An upload carries no JSON; it is refused below (401) unless it carries the bearer token.
+  if (spec.upload) return null
+  const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined
+  const type = String(req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase()
+  if ((spec.writes || hasBody) && type !== 'application/json') return 'Calls must be sent as JSON (Content-Type: application/json)'
+  return null
 }
 
 /** Which PC a call came from, for the journal: its address, and the name the client gives itself. */
@@ -122,8 +147,14 @@ async function handleApi(core: Core, req: IncomingMessage, res: ServerResponse, 
   }
   if (!isMethodName(method)) return sendError(res, { code: 'NOT_FOUND', message: `Unknown API method "${method}"` })
   const spec = api[method] as MethodSpec
+  const refusedSite = crossSite(req, spec)
+  if (refusedSite) {
+    res.setHeader('Connection', 'close')
+    return sendError(res, { code: 'FORBIDDEN', message: refusedSite })
+  }
   const limit = spec.upload ? spec.upload.maxBytes : (spec.maxBodyBytes ?? DEFAULT_MAX_BODY)
-  // A large upload is accepted only from someone allowed to make it: check before reading it.
+  // An upload (or any large body) is accepted only from someone allowed to make it, with the
+  // bearer token: checked before reading it.
   if (limit > DEFAULT_MAX_BODY || spec.upload) {
     const refused = await core.admit(method, bearer(req))
     if (refused) {
@@ -189,7 +220,10 @@ async function handleEvents(core: Core, req: IncomingMessage, res: ServerRespons
   if (!check.ok) return sendError(res, check.error)
   res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive' })
   res.write('event: ready\ndata: {}\n\n')
-  const offChange = core.onChange((change) => res.write(`event: change\ndata: ${JSON.stringify(change)}\n\n`))
+  // A change goes out only while the session still holds: a signed-out or deactivated user hears nothing more.
+  const offChange = core.onChange((change) => {
+    void core.dispatch('auth.session', {}, { token }).then((still) => (still.ok ? res.write(`event: change\ndata: ${JSON.stringify(change)}\n\n`) : res.end()))
+  })
   const offProgress = core.onProgress((progress) => res.write(`event: progress\ndata: ${JSON.stringify(progress)}\n\n`))
   const heartbeat = setInterval(() => {
     void core.dispatch('auth.session', {}, { token }).then((still) => (still.ok ? res.write(': heartbeat\n\n') : res.end()))
