@@ -52,6 +52,93 @@ export function generatePatients(count: number, random = rng()): GeneratedPatien
 /** The method name the bulk load's journal entry carries. */
 export const GENERATE_METHOD = 'bench.generate'
 
+/** What docspot_journal_seq() answers on a raw connection: the entry open on it, if any. */
+export interface BulkCursor {
+  seq: number | null
+}
+
+/**
+ * A raw writer on the clinic's database, with the core's pragmas and the journal's SQL
+ * function registered: the capture triggers accept its writes only while `cursor.seq` names
+ * an open entry (see openBulkEntry).
+ */
+export function rawWriter(file: string): { db: SQLite.Database; cursor: BulkCursor } {
+  const db = new SQLite(file)
+  db.pragma('journal_mode = WAL')
+  db.pragma('synchronous = FULL')
+  db.pragma('foreign_keys = ON')
+  db.pragma('busy_timeout = 5000')
+  const cursor: BulkCursor = { seq: null }
+  db.function('docspot_journal_seq', { deterministic: false }, () => cursor.seq)
+  return { db, cursor }
+}
+
+const statements = new WeakMap<SQLite.Database, ReturnType<typeof prepareJournal>>()
+
+function prepareJournal(db: SQLite.Database) {
+  return {
+    last: db.prepare(`select seq, hash from journal order by seq desc limit 1`),
+    open: db.prepare(`insert into journal (seq, at, method, allocated, input, prev_hash, hash) values (?, ?, ?, ?, ?, ?, null)`),
+    rows: db.prepare(`select tbl, row_key, op, data, patient_id from journal_rows where seq = ? order by id`),
+    seal: db.prepare(`update journal set row_count = ?, hash = ? where seq = ?`)
+  }
+}
+
+/** The journal's statements on this connection, prepared once. */
+function journalStatements(db: SQLite.Database): ReturnType<typeof prepareJournal> {
+  let prepared = statements.get(db)
+  if (!prepared) statements.set(db, (prepared = prepareJournal(db)))
+  return prepared
+}
+
+/**
+ * Opens a journal entry after the last sealed one, as the dispatcher's openEntry does, and
+ * points the cursor at it: from here the capture triggers file every changed row under it.
+ * Call it inside the transaction that makes the changes (or commit it open and seal it later,
+ * with no other write in between).
+ */
+export function openBulkEntry(db: SQLite.Database, cursor: BulkCursor, at = new Date().toISOString(), method = GENERATE_METHOD): HashedEntry {
+  const sql = journalStatements(db)
+  const last = sql.last.get() as { seq: number; hash: string | null } | undefined
+  if (last && last.hash === null) throw new Error(`journal entry ${last.seq} is still open`)
+  const entry: HashedEntry = {
+    seq: (last?.seq ?? 0) + 1,
+    at,
+    method,
+    user_id: null,
+    role: null,
+    job: null,
+    device: null,
+    allocated: '{}',
+    input: '{}',
+    prev_hash: last?.hash ?? GENESIS_HASH
+  }
+  sql.open.run(entry.seq, entry.at, entry.method, entry.allocated, entry.input, entry.prev_hash)
+  cursor.seq = entry.seq
+  return entry
+}
+
+/**
+ * Closes the entry exactly as the dispatcher's sealEntry does: counts and hashes the rows
+ * captured under it (streamed, so a million-row entry is never held in memory at once).
+ * Returns the number of rows.
+ */
+export function sealBulkEntry(db: SQLite.Database, cursor: BulkCursor, entry: HashedEntry): number {
+  cursor.seq = null
+  const sql = journalStatements(db)
+  let count = 0
+  const rows = sql.rows.iterate(entry.seq) as IterableIterator<HashedRow>
+  const counted = (function* () {
+    for (const row of rows) {
+      count++
+      yield row
+    }
+  })()
+  const hash = entryHash(entry, counted)
+  sql.seal.run(count, hash, entry.seq)
+  return count
+}
+
 /**
  * Inserts through SQL in one transaction, as one honest journal entry: the same triggers fill
  * the search index as in the app, and the journal's capture triggers record every row under
@@ -59,12 +146,8 @@ export const GENERATE_METHOD = 'bench.generate'
  * the hash chain still verifies. The patient counter is moved past the loaded numbers.
  */
 export function insertPatients(file: string, patients: GeneratedPatient[]): { seq: number; rows: number } {
-  const db = new SQLite(file)
+  const { db, cursor } = rawWriter(file)
   try {
-    db.pragma('journal_mode = WAL')
-    db.pragma('busy_timeout = 5000')
-    const cursor: { seq: number | null } = { seq: null }
-    db.function('docspot_journal_seq', { deterministic: false }, () => cursor.seq)
     const now = new Date().toISOString()
     const insert = db.prepare(
       `insert into patients (id, seq, number, name, name_key, phone, email, date_of_birth, gender, created_at, updated_at)
@@ -72,44 +155,22 @@ export function insertPatients(file: string, patients: GeneratedPatient[]): { se
     )
     const highest = patients.reduce((max, p) => Math.max(max, p.seq), 0)
     return db.transaction(() => {
-      const last = db.prepare(`select seq, hash from journal order by seq desc limit 1`).get() as { seq: number; hash: string | null } | undefined
-      if (last && last.hash === null) throw new Error(`journal entry ${last.seq} is still open`)
-      const entry: HashedEntry = {
-        seq: (last?.seq ?? 0) + 1,
-        at: now,
-        method: GENERATE_METHOD,
-        user_id: null,
-        role: null,
-        job: null,
-        device: null,
-        allocated: '{}',
-        input: '{}',
-        prev_hash: last?.hash ?? GENESIS_HASH
-      }
-      db.prepare(`insert into journal (seq, at, method, allocated, input, prev_hash, hash) values (?, ?, ?, ?, ?, ?, null)`).run(
-        entry.seq,
-        entry.at,
-        entry.method,
-        entry.allocated,
-        entry.input,
-        entry.prev_hash
-      )
-      cursor.seq = entry.seq
+      const entry = openBulkEntry(db, cursor, now)
       try {
-        for (const p of patients) {
-          const id = `00000000-0000-7000-8000-${String(p.seq).padStart(12, '0')}`
-          insert.run(id, p.seq, p.number, p.name, nameKey(p.name), p.phone, p.email, p.dob, now, now)
-        }
+        for (const p of patients) insert.run(generatedPatientId(p.seq), p.seq, p.number, p.name, nameKey(p.name), p.phone, p.email, p.dob, now, now)
         // Numbers come from counters, not max(seq) + 1: the next registration follows the load.
         db.prepare(`insert into counters (kind, value) values ('patient', ?) on conflict (kind) do update set value = max(value, excluded.value)`).run(highest)
       } finally {
         cursor.seq = null
       }
-      const rows = db.prepare(`select tbl, row_key, op, data, patient_id from journal_rows where seq = ? order by id`).all(entry.seq) as HashedRow[]
-      db.prepare(`update journal set row_count = ?, hash = ? where seq = ?`).run(rows.length, entryHash(entry, rows), entry.seq)
-      return { seq: entry.seq, rows: rows.length }
+      return { seq: entry.seq, rows: sealBulkEntry(db, cursor, entry) }
     })()
   } finally {
     db.close()
   }
+}
+
+/** The id insertPatients gives the generated patient with this seq. */
+export function generatedPatientId(seq: number): string {
+  return `00000000-0000-7000-8000-${String(seq).padStart(12, '0')}`
 }

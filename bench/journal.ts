@@ -41,11 +41,11 @@ function registrations(count: number, seed: number): CreateInput[] {
   }))
 }
 
-function percentile(sorted: number[], p: number): number {
+export function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]
 }
 
-interface Stats {
+export interface Stats {
   count: number
   p50: number
   p95: number
@@ -53,16 +53,16 @@ interface Stats {
   total: number
 }
 
-function stats(samples: number[]): Stats {
+export function stats(samples: number[]): Stats {
   const sorted = [...samples].sort((a, b) => a - b)
   const total = samples.reduce((sum, s) => sum + s, 0)
   return { count: samples.length, p50: percentile(sorted, 50), p95: percentile(sorted, 95), mean: total / samples.length, total }
 }
 
-const ms = (value: number) => `${value.toFixed(2)} ms`
-const elapsed = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e6
+export const ms = (value: number) => `${value.toFixed(2)} ms`
+export const elapsed = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e6
 
-function printTable(rows: string[][]): void {
+export function printTable(rows: string[][]): void {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)))
   for (const row of rows) console.log(row.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  '))
 }

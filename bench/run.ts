@@ -1,4 +1,5 @@
-// npm run bench: patient search on 200,000 patients, each figure beside a raw-SQLite baseline
+// npm run bench: patient search on 200,000 patients, then the change journal (bench/journal.ts) and
+// scheduling (bench/schedule.ts), each figure beside a raw-SQLite baseline
 // measured in the same run (these machines are noisy; compare ratios, not milliseconds).
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -8,6 +9,7 @@ import { createCore } from '../src/main/core/create-core'
 import { DB_FILE } from '../src/main/core/db/connection'
 import { generatePatients, insertPatients, rng, type GeneratedPatient } from './generate'
 import { journalBench } from './journal'
+import { scheduleBench } from './schedule'
 
 const COUNT = Number(process.env.BENCH_PATIENTS ?? 200_000)
 const QUERIES = Number(process.env.BENCH_QUERIES ?? 200)
@@ -131,6 +133,7 @@ async function main(): Promise<void> {
     rmSync(dataDir, { recursive: true, force: true })
   }
   await journalBench()
+  await scheduleBench()
 }
 
 main().catch((error) => {
