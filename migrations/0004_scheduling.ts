@@ -121,7 +121,8 @@ export async function up(db: Kysely<any>): Promise<void> {
       updated_at text not null,
       check (overbooked = 0 or overbook_reason is not null)
     )`.execute(db)
-  await sql`create index appointments_doctor_start on appointments (doctor_id, start_at)`.execute(db)
+  // Covers the slot engine's read (a doctor's bookings over a range) without touching the table.
+  await sql`create index appointments_busy on appointments (doctor_id, start_at, status, end_at, buffer_minutes)`.execute(db)
   await sql`create index appointments_start on appointments (start_at)`.execute(db)
   await sql`create index appointments_patient on appointments (patient_id, start_at)`.execute(db)
 

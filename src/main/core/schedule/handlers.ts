@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon'
-import { ApiError, MAX_DOCTOR_PHOTO_BYTES, type Appointment, type AppointmentEvent, type DaySchedule, type FreeSlot } from '../../../shared/api'
+import { ApiError, MAX_DOCTOR_PHOTO_BYTES, type Doctor, type Appointment, type AppointmentEvent, type DaySchedule, type FreeSlot } from '../../../shared/api'
 import { hashPassword } from '../auth/passwords'
 import { ownTransaction, type HandlerGroup, type WriteContext } from '../context'
 import type { ReadDb } from '../db/read-only'
@@ -263,10 +263,15 @@ export const scheduleHandlers: HandlerGroup = {
 
   'schedule.nextFree': async (ctx, { typeId, doctorId, days }) => {
     const { timeZone } = await requireSettings(ctx.db)
-    const from = DateTime.fromJSDate(ctx.now, { zone: timeZone }).toISODate()!
-    const to = DateTime.fromISO(from).plus({ days: days - 1 }).toISODate()!
-    const [first] = await slotsFor(ctx.db, ctx.now, { typeId, doctorId, from, to, limit: 1 })
-    return first ?? null
+    const first = DateTime.fromJSDate(ctx.now, { zone: timeZone }).startOf('day')
+    // A week at a time: the next free slot is usually near, and 60 days of bookings are many rows.
+    for (let offset = 0; offset < days; offset += 7) {
+      const from = first.plus({ days: offset }).toISODate()!
+      const to = first.plus({ days: Math.min(offset + 6, days - 1) }).toISODate()!
+      const [found] = await slotsFor(ctx.db, ctx.now, { typeId, doctorId, from, to, limit: 1 })
+      if (found) return found
+    }
+    return null
   },
 
   'schedule.day': async (ctx, { date, doctorIds, typeId }) => {
@@ -281,14 +286,20 @@ export const scheduleHandlers: HandlerGroup = {
     const rows = await loadSlotRows(ctx.db, ids, date, date, tz)
     const type = typeId ? (await listTypes(ctx.db, false, [typeId]))[0] : undefined
     if (typeId && !type) throw ApiError.field('typeId', `is not a known appointment type (${typeId})`)
-    const free: FreeSlot[] = []
-    const hours: DaySchedule['hours'] = []
     const steps: DaySchedule['steps'] = {}
     for (const doctor of doctors) {
-      // Each doctor's own grid: the working windows, and their free starts.
-      for (const window of workingHours(tz, date, date, doctor.id, rows)) hours.push({ doctorId: doctor.id, start: window.start, end: window.end })
-      const step = Math.min(...rows.sessions.filter((s) => s.doctorId === doctor.id).map((s) => s.slotMinutes), ...rows.exceptions.filter((e) => e.doctorId === doctor.id && e.slotMinutes).map((e) => e.slotMinutes!), 60)
-      steps[doctor.id] = step
+      steps[doctor.id] = Math.min(...rows.sessions.filter((s) => s.doctorId === doctor.id).map((s) => s.slotMinutes), ...rows.exceptions.filter((e) => e.doctorId === doctor.id && e.slotMinutes).map((e) => e.slotMinutes!), 60)
+    }
+    const hours: DaySchedule['hours'] = workingHours(tz, date, date, ids, rows).map(({ date: _d, ...w }) => w)
+    // Free starts: the chosen type's length, or else each doctor's own slot length; one engine
+    // call per distinct length rather than one per doctor.
+    const free: FreeSlot[] = []
+    const byLength = new Map<number, Doctor[]>()
+    for (const doctor of doctors) {
+      const length = type?.durationMinutes ?? steps[doctor.id]
+      byLength.set(length, [...(byLength.get(length) ?? []), doctor])
+    }
+    for (const [length, group] of byLength) {
       free.push(
         ...freeSlots({
           timeZone: tz,
@@ -296,9 +307,9 @@ export const scheduleHandlers: HandlerGroup = {
           to: date,
           now: ctx.now.toISOString(),
           noticeMinutes: settings.bookingNoticeMinutes,
-          durationMinutes: type?.durationMinutes ?? step,
+          durationMinutes: length,
           bufferMinutes: type?.bufferMinutes ?? 0,
-          doctors: [{ id: doctor.id, dailyCap: doctor.dailyCap }],
+          doctors: group.map((d) => ({ id: d.id, dailyCap: d.dailyCap })),
           sessions: rows.sessions,
           exceptions: rows.exceptions,
           busy: rows.busy
@@ -317,7 +328,7 @@ export const scheduleHandlers: HandlerGroup = {
     const bounds = dayBounds(from, timeZone, days)
     const appointments = await loadAppointments(ctx.db, { doctorIds: [doctorId], from: bounds.from, to: bounds.to })
     const rows = await loadSlotRows(ctx.db, [doctorId], from, to, timeZone)
-    const hours = workingHours(timeZone, from, to, doctorId, rows).map((w) => ({ doctorId, ...w }))
+    const hours = workingHours(timeZone, from, to, [doctorId], rows)
     const step = Math.min(...rows.sessions.map((s) => s.slotMinutes), ...rows.exceptions.filter((e) => e.doctorId === doctorId && e.slotMinutes).map((e) => e.slotMinutes!), 60)
     return { appointments, hours, step }
   },
@@ -360,10 +371,10 @@ export const scheduleHandlers: HandlerGroup = {
 }
 
 /**
- * When a doctor works, as clinic wall-time windows per date ("09:00"–"13:00"), leave taken out:
- * the slot engine on a 5-minute grid, its consecutive cells joined.
+ * When doctors work, as clinic wall-time windows per doctor and date ("09:00"–"13:00"), leave
+ * taken out: the slot engine on a 5-minute grid, its consecutive cells joined.
  */
-function workingHours(timeZone: string, from: string, to: string, doctorId: string, rows: Awaited<ReturnType<typeof loadSlotRows>>): Array<{ date: string; start: string; end: string }> {
+function workingHours(timeZone: string, from: string, to: string, doctorIds: string[], rows: Awaited<ReturnType<typeof loadSlotRows>>): Array<{ doctorId: string; date: string; start: string; end: string }> {
   const fine = <T extends { slotMinutes: number | null }>(list: T[]) => list.map((x) => ({ ...x, slotMinutes: x.slotMinutes === null ? null : 5 }))
   const cells = freeSlots({
     timeZone,
@@ -373,22 +384,25 @@ function workingHours(timeZone: string, from: string, to: string, doctorId: stri
     noticeMinutes: 0,
     durationMinutes: 5,
     bufferMinutes: 0,
-    doctors: [{ id: doctorId, dailyCap: null }],
+    doctors: doctorIds.map((id) => ({ id, dailyCap: null })),
     sessions: fine(rows.sessions) as typeof rows.sessions,
     exceptions: fine(rows.exceptions),
     busy: []
   })
-  const out: Array<{ date: string; start: string; end: string; endMs: number }> = []
+  const open = new Map<string, { doctorId: string; date: string; start: string; endMs: number }>()
+  const out: Array<{ doctorId: string; date: string; start: string; endMs: number }> = []
   for (const cell of cells) {
-    const last = out.at(-1)
     const startMs = Date.parse(cell.start)
-    const endMs = Date.parse(cell.end)
-    if (last && last.date === cell.date && last.endMs === startMs) {
-      last.endMs = endMs
-      last.end = DateTime.fromMillis(endMs, { zone: timeZone }).toFormat('HH:mm')
-    } else out.push({ date: cell.date, start: cell.time, end: DateTime.fromMillis(endMs, { zone: timeZone }).toFormat('HH:mm'), endMs })
+    const last = open.get(cell.doctorId)
+    if (last && last.date === cell.date && last.endMs === startMs) last.endMs = startMs + 5 * 60_000
+    else {
+      const window = { doctorId: cell.doctorId, date: cell.date, start: cell.time, endMs: startMs + 5 * 60_000 }
+      open.set(cell.doctorId, window)
+      out.push(window)
+    }
   }
-  return out.map(({ endMs: _e, ...w }) => w)
+  // The end's wall time, formatted once per window.
+  return out.map(({ endMs, ...w }) => ({ ...w, end: DateTime.fromMillis(endMs, { zone: timeZone }).toFormat('HH:mm') }))
 }
 
 async function slotsFor(db: ReadDb, now: Date, q: { typeId: string; doctorId?: string; from: string; to: string; limit: number }): Promise<FreeSlot[]> {
