@@ -183,3 +183,25 @@ describe('migrations', () => {
     }
   })
 })
+
+describe('who may read the data folder', () => {
+  it.skipIf(process.platform === 'win32')('creates the folder 0700 and the database, its WAL, the lock and stored files 0600', async () => {
+    const { statSync, readdirSync } = await import('node:fs')
+    const { openTestCore, setUpClinic, call } = await import('../testing')
+    const t = await openTestCore()
+    try {
+      const token = await setUpClinic(t.core)
+      const { patient } = await call<{ patient: { id: string } }>(t.core, 'patients.create', { name: 'Mode Check' }, token)
+      const sharp = (await import('sharp')).default
+      await call(t.core, 'patients.setPhoto', { id: patient.id, file: await sharp({ create: { width: 8, height: 8, channels: 3, background: '#000' } }).png().toBuffer() }, token)
+      const mode = (path: string) => statSync(path).mode & 0o777
+      expect(mode(t.dataDir)).toBe(0o700)
+      for (const name of ['docspot.sqlite', 'docspot.sqlite-wal', 'docspot.sqlite-shm', 'docspot.lock']) expect(mode(join(t.dataDir, name)), name).toBe(0o600)
+      const shard = readdirSync(join(t.dataDir, 'files'))[0]
+      expect(mode(join(t.dataDir, 'files', shard))).toBe(0o700)
+      expect(mode(join(t.dataDir, 'files', shard, readdirSync(join(t.dataDir, 'files', shard))[0]))).toBe(0o600)
+    } finally {
+      await t.close()
+    }
+  })
+})

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs'
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs'
 import { join } from 'node:path'
 import SQLite from 'better-sqlite3'
 import { CompiledQuery, Kysely, SqliteAdapter, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver, type SqliteDialectConfig } from 'kysely'
@@ -22,7 +22,8 @@ export class DataFolderInUseError extends Error {
  * leaves a stale lock behind, and a second instance is refused at once.
  */
 export function lockDataFolder(dataDir: string): { release(): void } {
-  mkdirSync(dataDir, { recursive: true })
+  privateFolder(dataDir)
+  privateFile(join(dataDir, LOCK_FILE))
   const lock = new SQLite(join(dataDir, LOCK_FILE))
   try {
     lock.pragma('busy_timeout = 0')
@@ -37,7 +38,23 @@ export function lockDataFolder(dataDir: string): { release(): void } {
   return { release: () => lock.close() }
 }
 
+/**
+ * Patient data is for this PC's DocSpot user only: the folder is 0700 and the database 0600
+ * (SQLite gives its -wal and -shm files the database file's mode). Windows protects the
+ * user's profile folder instead, so there these are no-ops.
+ */
+export function privateFolder(dir: string): void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 })
+  if (process.platform !== 'win32') chmodSync(dir, 0o700)
+}
+
+export function privateFile(file: string): void {
+  if (!existsSync(file)) closeSync(openSync(file, 'a', 0o600))
+  if (process.platform !== 'win32') chmodSync(file, 0o600)
+}
+
 export function openSqlite(file: string, options: { readonly?: boolean } = {}): SQLite.Database {
+  if (!options.readonly) privateFile(file)
   const sqlite = new SQLite(file, { readonly: options.readonly ?? false })
   if (options.readonly) {
     // Readers see the last committed state (WAL) and never wait for a writer.

@@ -19,9 +19,9 @@ export function fileStore(dataDir: string) {
       const sha256 = createHash('sha256').update(bytes).digest('hex')
       const target = pathOf(sha256)
       if (existsSync(target)) return sha256
-      mkdirSync(join(root, sha256.slice(0, 2)), { recursive: true })
+      mkdirSync(join(root, sha256.slice(0, 2)), { recursive: true, mode: 0o700 })
       const temp = `${target}.${randomBytes(6).toString('hex')}.tmp`
-      writeFileSync(temp, bytes)
+      writeFileSync(temp, bytes, { mode: 0o600 })
       const fd = openSync(temp, 'r')
       fsyncSync(fd)
       closeSync(fd)
