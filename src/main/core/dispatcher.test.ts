@@ -304,7 +304,7 @@ describe('a set-up clinic', () => {
     it('lists staff without any password material', async () => {
       const users = await call<StaffUser[]>(t.core, 'users.list', {}, adminToken)
       expect(users.map((u) => u.email)).toEqual(expect.arrayContaining([ADMIN.email, 'ravi@sunrise.example']))
-      for (const user of users) expect(Object.keys(user).sort()).toEqual(['active', 'createdAt', 'email', 'id', 'name', 'role'])
+      for (const user of users) expect(Object.keys(user).sort()).toEqual(['active', 'createdAt', 'email', 'id', 'mustChangePassword', 'name', 'phone', 'role'])
     })
   })
 

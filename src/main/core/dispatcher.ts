@@ -80,6 +80,9 @@ function validationError(fields: Record<string, string>): ApiError {
   return new ApiError('VALIDATION', `Please correct: ${summary}`, fields)
 }
 
+/** All a user with a reset password may do: change it, see who they are, sign out. */
+const AFTER_RESET = new Set<MethodSpec>([api['auth.changePassword'], api['auth.session'], api['auth.logout'], api['settings.get']])
+
 const ROLE_NAMES = { admin: 'An admin', receptionist: 'A receptionist', doctor: 'A doctor' } as const
 
 export interface DispatcherParts {
@@ -107,6 +110,9 @@ export function createDispatcher({ services, handlers, reader, events, cursor, l
     const settings = await readSettings(services.readDb)
     const session = await findSession(services, options.token, now, settings?.autoLogoutMinutes ?? 30, log)
     if (!session) throw new ApiError('UNAUTHENTICATED', 'Your session has ended; please sign in again')
+    if (session.user.mustChangePassword && !AFTER_RESET.has(spec)) {
+      throw new ApiError('FORBIDDEN', 'Your password was reset by an admin: choose a new password first')
+    }
     if (!(spec.roles as readonly string[]).includes(session.user.role)) {
       throw new ApiError('FORBIDDEN', `${ROLE_NAMES[session.user.role]} may not do this: ${spec.summary.toLowerCase()}`)
     }

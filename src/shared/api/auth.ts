@@ -9,7 +9,19 @@ export interface StaffUser {
   email: string
   role: Role
   active: boolean
+  phone: string
+  /** An admin reset the password: it must be changed before anything else. */
+  mustChangePassword: boolean
   createdAt: string
+}
+
+export interface OwnSession {
+  /** A short, public handle for the session (never its token). */
+  id: string
+  createdAt: string
+  lastSeenAt: string
+  expiresAt: string
+  current: boolean
 }
 
 export interface SessionInfo {
@@ -48,6 +60,19 @@ export const authMethods = {
   }),
   'auth.logout': method<{ signedOut: true }>()({ summary: 'End the current session', input: none, roles: ALL, writes: true }),
   'auth.session': method<SessionInfo>()({ summary: 'The signed-in user and when the session ends', input: none, roles: ALL, writes: false }),
+  'auth.changePassword': method<{ changed: true }>()({
+    summary: 'Change your own password (other sessions of yours end)',
+    input: z.object({ currentPassword: z.string().min(1, 'is required').max(256), newPassword: passwordSchema }).strict(),
+    roles: ALL,
+    writes: true
+  }),
+  'auth.sessions': method<OwnSession[]>()({ summary: 'Your own open sessions', input: none, roles: ALL, writes: false }),
+  'auth.endSession': method<{ ended: true }>()({
+    summary: 'Sign out one of your own sessions (another PC or window)',
+    input: z.object({ id: z.string().regex(/^[0-9a-f]{16}$/, 'must be a session handle') }).strict(),
+    roles: ALL,
+    writes: true
+  }),
   'auth.purgeSessions': method<{ removed: number }>()({
     summary: 'Remove sessions that have expired (a background job)',
     input: none,

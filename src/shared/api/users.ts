@@ -1,13 +1,35 @@
 import { z } from 'zod'
-import { emailSchema, nameSchema, passwordSchema, roleSchema } from './common'
+import { emailSchema, idSchema, nameSchema, passwordSchema, roleSchema } from './common'
 import type { StaffUser } from './auth'
 import { ADMIN, method, none } from './method'
+
+const phone = z.string().trim().max(40, 'must be at most 40 characters')
 
 export const usersMethods = {
   'users.list': method<StaffUser[]>()({ summary: 'All staff accounts', input: none, roles: ADMIN, writes: false }),
   'users.create': method<StaffUser>()({
     summary: 'Create a staff account',
-    input: z.object({ name: nameSchema(120), email: emailSchema, role: roleSchema, password: passwordSchema }).strict(),
+    input: z.object({ name: nameSchema(120), email: emailSchema, role: roleSchema, password: passwordSchema, phone: phone.default('') }).strict(),
+    roles: ADMIN,
+    writes: true
+  }),
+  'users.update': method<StaffUser>()({
+    summary: 'Change a staff account’s name, email, phone or role',
+    input: z
+      .object({ id: idSchema, fields: z.object({ name: nameSchema(120), email: emailSchema, phone, role: roleSchema }).partial().strict() })
+      .strict(),
+    roles: ADMIN,
+    writes: true
+  }),
+  'users.setActive': method<StaffUser>()({
+    summary: 'Deactivate a staff account (its sessions end at once) or bring it back',
+    input: z.object({ id: idSchema, active: z.boolean() }).strict(),
+    roles: ADMIN,
+    writes: true
+  }),
+  'users.resetPassword': method<StaffUser>()({
+    summary: 'Set a temporary password that must be changed at the next sign-in',
+    input: z.object({ id: idSchema, password: passwordSchema }).strict(),
     roles: ADMIN,
     writes: true
   })

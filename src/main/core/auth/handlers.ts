@@ -62,6 +62,33 @@ export const authHandlers: HandlerGroup = {
 
   'auth.session': async (ctx) => ({ user: ctx.user, expiresAt: ctx.session!.expiresAt }),
 
+  // The current password is checked and the new one hashed before the transaction opens.
+  'auth.changePassword': ownTransaction<'auth.changePassword'>(async (ctx, { currentPassword, newPassword }) => {
+    const row = await ctx.db.selectFrom('users').select(['password_hash']).where('id', '=', ctx.user.id).executeTakeFirstOrThrow()
+    if (!(await verifyPassword(currentPassword, row.password_hash))) throw ApiError.field('currentPassword', 'is not your current password')
+    if (await verifyPassword(newPassword, row.password_hash)) throw ApiError.field('newPassword', 'must differ from the current password')
+    const passwordHash = await hashPassword(newPassword)
+    return ctx.write(async (tx) => {
+      await tx.db.updateTable('users').set({ password_hash: passwordHash, must_change_password: 0, updated_at: tx.now.toISOString() }).where('id', '=', tx.user.id).execute()
+      // Anyone else holding this account's sessions is signed out; this one stays.
+      await tx.db.deleteFrom('sessions').where('user_id', '=', tx.user.id).where('token_hash', '!=', tx.session!.tokenHash).execute()
+      return { changed: true as const }
+    })
+  }),
+
+  'auth.sessions': async (ctx) => {
+    const rows = await ctx.db.selectFrom('sessions').selectAll().where('user_id', '=', ctx.user.id).where('expires_at', '>', ctx.now.toISOString()).orderBy('last_seen_at', 'desc').execute()
+    return rows.map((r) => ({ id: r.token_hash.slice(0, 16), createdAt: r.created_at, lastSeenAt: r.last_seen_at, expiresAt: r.expires_at, current: r.token_hash === ctx.session!.tokenHash }))
+  },
+
+  'auth.endSession': async (ctx, { id }) => {
+    const own = await ctx.db.selectFrom('sessions').select('token_hash').where('user_id', '=', ctx.user.id).execute()
+    const target = own.find((s) => s.token_hash.startsWith(id))
+    if (!target) throw ApiError.field('id', 'is not one of your sessions')
+    await ctx.db.deleteFrom('sessions').where('token_hash', '=', target.token_hash).execute()
+    return { ended: true as const }
+  },
+
   'auth.purgeSessions': async (ctx) => {
     const result = await ctx.db.deleteFrom('sessions').where('expires_at', '<=', ctx.now.toISOString()).executeTakeFirst()
     return { removed: Number(result.numDeletedRows) }

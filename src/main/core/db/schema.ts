@@ -14,6 +14,8 @@ export interface UsersTable {
   role: 'admin' | 'receptionist' | 'doctor'
   password_hash: string
   active: Generated<number>
+  phone: Generated<string>
+  must_change_password: Generated<number>
   created_at: string
   updated_at: string
 }

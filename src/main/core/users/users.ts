@@ -1,11 +1,34 @@
-import { ApiError } from '../../../shared/api'
+import { ApiError, type Role } from '../../../shared/api'
 import { hashPassword } from '../auth/passwords'
 import { toStaffUser } from '../auth/sessions'
-import { ownTransaction, type HandlerGroup } from '../context'
+import { ownTransaction, type HandlerGroup, type WriteContext } from '../context'
+import type { ReadDb } from '../db/read-only'
+
+const COLUMNS = ['id', 'name', 'email', 'role', 'active', 'phone', 'must_change_password', 'created_at'] as const
+
+async function getUser(db: ReadDb, id: string) {
+  const row = await db.selectFrom('users').select(COLUMNS).where('id', '=', id).executeTakeFirst()
+  if (!row) throw ApiError.field('id', `is not a known staff account (${id})`)
+  return row
+}
+
+/** The clinic always keeps one active admin: nobody can deactivate or demote the last. */
+async function keepAnAdmin(tx: WriteContext, id: string, next: { role?: Role; active?: boolean }) {
+  const user = await getUser(tx.db, id)
+  const losesAdmin = user.role === 'admin' && user.active === 1 && ((next.role !== undefined && next.role !== 'admin') || next.active === false)
+  if (!losesAdmin) return
+  const others = await tx.db.selectFrom('users').select('id').where('role', '=', 'admin').where('active', '=', 1).where('id', '!=', id).executeTakeFirst()
+  if (!others) throw new ApiError('CONFLICT', `${user.name} is the last active admin; make someone else an admin first`)
+}
+
+/** Ends every session of a user: a deactivated or reset account is signed out everywhere at once. */
+async function endSessions(tx: WriteContext, userId: string) {
+  await tx.db.deleteFrom('sessions').where('user_id', '=', userId).execute()
+}
 
 export const usersHandlers: HandlerGroup = {
   'users.list': async (ctx) => {
-    const rows = await ctx.db.selectFrom('users').select(['id', 'name', 'email', 'role', 'active', 'created_at']).orderBy('name').execute()
+    const rows = await ctx.db.selectFrom('users').select(COLUMNS).orderBy('active', 'desc').orderBy('name').execute()
     return rows.map(toStaffUser)
   },
 
@@ -15,18 +38,38 @@ export const usersHandlers: HandlerGroup = {
       const taken = await tx.db.selectFrom('users').select('id').where('email', '=', input.email).executeTakeFirst()
       if (taken) throw new ApiError('CONFLICT', 'email: another staff account already uses this email', { email: 'another staff account already uses this email' })
       const now = tx.now.toISOString()
-      const row = {
-        id: tx.newId(),
-        name: input.name,
-        email: input.email,
-        role: input.role,
-        password_hash: passwordHash,
-        active: 1,
-        created_at: now,
-        updated_at: now
-      }
+      const row = { id: tx.newId(), name: input.name, email: input.email, role: input.role, phone: input.phone, password_hash: passwordHash, active: 1, must_change_password: 0, created_at: now, updated_at: now }
       await tx.db.insertInto('users').values(row).execute()
       return toStaffUser(row)
+    })
+  }),
+
+  'users.update': async (ctx, { id, fields }) => {
+    await keepAnAdmin(ctx, id, { role: fields.role })
+    if (fields.email) {
+      const taken = await ctx.db.selectFrom('users').select('id').where('email', '=', fields.email).where('id', '!=', id).executeTakeFirst()
+      if (taken) throw ApiError.field('fields.email', 'another staff account already uses this email')
+    }
+    if (Object.keys(fields).length) await ctx.db.updateTable('users').set({ ...fields, updated_at: ctx.now.toISOString() }).where('id', '=', id).execute()
+    // A doctor's profile carries the name too.
+    if (fields.name) await ctx.db.updateTable('doctors').set({ name: fields.name, updated_at: ctx.now.toISOString() }).where('user_id', '=', id).execute()
+    return toStaffUser(await getUser(ctx.db, id))
+  },
+
+  'users.setActive': async (ctx, { id, active }) => {
+    await keepAnAdmin(ctx, id, { active })
+    await ctx.db.updateTable('users').set({ active: active ? 1 : 0, updated_at: ctx.now.toISOString() }).where('id', '=', id).execute()
+    if (!active) await endSessions(ctx, id)
+    return toStaffUser(await getUser(ctx.db, id))
+  },
+
+  'users.resetPassword': ownTransaction<'users.resetPassword'>(async (ctx, { id, password }) => {
+    await getUser(ctx.db, id)
+    const passwordHash = await hashPassword(password)
+    return ctx.write(async (tx) => {
+      await tx.db.updateTable('users').set({ password_hash: passwordHash, must_change_password: 1, updated_at: tx.now.toISOString() }).where('id', '=', id).execute()
+      await endSessions(tx, id)
+      return toStaffUser(await getUser(tx.db, id))
     })
   })
 }
