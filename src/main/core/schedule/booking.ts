@@ -100,7 +100,7 @@ async function checkPlacement(db: ReadDb, settings: Settings, now: Date, p: Plac
     throw ApiError.field('start', `${when} is not one of ${doctor.name}'s ${type.duration_minutes}-minute slots on ${day} (hours that day: ${hours})`)
   }
   if (!p.overbookReason && doctor.daily_cap !== null) {
-    const taken = rows.busy.filter((b) => clinicDateOf(b.start, tz) === date).length
+    const taken = rows.busy.filter((b) => b.counts && clinicDateOf(b.start, tz) === date).length
     if (taken >= doctor.daily_cap) throw new ApiError('CONFLICT', `${doctor.name} already has ${taken} appointments on ${DateTime.fromISO(date).toFormat('ccc d LLL')}, the daily limit. Overbook with a reason to add one more.`)
   }
   return { doctor, type, startIso, endIso, roomId: slot.roomId, when }
@@ -111,9 +111,19 @@ async function checkPlacement(db: ReadDb, settings: Settings, now: Date, p: Plac
  * doctor and the cell, so a second claim fails in this transaction, whoever makes it: the
  * guarantee against double booking lives in the database, not in this check.
  */
-async function claimCells(tx: WriteContext, appointmentId: string, doctor: { id: string; name: string }, startIso: string, endIso: string, bufferMinutes: number, timeZone: string) {
+async function claimCells(tx: WriteContext, appointmentId: string, doctor: { id: string; name: string }, startIso: string, endIso: string, bufferMinutes: number, timeZone: string, overbook = false) {
   const cells = cellsOf(startIso, endIso, bufferMinutes)
   const ids = cells.map((c) => `${doctor.id}:${c}`)
+  if (overbook) {
+    // A deliberate overbook shares the taken cells and claims the free ones, so nobody books
+    // over the part of its time that was free without being told.
+    await tx.db
+      .insertInto('appointment_cells')
+      .values(cells.map((cell, i) => ({ id: ids[i], doctor_id: doctor.id, cell, appointment_id: appointmentId })))
+      .onConflict((oc) => oc.column('id').doNothing())
+      .execute()
+    return
+  }
   const clash = await tx.db.selectFrom('appointment_cells').select('appointment_id').where('id', 'in', ids).executeTakeFirst()
   if (clash) {
     const [other] = await loadAppointments(tx.db, { ids: [clash.appointment_id] })
@@ -169,7 +179,7 @@ export async function bookAppointment(
       updated_at: at
     })
     .execute()
-  if (!input.overbookReason) await claimCells(tx, id, placed.doctor, placed.startIso, placed.endIso, placed.type.buffer_minutes, settings.timeZone)
+  await claimCells(tx, id, placed.doctor, placed.startIso, placed.endIso, placed.type.buffer_minutes, settings.timeZone, !!input.overbookReason)
   await recordEvent(tx, id, { action: input.overbookReason ? 'overbooked' : 'booked', to: 'booked', reason: input.overbookReason ?? null })
   return getAppointment(tx.db, id)
 }
@@ -188,7 +198,7 @@ export async function rescheduleAppointment(tx: WriteContext, input: { id: strin
     .set({ doctor_id: placed.doctor.id, start_at: placed.startIso, end_at: placed.endIso, room_id: placed.roomId, overbooked: input.overbookReason ? 1 : 0, overbook_reason: input.overbookReason ?? null, updated_at: tx.now.toISOString() })
     .where('id', '=', current.id)
     .execute()
-  if (!input.overbookReason) await claimCells(tx, current.id, placed.doctor, placed.startIso, placed.endIso, placed.type.buffer_minutes, settings.timeZone)
+  await claimCells(tx, current.id, placed.doctor, placed.startIso, placed.endIso, placed.type.buffer_minutes, settings.timeZone, !!input.overbookReason)
   const changes: Record<string, [unknown, unknown]> = { start: [current.start, placed.startIso] }
   if (placed.doctor.id !== current.doctorId) changes.doctor = [current.doctorName, placed.doctor.name]
   await recordEvent(tx, current.id, { action: 'rescheduled', reason: input.overbookReason ? `${input.reason} (overbooked: ${input.overbookReason})`.trim() : input.reason || null, changes })

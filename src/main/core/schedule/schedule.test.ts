@@ -66,6 +66,12 @@ describe('booking', () => {
     await expect(book({ patient: 2, start: TUE('10:00') })).resolves.toMatchObject({ overbooked: false })
   })
 
+  it('an overbook still claims the free part of its time: nobody books over it unknowingly', async () => {
+    const { book } = await practice()
+    await book({ start: TUE('10:30'), overbookReason: 'Booked as overbook by habit' })
+    expect(String(await book({ patient: 1, start: TUE('10:30') }).catch((e) => e))).toMatch(/CONFLICT Dr\. Meera Iyer already has P-000001 Anita Desai at Tue 11 Mar, 10:30/)
+  })
+
   it('names the field for each kind of bad booking, and writes nothing', async () => {
     const { t, token, doctors, consult, patients, count } = await practice()
     const attempt = (change: Record<string, unknown>) =>
