@@ -4,6 +4,7 @@ import { HashRouter } from 'react-router'
 import type { SessionInfo } from '../../shared/api'
 import { createClient } from './api/client'
 import { ApiProvider, useSession } from './api/context'
+import { ForcedPasswordChange } from './features/auth/Account'
 import { LoginScreen } from './features/auth/LoginScreen'
 import { SetupWizard } from './features/setup/SetupWizard'
 import { Shell } from './shell/Shell'
@@ -67,5 +68,6 @@ function Gate({ needsSetup, clinicName }: { needsSetup: boolean; clinicName: str
   const [setUp, setSetUp] = useState(!needsSetup)
   if (!setUp) return <SetupWizard onDone={() => setSetUp(true)} />
   if (!session) return <LoginScreen clinicName={settings?.clinicName ?? clinicName} />
+  if (session.user.mustChangePassword) return <ForcedPasswordChange />
   return <Shell />
 }

@@ -100,10 +100,15 @@ export function httpClient(base = ''): ApiClient {
     while (!controller.signal.aborted) {
       try {
         const res = await fetch(`${base}/api/events`, { headers: token ? { Authorization: `Bearer ${token}` } : {}, signal: controller.signal })
-        if (res.status === 401) return setState('online') // signed out: nothing to listen to
+        if (res.status === 401) {
+          // The session ended on the hub (signed out elsewhere, deactivated, expired): say so now.
+          if (token) sessionEnded.emit()
+          return setState('online')
+        }
         if (!res.ok || !res.body) throw new Error(String(res.status))
         setState('online')
         delay = 1000
+        const opened = Date.now()
         const reader = res.body.pipeThrough(new TextDecoderStream()).getReader()
         let buffer = ''
         for (;;) {
@@ -120,7 +125,9 @@ export function httpClient(base = ''): ApiClient {
             else if (block.includes('event: progress')) progress.emit(JSON.parse(data.slice(6)))
           }
         }
-        throw new Error('stream ended')
+        // The hub closed a healthy stream (it does when the session ends): ask again at once,
+        // unless it closed at once, which a retry loop must not hammer.
+        if (Date.now() - opened < 1000) throw new Error('stream ended at once')
       } catch {
         if (controller.signal.aborted) return
         setState('offline')

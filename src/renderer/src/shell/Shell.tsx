@@ -1,9 +1,10 @@
-import { ActionIcon, Alert, AppShell, Avatar, Badge, Burger, Group, Menu, NavLink, Text, Tooltip, UnstyledButton, useComputedColorScheme, useMantineColorScheme } from '@mantine/core'
+import { ActionIcon, Alert, AppShell, Avatar, Badge, Burger, Group, Menu, Modal, NavLink, Text, Tooltip, UnstyledButton, useComputedColorScheme, useMantineColorScheme } from '@mantine/core'
 import { useDisclosure, useIdle } from '@mantine/hooks'
-import { IconChevronDown, IconLogout, IconMoon, IconPlugConnectedX, IconSun } from '@tabler/icons-react'
-import { useEffect } from 'react'
+import { IconChevronDown, IconDevices, IconKey, IconLogout, IconMoon, IconPlugConnectedX, IconSun } from '@tabler/icons-react'
+import { useEffect, useState } from 'react'
 import { Link, Navigate, Route, Routes, useLocation } from 'react-router'
 import { useConnection, useSession } from '../api/context'
+import { ChangePasswordForm, SessionsDialog } from '../features/auth/Account'
 import { areasFor } from './areas'
 import { GlobalSearch } from './GlobalSearch'
 import { Logo } from './Logo'
@@ -12,6 +13,7 @@ const ROLE_LABEL = { admin: 'Admin', receptionist: 'Receptionist', doctor: 'Doct
 
 export function Shell() {
   const { session, settings, signOut } = useSession()
+  const [dialog, setDialog] = useState<'password' | 'sessions' | null>(null)
   const [navOpen, { toggle }] = useDisclosure()
   const location = useLocation()
   const user = session!.user
@@ -62,6 +64,12 @@ export function Shell() {
               </Menu.Target>
               <Menu.Dropdown>
                 <Menu.Label>{user.email}</Menu.Label>
+                <Menu.Item leftSection={<IconKey size={16} />} onClick={() => setDialog('password')}>
+                  Change password
+                </Menu.Item>
+                <Menu.Item leftSection={<IconDevices size={16} />} onClick={() => setDialog('sessions')}>
+                  Your sessions
+                </Menu.Item>
                 <Menu.Item leftSection={<IconLogout size={16} />} onClick={() => void signOut()}>
                   Sign out
                 </Menu.Item>
@@ -70,6 +78,12 @@ export function Shell() {
           </Group>
         </Group>
       </AppShell.Header>
+      {dialog === 'password' && (
+        <Modal opened onClose={() => setDialog(null)} title="Change password">
+          <ChangePasswordForm onDone={() => setDialog(null)} />
+        </Modal>
+      )}
+      {dialog === 'sessions' && <SessionsDialog onClose={() => setDialog(null)} />}
       <AppShell.Navbar p="xs" aria-label="Main navigation">
         {areas.map((area) => (
           <NavLink

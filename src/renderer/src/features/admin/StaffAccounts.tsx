@@ -1,13 +1,14 @@
-import { Badge, Button, Group, Modal, Paper, PasswordInput, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core'
+import { Alert, Badge, Button, Divider, Group, Modal, Paper, PasswordInput, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core'
 import { useForm } from '@mantine/form'
 import { useDisclosure } from '@mantine/hooks'
 import { notifications } from '@mantine/notifications'
 import { IconUserPlus } from '@tabler/icons-react'
 import { useEffect, useState } from 'react'
-import type { Role, StaffUser } from '../../../../shared/api'
+import { ApiError, type Role, type StaffUser } from '../../../../shared/api'
 import { useApi } from '../../api/context'
 import { useApiQuery } from '../../api/queries'
 import { showError } from '../../lib/errors'
+import { describeError } from './merge/errors'
 
 const ROLE_OPTIONS = [
   { value: 'receptionist', label: 'Receptionist' },
@@ -17,6 +18,7 @@ const ROLE_OPTIONS = [
 
 export function StaffAccounts() {
   const [opened, { open, close }] = useDisclosure(false)
+  const [editing, setEditing] = useState<StaffUser | null>(null)
   const staff = useApiQuery('users.list', {}, { shows: ['users'] })
   const users: StaffUser[] | null = staff.data ?? null
   useEffect(() => void (staff.error && showError(staff.error, undefined, 'Could not load staff')), [staff.error])
@@ -40,6 +42,7 @@ export function StaffAccounts() {
                 <Table.Th>Email</Table.Th>
                 <Table.Th>Role</Table.Th>
                 <Table.Th>Status</Table.Th>
+                <Table.Th />
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
@@ -50,8 +53,13 @@ export function StaffAccounts() {
                   <Table.Td>{ROLE_OPTIONS.find((r) => r.value === u.role)?.label}</Table.Td>
                   <Table.Td>
                     <Badge variant="light" color={u.active ? 'teal' : 'gray'}>
-                      {u.active ? 'Active' : 'Deactivated'}
+                      {u.active ? (u.mustChangePassword ? 'Password reset' : 'Active') : 'Deactivated'}
                     </Badge>
+                  </Table.Td>
+                  <Table.Td>
+                    <Button size="xs" variant="default" onClick={() => setEditing(u)}>
+                      Manage
+                    </Button>
                   </Table.Td>
                 </Table.Tr>
               ))}
@@ -62,6 +70,7 @@ export function StaffAccounts() {
       <Modal opened={opened} onClose={close} title="Add staff account">
         <NewStaffForm onCreated={close} />
       </Modal>
+      {editing && <ManageStaff user={(users ?? []).find((u) => u.id === editing.id) ?? editing} onClose={() => setEditing(null)} />}
     </Paper>
   )
 }
@@ -103,5 +112,58 @@ function NewStaffForm({ onCreated }: { onCreated: () => void }) {
       </Group>
       </Stack>
     </form>
+  )
+}
+
+/** Change a staff member's details and role, reset their password, or deactivate them. */
+function ManageStaff({ user, onClose }: { user: StaffUser; onClose: () => void }) {
+  const api = useApi()
+  const [fields, setFields] = useState({ name: user.name, email: user.email, phone: user.phone, role: user.role })
+  const [password, setPassword] = useState('')
+  const [problem, setProblem] = useState<{ message: string; fields?: Record<string, string> } | null>(null)
+  const run = async (work: () => Promise<unknown>, done: string) => {
+    setProblem(null)
+    try {
+      await work()
+      notifications.show({ color: 'teal', title: done, message: user.name })
+      return true
+    } catch (error) {
+      setProblem({ message: describeError(error), fields: error instanceof ApiError ? error.fields : undefined })
+      return false
+    }
+  }
+  return (
+    <Modal opened onClose={onClose} title={`Manage ${user.name}`}>
+      <Stack>
+        <TextInput label="Name" value={fields.name} onChange={(e) => setFields({ ...fields, name: e.currentTarget.value })} error={problem?.fields?.['fields.name']} />
+        <TextInput label="Email" value={fields.email} onChange={(e) => setFields({ ...fields, email: e.currentTarget.value })} error={problem?.fields?.['fields.email']} />
+        <TextInput label="Phone" value={fields.phone} onChange={(e) => setFields({ ...fields, phone: e.currentTarget.value })} error={problem?.fields?.['fields.phone']} />
+        <Select label="Role" data={ROLE_OPTIONS} allowDeselect={false} value={fields.role} onChange={(v) => v && setFields({ ...fields, role: v as Role })} />
+        <Group justify="flex-end">
+          <Button onClick={() => void run(() => api.call('users.update', { id: user.id, fields }), 'Saved').then((ok) => ok && onClose())}>Save</Button>
+        </Group>
+        <Divider label="Password" labelPosition="left" />
+        <Group align="flex-end">
+          <PasswordInput label="Temporary password" description="They must change it when they next sign in" value={password} onChange={(e) => setPassword(e.currentTarget.value)} error={problem?.fields?.password} style={{ flex: 1 }} />
+          <Button variant="light" disabled={password.length === 0} onClick={() => void run(() => api.call('users.resetPassword', { id: user.id, password }), 'Password reset').then((ok) => ok && setPassword(''))}>
+            Reset password
+          </Button>
+        </Group>
+        <Divider label="Access" labelPosition="left" />
+        <Group justify="space-between">
+          <Text size="sm" c="dimmed">
+            {user.active ? 'Deactivating signs them out everywhere at once. Their history stays.' : 'This account cannot sign in.'}
+          </Text>
+          <Button color={user.active ? 'red' : 'teal'} variant="light" onClick={() => void run(() => api.call('users.setActive', { id: user.id, active: !user.active }), user.active ? 'Deactivated' : 'Reactivated')}>
+            {user.active ? 'Deactivate' : 'Reactivate'}
+          </Button>
+        </Group>
+        {problem && !problem.fields && (
+          <Alert color="red" role="alert">
+            {problem.message}
+          </Alert>
+        )}
+      </Stack>
+    </Modal>
   )
 }
