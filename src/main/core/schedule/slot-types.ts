@@ -1,38 +1,16 @@
+import type { ExceptionView, WeeklySessionView } from '../../../shared/api'
+
 /**
  * The slot engine's inputs and outputs: plain rows, no database, so it can be tested alone
  * and reused by sync. Wall times ("09:00") and dates ("2025-03-30") are the clinic's;
  * instants are ISO-8601 UTC strings.
  */
 
-/** A doctor's weekly session: on `weekday` (1 = Monday … 7 = Sunday), from `start` to `end`, wall time. */
-export interface WeeklySession {
-  id: string
-  doctorId: string
-  weekday: number
-  /** "HH:MM", clinic wall time. */
-  start: string
-  end: string
-  slotMinutes: number
-  roomId: string | null
-  /** First and last clinic dates it applies to (inclusive); null = open-ended. */
-  effectiveFrom: string | null
-  effectiveTo: string | null
-}
+/** A doctor's weekly session: on `weekday` (1 = Monday … 7 = Sunday), from `start` to `end`, wall time; effective dates inclusive, null = open-ended. */
+export type WeeklySession = WeeklySessionView & { doctorId: string }
 
-export interface AvailabilityException {
-  id: string
-  /** null: the whole clinic (a holiday). */
-  doctorId: string | null
-  kind: 'leave' | 'holiday' | 'extra'
-  /** Clinic date. */
-  date: string
-  /** Wall times; both null = the whole day (leave, holiday). An extra session always has both. */
-  start: string | null
-  end: string | null
-  /** For an extra session. */
-  slotMinutes: number | null
-  roomId: string | null
-}
+/** Leave, a holiday (doctorId null: the whole clinic) or an extra session on a clinic date; no times = the whole day. */
+export type AvailabilityException = Omit<ExceptionView, 'note'>
 
 /** Time a doctor is already taken: an appointment (not cancelled or no-show), its buffer included in `end`. */
 export interface BusyInterval {
