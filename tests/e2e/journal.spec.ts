@@ -43,12 +43,13 @@ test('a registration and an edit at the desk appear on the admin’s open screen
   await office.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Admin' }).click()
   await office.getByRole('tab', { name: 'Journal' }).click()
   const entries = office.getByTestId('journal-entry')
-  await expect(entries.first()).toContainText('Change a patient’s details')
-  await expect(entries.first()).toContainText('Ravi Kumar')
-  await expect(entries.first()).toContainText(`${number} Lakshmi Pillai: changed city`)
-  await expect(entries.first()).toContainText(/browser [0-9a-f]{4} \(127\.0\.0\.1\)/)
-  await expect(entries.nth(1)).toContainText('Register a patient')
-  await expect(entries.nth(1)).toContainText(`${number} Lakshmi Pillai: new record`)
+  const edit = entries.filter({ hasText: 'Change a patient’s details' })
+  await expect(edit).toContainText('Ravi Kumar')
+  await expect(edit).toContainText(`${number} Lakshmi Pillai: changed city`)
+  await expect(edit).toContainText(/browser [0-9a-f]{4} \(127\.0\.0\.1\)/)
+  await expect(entries.filter({ hasText: 'Register a patient' })).toContainText(`${number} Lakshmi Pillai: new record`)
+  // Opening her record is recorded too: who looked, and from where.
+  await expect(entries.filter({ hasText: 'Open a patient’s record' }).filter({ hasText: 'Asha Menon' }).first()).toContainText(`${number} Lakshmi Pillai: viewed`)
 
   // A change made while the journal is open appears at its top.
   await desk.getByRole('button', { name: 'More actions' }).click()
@@ -56,12 +57,20 @@ test('a registration and an edit at the desk appear on the admin’s open screen
   const dialog = desk.getByRole('dialog', { name: 'Archive Lakshmi Pillai?' })
   await dialog.getByRole('textbox', { name: 'Reason' }).fill('Moved to Dubai')
   await dialog.getByRole('button', { name: 'Archive patient' }).click()
-  await expect(entries.first()).toContainText('Archive a patient')
+  await expect(entries.filter({ hasText: 'Archive a patient' })).toHaveCount(1)
 
-  // Filter by patient: only her entries.
+  // Filter by patient and kind: who looked at her record.
   await office.getByRole('combobox', { name: 'Patient', exact: true }).fill('Lakshmi')
   await office.getByRole('option', { name: /Lakshmi Pillai/ }).click()
-  await expect(entries).toHaveCount(3)
+  await office.getByRole('textbox', { name: 'What', exact: true }).or(office.getByRole('combobox', { name: 'What', exact: true })).first().click()
+  await office.getByRole('option', { name: 'Open a patient’s record' }).click()
+  await expect(entries.first()).toContainText('viewed')
+  await expect(entries.filter({ hasText: 'Ravi Kumar' }).first()).toBeVisible()
+  await expect(entries.filter({ hasText: 'Change a patient’s details' })).toHaveCount(0)
+  await screenshot(office, 'journal-04-who-looked')
+  await office.getByRole('button', { name: 'Clear filters' }).click()
+  await office.getByRole('combobox', { name: 'Patient', exact: true }).fill('Lakshmi')
+  await office.getByRole('option', { name: /Lakshmi Pillai/ }).click()
 
   // The chain checks out.
   await office.getByRole('button', { name: 'Check the chain' }).click()
@@ -76,8 +85,9 @@ test('a registration and an edit at the desk appear on the admin’s open screen
   const file = await download
   expect(file.suggestedFilename()).toMatch(/^docspot-journal-\d{4}-\d{2}-\d{2}\.csv$/)
   const csv = await (await import('node:fs/promises')).readFile((await file.path())!, 'utf8')
-  expect(csv.split('\r\n').filter(Boolean)).toHaveLength(4) // header + her three entries
+  expect(csv.split('\r\n').filter(Boolean).length).toBeGreaterThan(4) // header, her three changes, and the looks
   expect(csv).toContain('Archive a patient')
+  expect(csv).toContain('Lakshmi Pillai: viewed')
   expect(csv).toContain('Ravi Kumar')
   await desk.context().close()
   await office.context().close()

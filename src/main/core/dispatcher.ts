@@ -153,6 +153,8 @@ export function createDispatcher({ services, handlers, reader, events, cursor, l
       if (!spec.writes) {
         const read = (db: ReadDb) => (handler as (ctx: ReadContext, input: never) => Promise<unknown>)({ ...base, db }, input)
         const value = handler.ownTransaction ? await read(services.readDb) : await reader.transaction().execute(read)
+        // A read of a patient's record joins the journal: who looked, at whom, when, from where.
+        if (spec.auditRead) await journaledCall(method, now, options, session, base, input).write(async () => undefined)
         return { ok: true, value }
       }
 

@@ -20,7 +20,7 @@ export type JournalFilter = z.output<typeof journalFilterSchema>
 export interface JournalRowChange {
   table: string
   key: string
-  op: 'insert' | 'update' | 'delete'
+  op: 'insert' | 'update' | 'delete' | 'read'
   /** What the row is, in words: "P-000012 Ramesh Kumar". */
   label: string
   /** What changed, in words: "phone, email" or "new record". */

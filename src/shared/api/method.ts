@@ -28,6 +28,11 @@ export interface MethodSpec<I extends z.ZodType = z.ZodType, O = unknown, W exte
   upload?: UploadSpec
   /** The output is a file ({ type, bytes }) or null: HTTP answers with the bytes themselves. */
   download?: true
+  /**
+   * A read of a patient's record: the input field naming the patient. Each such read is
+   * recorded in the journal (who, which patient, when, from which PC), like a write.
+   */
+  auditRead?: string
   /** Phantom: carries the output type only. */
   readonly __output?: O
 }

@@ -209,7 +209,7 @@ export const patientsMethods = {
     writes: true
   }),
   'patients.update': method<Patient>()({ summary: 'Change a patient’s details', input: P.update, roles: DESK, writes: true }),
-  'patients.get': method<Patient>()({ summary: 'One patient', input: P.get, roles: ALL, writes: false }),
+  'patients.get': method<Patient>()({ summary: 'Open a patient’s record', input: P.get, roles: ALL, writes: false, auditRead: 'id' }),
   'patients.search': method<{ items: PatientSummary[]; hasMore: boolean }>()({
     summary: 'Find patients by name (typos allowed), phone digits, patient number, email or date of birth',
     input: P.search,
@@ -228,7 +228,7 @@ export const patientsMethods = {
   'patients.merges': method<PatientMerge[]>()({ summary: 'Patient merges, newest first', input: P.merges, roles: ADMIN, writes: false }),
   'patients.archive': method<Patient>()({ summary: 'Archive a patient (hidden from search, never deleted)', input: P.archive, roles: DESK, writes: true }),
   'patients.restore': method<Patient>()({ summary: 'Bring an archived patient back', input: P.restore, roles: DESK, writes: true }),
-  'patients.history': method<PatientChange[]>()({ summary: 'Who changed what on a patient, newest first', input: P.history, roles: DESK, writes: false }),
+  'patients.history': method<PatientChange[]>()({ summary: 'Who changed what on a patient, newest first', input: P.history, roles: DESK, writes: false, auditRead: 'id' }),
   'patients.setPhoto': method<Patient>()({
     summary: 'Set a patient’s photo',
     input: P.setPhoto,

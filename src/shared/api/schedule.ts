@@ -384,7 +384,8 @@ export const scheduleMethods = {
     summary: 'A patient’s appointments, newest first',
     input: z.object({ patientId: idSchema }).strict(),
     roles: ALL,
-    writes: false
+    writes: false,
+    auditRead: 'patientId'
   }),
   'appointments.doctorDay': method<Appointment[]>()({
     summary: 'A doctor’s appointments on a clinic date, in order (the doctor’s own list)',

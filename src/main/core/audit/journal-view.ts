@@ -1,9 +1,13 @@
 import { DateTime } from 'luxon'
 import { sql } from 'kysely'
-import { api, isMethodName, type JournalEntry, type JournalFilter, type JournalRowChange, type Role } from '../../../shared/api'
+import { api, isMethodName, type JournalEntry, type MethodSpec, type JournalFilter, type JournalRowChange, type Role } from '../../../shared/api'
 import type { Selectable } from 'kysely'
 import type { ReadDb } from '../db/read-only'
 import type { JournalTable } from '../db/schema'
+
+/** The reads that are journaled, and the input fields naming their patient. */
+const READ_AUDITED = Object.entries(api).filter(([, spec]) => (spec as MethodSpec).auditRead).map(([name]) => name)
+const READ_FIELDS = [...new Set(Object.values(api).map((spec) => (spec as MethodSpec).auditRead).filter((f): f is string => !!f))]
 
 /** Columns never shown: hashes of secrets, and derived keys nobody typed. */
 const HIDDEN = new Set(['password_hash', 'name_key', 'seq'])
@@ -54,7 +58,13 @@ export async function findEntries(db: ReadDb, filter: JournalFilter & { beforeSe
     .$if(to !== undefined, (q) => q.where('journal.at', '<', to!))
     .$if(filter.beforeSeq !== undefined, (q) => q.where('journal.seq', '<', filter.beforeSeq!))
     .$if(filter.patientId !== undefined, (q) =>
-      q.where('journal.seq', 'in', (eb) => eb.selectFrom('journal_rows').select('journal_rows.seq').where('journal_rows.patient_id', '=', filter.patientId!))
+      q.where((eb) =>
+        eb.or([
+          eb('journal.seq', 'in', eb.selectFrom('journal_rows').select('journal_rows.seq').where('journal_rows.patient_id', '=', filter.patientId!)),
+          // Reads of the record: the patient is named in the input.
+          eb.and([eb('journal.method', 'in', READ_AUDITED), eb.or(READ_FIELDS.map((f) => eb(sql`json_extract(journal.input, ${'$.' + f})`, '=', filter.patientId!)))])
+        ])
+      )
     )
     .orderBy('journal.seq', 'desc')
     .limit(limit)
@@ -102,6 +112,15 @@ export async function describeRows(db: ReadDb, seq: number, limit = ROWS_SHOWN):
 }
 
 export async function toJournalEntry(db: ReadDb, row: EntryRow): Promise<JournalEntry> {
+  const changes = await describeRows(db, row.seq)
+  const spec = isMethodName(row.method) ? (api[row.method] as MethodSpec) : null
+  if (spec?.auditRead) {
+    // A read: say whose record was looked at.
+    const id = (JSON.parse(row.input) as Record<string, string>)[spec.auditRead]
+    const patient = await db.selectFrom('patients').select(['number', 'name']).where('id', '=', id).executeTakeFirst()
+    const label = patient ? `${patient.number} ${patient.name}` : id
+    changes.push({ table: 'patients', key: id, op: 'read', label, words: `${label}: viewed`, fields: {} })
+  }
   return {
     seq: row.seq,
     at: row.at,
@@ -112,7 +131,7 @@ export async function toJournalEntry(db: ReadDb, row: EntryRow): Promise<Journal
     device: row.device,
     input: JSON.parse(row.input),
     rowCount: row.row_count,
-    changes: await describeRows(db, row.seq),
+    changes,
     hash: row.hash ?? ''
   }
 }

@@ -677,3 +677,34 @@ describe('reads cannot write', () => {
     await expect(sql`delete from settings`.execute(t.core.services.readDb)).rejects.toThrow(/readonly|docspot_journal_seq/i)
   })
 })
+
+describe('read audit', () => {
+  it('records who opened which patient’s record, and the journal answers “who looked at this person?”', async () => {
+    const { t, token } = await clinic()
+    const desk = await addStaff(t.core, token, 'receptionist')
+    const doctor = await addStaff(t.core, token, 'doctor')
+    const { patient } = await call<{ patient: Patient }>(t.core, 'patients.create', { name: 'Private Person' }, desk.token)
+    const other = (await call<{ patient: Patient }>(t.core, 'patients.create', { name: 'Someone Else' }, desk.token)).patient
+    await call(t.core, 'patients.get', { id: patient.id }, doctor.token)
+    await call(t.core, 'patients.history', { id: patient.id }, desk.token)
+    await call(t.core, 'appointments.forPatient', { patientId: patient.id }, doctor.token)
+    await call(t.core, 'patients.get', { id: other.id }, desk.token)
+    // Searching is not opening a record.
+    await call(t.core, 'patients.search', { q: 'Private' }, doctor.token)
+
+    const looked = await call<{ items: JournalEntry[] }>(t.core, 'audit.journal', { patientId: patient.id }, token)
+    expect(looked.items.map((e) => [e.method, e.actor.name])).toEqual([
+      ['appointments.forPatient', 'Dr. Meera Iyer'],
+      ['patients.history', 'Ravi Kumar'],
+      ['patients.get', 'Dr. Meera Iyer'],
+      ['patients.create', 'Ravi Kumar']
+    ])
+    expect(looked.items[2].changes.map((c) => c.words)).toEqual([`${patient.number} Private Person: viewed`])
+    expect(looked.items[2].rowCount).toBe(0)
+    expect((await call<ChainCheck>(t.core, 'audit.verify', {}, token)).ok).toBe(true)
+    // A refused read is not recorded as a look.
+    const before = await lastSeq(t)
+    await callError(t.core, 'patients.get', { id: '01957f00-0000-7000-8000-000000000001' }, desk.token)
+    expect(await lastSeq(t)).toBe(before)
+  })
+})

@@ -1,7 +1,7 @@
 import { Alert, Button, Code, Group, Loader, Paper, Select, Stack, Table, Text, TextInput, Title, Tooltip } from '@mantine/core'
 import { IconDownload, IconShieldCheck, IconShieldX } from '@tabler/icons-react'
 import { useState } from 'react'
-import { api as API, type ChainCheck, type JournalEntry, type JournalFilter, type PatientSummary } from '../../../../shared/api'
+import { api as API, type MethodSpec, type ChainCheck, type JournalEntry, type JournalFilter, type PatientSummary } from '../../../../shared/api'
 import { useApi, useSession } from '../../api/context'
 import { useApiQuery } from '../../api/queries'
 import { describeError } from './merge/errors'
@@ -11,9 +11,9 @@ import { PatientPicker } from './merge/PatientPicker'
 
 const ROLE = { admin: 'Admin', receptionist: 'Receptionist', doctor: 'Doctor' } as const
 
-/** The write methods, by what they do, for the filter. */
+/** The journaled methods (writes, and reads of a patient's record), by what they do, for the filter. */
 const METHODS = Object.entries(API)
-  .filter(([, spec]) => spec.writes)
+  .filter(([, spec]) => spec.writes || (spec as MethodSpec).auditRead)
   .map(([name, spec]) => ({ value: name, label: spec.summary.replace(/\s*\(.*\)$/, '') }))
   .sort((a, b) => a.label.localeCompare(b.label))
 
@@ -83,7 +83,7 @@ export function JournalScreen() {
         <div>
           <Title order={4}>Change journal</Title>
           <Text size="sm" c="dimmed">
-            Every change anyone made, in order. Each entry is sealed with a hash of the one before it, so a removed or altered entry shows.
+            Every change anyone made, and every opening of a patient’s record, in order. Each entry is sealed with a hash of the one before it, so a removed or altered entry shows.
           </Text>
         </div>
         <Group gap="xs">
@@ -224,7 +224,7 @@ function EntryRow({ entry, timeZone }: { entry: JournalEntry; timeZone?: string 
             and {more.toLocaleString()} more rows
           </Text>
         )}
-        {entry.rowCount === 0 && (
+        {entry.rowCount === 0 && entry.changes.length === 0 && (
           <Text size="sm" c="dimmed">
             No clinic records changed
           </Text>
