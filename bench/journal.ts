@@ -129,6 +129,8 @@ async function plainWriter(dataDir: string, token: string) {
         user: session.user,
         session,
         role: session.user.role,
+        address: null,
+        deviceKey: null,
         services,
         newId: () => newId(now.getTime()),
         nextNumber: (kind) => takeNumber(trx, kind),

@@ -61,6 +61,10 @@ interface BaseContext {
   role: Role | null
   /** The call's time: every time a handler stores comes from here. */
   now: Date
+  /** The caller's network address, when a transport knows it (for sign-in throttling). */
+  address: string | null
+  /** The key a PC got at an earlier sign-in (for sign-in throttling); a secret, never journaled. */
+  deviceKey: string | null
   services: Services
   progress(event: ProgressEvent): void
 }

@@ -17,6 +17,10 @@ export interface CallOptions {
   device?: string | null
   /** Set only by this core's job host: the call is a background job acting as the system. */
   job?: string
+  /** The client's network address, as the transport sees it. */
+  address?: string | null
+  /** The device key the client got at an earlier sign-in, if it sends one. */
+  deviceKey?: string | null
 }
 
 export type Dispatch = (method: string, input: unknown, options?: CallOptions) => Promise<ApiResult<unknown>>
@@ -145,6 +149,8 @@ export function createDispatcher({ services, handlers, reader, events, cursor, l
         user: session?.user as StaffUser,
         role: session?.user.role ?? null,
         now,
+        address: options.address ?? null,
+        deviceKey: options.deviceKey ?? null,
         services,
         progress: (event: ProgressEvent) => publish('progress', event)
       }
@@ -224,7 +230,7 @@ export function createDispatcher({ services, handlers, reader, events, cursor, l
   function journaledWrite<T>(method: MethodName, user: StaffUser | null, work: (ctx: WriteContext) => Promise<T>): Promise<T> {
     const now = services.clock.now()
     const session = user ? { user, tokenHash: '', expiresAt: '' } : null
-    const base = { session, user: user as StaffUser, role: user?.role ?? null, now, services, progress: (event: ProgressEvent) => publish('progress', event) }
+    const base = { session, user: user as StaffUser, role: user?.role ?? null, now, address: null, deviceKey: null, services, progress: (event: ProgressEvent) => publish('progress', event) }
     return journaledCall(method, now, { device: 'core' }, session, base, {}).write(work)
   }
 

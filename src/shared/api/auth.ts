@@ -29,6 +29,8 @@ export interface SessionInfo {
   expiresAt: string
   /** Present when a session is created. The Electron transport keeps it in the main process. */
   token?: string
+  /** Given at sign-in: sent with later sign-ins from this PC, it keeps its owner signing in while an attacker is slowed. */
+  deviceKey?: string
 }
 
 export const setupClinicInput = z

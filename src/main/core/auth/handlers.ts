@@ -1,3 +1,4 @@
+import { createHash, randomBytes } from 'node:crypto'
 import { ApiError, DEFAULT_SETTINGS } from '../../../shared/api'
 import { ownTransaction, type HandlerGroup } from '../context'
 import { requireSettings, readSettings, writeSettings } from '../settings/settings'
@@ -37,21 +38,24 @@ export const authHandlers: HandlerGroup = {
   // Password checks run with no transaction open: ~100 ms of scrypt must not hold every desk.
   'auth.login': ownTransaction<'auth.login'>(async (ctx, { email, password }) => {
     const settings = await requireSettings(ctx.db)
+    // Counted before the password is checked: parallel guesses cannot slip past the limit.
     const throttle = ctx.services.loginThrottle
-    const wait = throttle.waitMinutes(email, ctx.now)
-    if (wait > 0) throw new ApiError('UNAUTHENTICATED', `Too many failed sign-ins for this email. Try again in ${wait} minute${wait === 1 ? '' : 's'}, or ask the clinic admin.`)
+    const deviceHash = ctx.deviceKey ? createHash('sha256').update(ctx.deviceKey).digest('hex') : null
+    const attempt = throttle.begin(email, ctx.address, ctx.now, throttle.isKnownDevice(email, deviceHash))
+    if ('wait' in attempt) throw new ApiError('UNAUTHENTICATED', `Too many failed sign-ins. Try again in ${attempt.wait} minute${attempt.wait === 1 ? '' : 's'}, or ask the clinic admin.`)
     const row = await ctx.db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst()
     const ok = await verifyPassword(password, row?.password_hash ?? DUMMY_HASH)
-    if (!row || !ok) {
-      throttle.failed(email, ctx.now)
-      throw new ApiError('UNAUTHENTICATED', 'Email or password is incorrect')
-    }
+    attempt.finish(!!row && ok)
+    // The same answer whether or not the account exists.
+    if (!row || !ok) throw new ApiError('UNAUTHENTICATED', 'Email or password is incorrect')
     if (row.active !== 1) throw new ApiError('FORBIDDEN', 'This account is deactivated; ask the clinic admin')
-    throttle.succeeded(email)
     const user = toStaffUser(row)
+    // This PC is now known for this person: a lock an attacker causes later does not keep them out here.
+    const deviceKey = ctx.deviceKey && deviceHash && throttle.isKnownDevice(email, deviceHash) ? ctx.deviceKey : randomBytes(24).toString('base64url')
+    throttle.rememberDevice(email, createHash('sha256').update(deviceKey).digest('hex'))
     return ctx.write(async (tx) => {
       tx.actingAs(user)
-      return openSession(tx.db, user, tx.now, settings.sessionHours)
+      return { ...(await openSession(tx.db, user, tx.now, settings.sessionHours)), deviceKey }
     })
   }),
 

@@ -5,7 +5,7 @@ let t: TestCore
 afterEach(async () => t?.close())
 
 describe('signing in', () => {
-  it('after five wrong passwords for an email, refuses even the right one for a while and says when to retry', async () => {
+  it('after five wrong passwords for an email, refuses even the right one for a while, longer after each further failure', async () => {
     t = await openTestCore()
     await setUpClinic(t.core)
     for (let i = 0; i < 5; i++) {
@@ -13,9 +13,13 @@ describe('signing in', () => {
     }
     const refused = await callError(t.core, 'auth.login', { email: ADMIN.email, password: ADMIN.password })
     expect(refused.code).toBe('UNAUTHENTICATED')
-    expect(refused.message).toMatch(/Too many failed sign-ins.*15 minutes/)
+    expect(refused.message).toMatch(/Too many failed sign-ins\. Try again in 1 minute/)
 
-    t.clock.advance(15 * 60_000)
+    // After the wait one more guess is checked; a wrong one doubles the wait.
+    t.clock.advance(60_000)
+    expect((await callError(t.core, 'auth.login', { email: ADMIN.email, password: 'another wrong one' })).message).toBe('Email or password is incorrect')
+    expect((await callError(t.core, 'auth.login', { email: ADMIN.email, password: ADMIN.password })).message).toMatch(/Try again in 2 minutes/)
+    t.clock.advance(2 * 60_000)
     expect(await call(t.core, 'auth.login', { email: ADMIN.email, password: ADMIN.password })).toHaveProperty('token')
   })
 

@@ -1,30 +1,78 @@
 /**
- * Slows password guessing: after MAX_FAILURES failed sign-ins for one email within
- * WINDOW, that email is refused until the window has passed. Kept in memory: a restart
- * forgets it, which is fine for a clinic's own PCs.
+ * Slows password guessing, per email and per client address. An attempt is counted the
+ * moment it starts, before the password is checked, so a burst of parallel guesses cannot
+ * slip through while the first ones are still being verified. After MAX_FAILURES failures
+ * within WINDOW, the key waits; each further failure doubles the wait, up to MAX_LOCK.
+ * A success clears the email's count (not the address's: one PC guessing many emails stays
+ * slowed). Kept in memory: a restart forgets it (noted as a gap in the security issue).
  */
 const MAX_FAILURES = 5
 const WINDOW_MS = 15 * 60_000
+const FIRST_LOCK_MS = 60_000
+const MAX_LOCK_MS = 60 * 60_000
+/** A PC may try more emails than one person may try passwords. */
+const ADDRESS_FACTOR = 4
+
+interface Counter {
+  failures: number[]
+  inFlight: number
+  lockedUntil: number
+}
 
 export class LoginThrottle {
-  private failures = new Map<string, number[]>()
+  private counters = new Map<string, Counter>()
+  /** Per email: hashes of the keys of PCs where that person signed in before. */
+  private knownDevices = new Map<string, Set<string>>()
 
-  /** Minutes to wait before this email may try again, or 0. */
-  waitMinutes(email: string, now: Date): number {
-    const recent = this.recent(email, now)
-    if (recent.length < MAX_FAILURES) return 0
-    return Math.ceil((recent[0] + WINDOW_MS - now.getTime()) / 60_000)
+  /** Whether this PC has signed this email in before: its owner keeps signing in while an attacker is slowed. */
+  isKnownDevice(email: string, keyHash: string | null): boolean {
+    return keyHash !== null && (this.knownDevices.get(email)?.has(keyHash) ?? false)
   }
 
-  failed(email: string, now: Date): void {
-    this.failures.set(email, [...this.recent(email, now), now.getTime()])
+  rememberDevice(email: string, keyHash: string): void {
+    let set = this.knownDevices.get(email)
+    if (!set) this.knownDevices.set(email, (set = new Set()))
+    set.add(keyHash)
   }
 
-  succeeded(email: string): void {
-    this.failures.delete(email)
+  /**
+   * Starts an attempt for this email from this address, or says how many minutes to wait.
+   * Call `finish` with the outcome once the password has been checked.
+   */
+  begin(email: string, address: string | null, now: Date, knownDevice = false): { wait: number } | { finish(ok: boolean): void } {
+    // From a PC this person signed in on before, the email's own count does not apply.
+    const keys: Array<[string, number]> = knownDevice ? [] : [[`email:${email}`, MAX_FAILURES]]
+    if (address) keys.push([`address:${address}`, MAX_FAILURES * ADDRESS_FACTOR])
+    let wait = 0
+    for (const [key, limit] of keys) {
+      const c = this.counter(key, now)
+      if (c.lockedUntil > now.getTime()) wait = Math.max(wait, c.lockedUntil - now.getTime())
+      // Once a lock has passed, one guess at a time is checked; before any lock, up to the limit.
+      else if (c.lockedUntil > 0 ? c.inFlight > 0 : c.failures.length + c.inFlight >= limit) wait = Math.max(wait, FIRST_LOCK_MS)
+    }
+    if (wait > 0) return { wait: Math.ceil(wait / 60_000) }
+    for (const [key] of keys) this.counter(key, now).inFlight++
+    return {
+      finish: (ok: boolean) => {
+        for (const [key, limit] of keys) {
+          const c = this.counter(key, now)
+          c.inFlight--
+          if (ok) {
+            if (key.startsWith('email:')) this.counters.delete(key)
+            continue
+          }
+          c.failures.push(now.getTime())
+          const over = c.failures.length - limit
+          if (over >= 0) c.lockedUntil = now.getTime() + Math.min(MAX_LOCK_MS, FIRST_LOCK_MS * 2 ** over)
+        }
+      }
+    }
   }
 
-  private recent(email: string, now: Date): number[] {
-    return (this.failures.get(email) ?? []).filter((t) => now.getTime() - t < WINDOW_MS)
+  private counter(key: string, now: Date): Counter {
+    let c = this.counters.get(key)
+    if (!c) this.counters.set(key, (c = { failures: [], inFlight: 0, lockedUntil: 0 }))
+    c.failures = c.failures.filter((t) => now.getTime() - t < WINDOW_MS)
+    return c
   }
 }

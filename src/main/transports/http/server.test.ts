@@ -419,3 +419,74 @@ describe('what a LAN client cannot do to the hub', () => {
     }
   })
 })
+
+describe('password guessing over the LAN', () => {
+  it('verifies at most the allowed guesses of 100 fired in parallel, and the right password among them does not get through', async () => {
+    const fresh = await openTestCore()
+    const freshHub = await startHub({ core: fresh.core, port: 0 })
+    try {
+      await setUpClinic(fresh.core)
+      const guess = (password: string) =>
+        fetch(`${freshHub.url}/api/auth.login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email: ADMIN.email, password }) }).then(async (r) => ({ status: r.status, body: await json(r) }))
+      const guesses = Array.from({ length: 100 }, (_, i) => guess(i === 60 ? ADMIN.password : `wrong guess number ${i}`))
+      const results = await Promise.all(guesses)
+      const checked = results.filter((r) => /incorrect/.test(r.body.error?.message ?? ''))
+      const refused = results.filter((r) => /Too many failed sign-ins/.test(r.body.error?.message ?? ''))
+      expect(checked.length).toBeLessThanOrEqual(5)
+      expect(refused.length).toBeGreaterThanOrEqual(95 - 1)
+      // The 61st guess was the right password: by then the account was already being slowed.
+      expect(results[60].status).toBe(401)
+      expect(results.filter((r) => r.status === 200)).toHaveLength(0)
+      // The error never says whether an account exists.
+      const ghost = await fetch(`${freshHub.url}/api/auth.login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email: 'nobody@sunrise.example', password: 'whatever it is' }) })
+      expect([(await json(ghost)).error.message]).toEqual([expect.stringMatching(/Email or password is incorrect|Too many failed sign-ins/)])
+    } finally {
+      await freshHub.close()
+      await fresh.close()
+    }
+  })
+
+  it('slows one PC trying many emails, whatever the emails', async () => {
+    const fresh = await openTestCore()
+    const freshHub = await startHub({ core: fresh.core, port: 0 })
+    try {
+      await setUpClinic(fresh.core)
+      const results = []
+      for (let i = 0; i < 25; i++) {
+        const res = await fetch(`${freshHub.url}/api/auth.login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email: `person${i}@sunrise.example`, password: 'a guessed password' }) })
+        results.push((await json(res)).error.message as string)
+      }
+      expect(results.slice(0, 20).every((m) => /incorrect/.test(m))).toBe(true)
+      expect(results.slice(20).every((m) => /Too many failed sign-ins/.test(m))).toBe(true)
+    } finally {
+      await freshHub.close()
+      await fresh.close()
+    }
+  })
+})
+
+describe('the owner keeps signing in', () => {
+  it('from a PC that signed them in before, while guesses from elsewhere are slowed', async () => {
+    const fresh = await openTestCore()
+    const freshHub = await startHub({ core: fresh.core, port: 0 })
+    try {
+      await setUpClinic(fresh.core)
+      const login = (password: string, key?: string) =>
+        fetch(`${freshHub.url}/api/auth.login`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...(key ? { 'DocSpot-Device-Key': key } : {}) }, body: JSON.stringify({ email: ADMIN.email, password }) }).then(async (r) => ({ status: r.status, body: await json(r) }))
+      const first = await login(ADMIN.password)
+      const key = first.body.value.deviceKey as string
+      expect(key).toMatch(/^[\w-]{20,}$/)
+      for (let i = 0; i < 6; i++) await login(`attacker guess ${i}`)
+      expect((await login(ADMIN.password)).body.error.message).toMatch(/Too many failed sign-ins/)
+      // The owner's own PC still gets in.
+      const owner = await login(ADMIN.password, key)
+      expect(owner.status).toBe(200)
+      expect(owner.body.value.deviceKey).toBe(key)
+      // A made-up key is no better than none.
+      expect((await login(ADMIN.password, 'made-up-key-of-the-right-length')).body.error.message).toMatch(/Too many failed sign-ins/)
+    } finally {
+      await freshHub.close()
+      await fresh.close()
+    }
+  })
+})

@@ -186,7 +186,7 @@ async function handleApi(core: Core, req: IncomingMessage, res: ServerResponse, 
       return sendError(res, { code: 'VALIDATION', message: 'The request body is not valid JSON' })
     }
   }
-  const result = await core.dispatch(method, input, { token: bearer(req), device: deviceOf(req) })
+  const result = await core.dispatch(method, input, { token: bearer(req), device: deviceOf(req), address: (req.socket.remoteAddress ?? '').replace(/^::ffff:/, '') || null, deviceKey: String(req.headers['docspot-device-key'] ?? '').slice(0, 100) || null })
   if (!result.ok) return sendError(res, result.error)
   if (spec.download) return sendFile(res, result.value as FileOutput | null)
   send(res, 200, result)

@@ -72,6 +72,7 @@ export function ipcClient(bridge: NonNullable<Window['docspot']>): ApiClient {
 
 const TOKEN_KEY = 'docspot.session'
 const DEVICE_KEY = 'docspot.device'
+const DEVICE_KEY_KEY = 'docspot.deviceKey'
 
 /** This browser's name in the journal ("browser 3f9a"), kept across sessions on this PC. */
 function deviceName(): string {
@@ -143,6 +144,8 @@ export function httpClient(base = ''): ApiClient {
       if (!token && api[method].roles !== 'public') throw new ApiError('UNAUTHENTICATED', 'Please sign in first')
       const spec = api[method] as MethodSpec
       const headers: Record<string, string> = { 'DocSpot-Device': deviceName(), ...(token ? { Authorization: `Bearer ${token}` } : {}) }
+      const deviceKey = localStorage.getItem(DEVICE_KEY_KEY)
+      if (method === 'auth.login' && deviceKey) headers['DocSpot-Device-Key'] = deviceKey
       let body: BodyInit
       if (spec.upload) {
         // A file travels as the raw body; the other fields ride in a header.
@@ -169,7 +172,11 @@ export function httpClient(base = ''): ApiClient {
       }
       const reply = (await res.json().catch(() => null)) as ApiResult<never> | null
       if (!reply) throw new ApiError('INTERNAL', `The hub answered ${res.status} without a readable body`)
-      return unwrap(method, reply)
+      const value = unwrap(method, reply)
+      // Kept on this PC: later sign-ins from here are not slowed by someone else's guessing.
+      const given = (value as { deviceKey?: unknown } | null)?.deviceKey
+      if (method === 'auth.login' && typeof given === 'string') localStorage.setItem(DEVICE_KEY_KEY, given)
+      return value
     },
     onChange: changes.add,
     onProgress: progress.add,
