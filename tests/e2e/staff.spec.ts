@@ -2,8 +2,9 @@ import { expect, screenshot, seedClinic, signIn, STAFF, test } from './fixtures'
 
 test.describe.configure({ mode: 'serial' })
 
+let adminToken = ''
 test.beforeAll(async ({ hub }) => {
-  await seedClinic(hub)
+  ;({ adminToken } = await seedClinic(hub))
 })
 
 test('the admin resets a password: the receptionist must choose a new one before anything else', async ({ page, browser, hub }) => {
@@ -42,4 +43,34 @@ test('deactivating a receptionist signs their open window out within a second', 
   await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible({ timeout: 1500 })
   await expect(page.getByText('Your session has ended')).toBeVisible()
   await admin.context().close()
+})
+
+test('the screen locks with Ctrl+L and after the idle limit, and unlocks with the password, the half-typed form intact', async ({ page, hub }) => {
+  // Back from the test before, which deactivated them.
+  const ravi = (await hub.call<Array<{ id: string; email: string }>>('users.list', {}, adminToken)).find((u) => u.email === STAFF.receptionist.email)!
+  await hub.call('users.setActive', { id: ravi.id, active: true }, adminToken)
+  await page.clock.install()
+  await page.goto(`${hub.url}/#/patients/new`)
+  await signIn(page, STAFF.receptionist)
+  const form = page.getByRole('form', { name: 'Register patient' })
+  await form.getByRole('textbox', { name: 'Name', exact: true }).fill('Half Typed Person')
+  await page.keyboard.press('Control+L')
+  const locked = page.getByRole('form', { name: 'Unlock the screen' })
+  await expect(locked).toBeVisible()
+  await screenshot(page, 'staff-02-locked')
+  await locked.locator('input[type="password"]').fill('not my password at all')
+  await locked.getByRole('button', { name: 'Unlock' }).click()
+  await expect(locked.getByText('Email or password is incorrect')).toBeVisible()
+  await locked.locator('input[type="password"]').fill(STAFF.receptionist.password)
+  await locked.getByRole('button', { name: 'Unlock' }).click()
+  await expect(locked).toBeHidden()
+  await expect(form.getByRole('textbox', { name: 'Name', exact: true })).toHaveValue('Half Typed Person')
+
+  // Idle past the clinic's limit (30 minutes by default): it locks by itself, input kept.
+  await page.clock.fastForward('31:00')
+  await expect(locked).toBeVisible()
+  await locked.locator('input[type="password"]').fill(STAFF.receptionist.password)
+  await locked.getByRole('button', { name: 'Unlock' }).click()
+  await expect(locked).toBeHidden()
+  await expect(form.getByRole('textbox', { name: 'Name', exact: true })).toHaveValue('Half Typed Person')
 })

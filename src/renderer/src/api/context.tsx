@@ -12,6 +12,11 @@ interface SessionState {
   reloadSettings(): Promise<void>
   /** Why the last session ended, shown on the login screen. */
   signOutReason: string | null
+  /** The screen is locked: the app stays as it was underneath, until its user unlocks it. */
+  locked: boolean
+  lock(): void
+  /** Unlocks with the user's password: signs them in afresh (the hub's session may have ended meanwhile). */
+  unlock(password: string): Promise<void>
 }
 
 const ApiContext = createContext<ApiClient | null>(null)
@@ -53,6 +58,11 @@ export function ApiProvider({ client, initialSession, children }: { client: ApiC
 
   // A session that ended on the core's side (expired, idle) takes the screen back to sign-in.
   const signedInRef = useRef(initialSession !== null)
+  const [locked, setLocked] = useState(false)
+  const lockedRef = useRef(false)
+  useEffect(() => {
+    lockedRef.current = locked
+  }, [locked])
   useEffect(() => {
     signedInRef.current = session !== null
   }, [session])
@@ -60,6 +70,9 @@ export function ApiProvider({ client, initialSession, children }: { client: ApiC
     () =>
       client.onSessionEnded(() => {
         if (!signedInRef.current) return // already signed out; keep the reason shown
+        // Locked: the idle limit ended the hub's session too. Keep the screen as it was; the
+        // unlock signs in afresh.
+        if (lockedRef.current) return client.setToken(null)
         signedInRef.current = false
         client.setToken(null)
         setSignOutReason('Your session has ended. Please sign in again.')
@@ -89,6 +102,14 @@ export function ApiProvider({ client, initialSession, children }: { client: ApiC
       settings,
       signOutReason,
       reloadSettings,
+      locked,
+      lock: () => setLocked(true),
+      async unlock(password) {
+        const next = await client.call('auth.login', { email: session!.user.email, password })
+        if (next.user.id !== session!.user.id) throw new Error('Another account signed in')
+        if (next.token) client.setToken(next.token)
+        setLocked(false)
+      },
       async signedIn(next) {
         if (next.token) client.setToken(next.token)
         setSignOutReason(null)
@@ -101,11 +122,12 @@ export function ApiProvider({ client, initialSession, children }: { client: ApiC
         setSignOutReason(reason ?? null)
         setSession(null)
         setSettings(null)
+        setLocked(false)
         // The next user of this PC must not see the last one's cached screens.
         queries.clear()
       }
     }),
-    [client, queries, session, settings, signOutReason, reloadSettings]
+    [client, queries, session, settings, signOutReason, reloadSettings, locked]
   )
 
   return (

@@ -1,10 +1,10 @@
 import { ActionIcon, Alert, AppShell, Avatar, Badge, Burger, Group, Menu, Modal, NavLink, Text, Tooltip, UnstyledButton, useComputedColorScheme, useMantineColorScheme } from '@mantine/core'
-import { useDisclosure, useIdle } from '@mantine/hooks'
-import { IconChevronDown, IconDevices, IconKey, IconLogout, IconMoon, IconPlugConnectedX, IconSun } from '@tabler/icons-react'
+import { useDisclosure, useHotkeys, useIdle } from '@mantine/hooks'
+import { IconChevronDown, IconDevices, IconKey, IconLock, IconLogout, IconMoon, IconPlugConnectedX, IconSun } from '@tabler/icons-react'
 import { useEffect, useState } from 'react'
 import { Link, Navigate, Route, Routes, useLocation } from 'react-router'
 import { useConnection, useSession } from '../api/context'
-import { ChangePasswordForm, SessionsDialog } from '../features/auth/Account'
+import { ChangePasswordForm, LockScreen, SessionsDialog } from '../features/auth/Account'
 import { areasFor } from './areas'
 import { GlobalSearch } from './GlobalSearch'
 import { Logo } from './Logo'
@@ -12,19 +12,21 @@ import { Logo } from './Logo'
 const ROLE_LABEL = { admin: 'Admin', receptionist: 'Receptionist', doctor: 'Doctor' } as const
 
 export function Shell() {
-  const { session, settings, signOut } = useSession()
+  const { session, settings, signOut, lock, locked } = useSession()
   const [dialog, setDialog] = useState<'password' | 'sessions' | null>(null)
   const [navOpen, { toggle }] = useDisclosure()
   const location = useLocation()
   const user = session!.user
   const areas = areasFor(user.role)
 
-  // Auto-logout after the clinic's idle limit; the core enforces the same limit on its side.
+  // After the clinic's idle limit the screen locks, keeping whatever was being typed; the
+  // core ends the idle session on its side, and unlocking signs in afresh. Ctrl+L locks at once.
   const idleMinutes = settings?.autoLogoutMinutes ?? 30
   const idle = useIdle(idleMinutes * 60_000, { initialState: false })
   useEffect(() => {
-    if (idle) void signOut(`You were signed out after ${idleMinutes} minutes without activity.`)
-  }, [idle, idleMinutes, signOut])
+    if (idle) lock()
+  }, [idle, lock])
+  useHotkeys([['mod+L', () => lock()]], [])
 
   return (
     <AppShell header={{ height: 56 }} navbar={{ width: 220, breakpoint: 'sm', collapsed: { mobile: !navOpen } }} padding="lg">
@@ -70,6 +72,9 @@ export function Shell() {
                 <Menu.Item leftSection={<IconDevices size={16} />} onClick={() => setDialog('sessions')}>
                   Your sessions
                 </Menu.Item>
+                <Menu.Item leftSection={<IconLock size={16} />} onClick={() => lock()}>
+                  Lock screen (Ctrl+L)
+                </Menu.Item>
                 <Menu.Item leftSection={<IconLogout size={16} />} onClick={() => void signOut()}>
                   Sign out
                 </Menu.Item>
@@ -84,6 +89,7 @@ export function Shell() {
         </Modal>
       )}
       {dialog === 'sessions' && <SessionsDialog onClose={() => setDialog(null)} />}
+      {locked && <LockScreen />}
       <AppShell.Navbar p="xs" aria-label="Main navigation">
         {areas.map((area) => (
           <NavLink

@@ -100,3 +100,47 @@ export function SessionsDialog({ onClose }: { onClose: () => void }) {
     </Modal>
   )
 }
+
+/**
+ * Covers the whole window while its user is away. Everything underneath stays as it was (a
+ * half-typed form included); the user's password opens it again.
+ */
+export function LockScreen() {
+  const { session, unlock, signOut } = useSession()
+  const [password, setPassword] = useState('')
+  const [problem, setProblem] = useState<string | null>(null)
+  const [busy, setBusy] = useState(false)
+  const submit = async () => {
+    setBusy(true)
+    setProblem(null)
+    try {
+      await unlock(password)
+      setPassword('')
+    } catch (error) {
+      setProblem(describeError(error))
+    } finally {
+      setBusy(false)
+    }
+  }
+  return (
+    <Modal opened onClose={() => undefined} fullScreen withCloseButton={false} closeOnEscape={false} closeOnClickOutside={false} transitionProps={{ duration: 0 }} title={null}>
+      <Center h="80vh">
+        <Paper withBorder p="xl" w={380}>
+          <Stack component="form" aria-label="Unlock the screen" onSubmit={(e) => (e.preventDefault(), void submit())}>
+            <Title order={3}>Locked</Title>
+            <Text size="sm" c="dimmed">
+              {session?.user.name} ({session?.user.email}). Enter your password to carry on where you left off.
+            </Text>
+            <PasswordInput label="Password" data-autofocus required value={password} onChange={(e) => setPassword(e.currentTarget.value)} error={problem} />
+            <Button type="submit" loading={busy}>
+              Unlock
+            </Button>
+            <Button variant="subtle" onClick={() => void signOut()}>
+              Sign out instead
+            </Button>
+          </Stack>
+        </Paper>
+      </Center>
+    </Modal>
+  )
+}
