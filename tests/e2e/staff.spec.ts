@@ -74,3 +74,17 @@ test('the screen locks with Ctrl+L and after the idle limit, and unlocks with th
   await expect(locked).toBeHidden()
   await expect(form.getByRole('textbox', { name: 'Name', exact: true })).toHaveValue('Half Typed Person')
 })
+
+test('the admin sees who can do what, in words, as the core enforces it', async ({ page, hub }) => {
+  await page.goto(`${hub.url}/#/admin`)
+  await signIn(page, STAFF.admin)
+  await page.getByRole('tab', { name: 'Who can do what' }).click()
+  const table = page.getByRole('table', { name: 'Who can do what' })
+  const merge = table.getByRole('row', { name: /Merge a duplicate patient record/ })
+  await expect(merge.getByRole('cell', { name: 'Admin: allowed' })).toBeVisible()
+  await expect(merge.getByRole('cell', { name: 'Receptionist: not allowed' })).toBeVisible()
+  const book = table.getByRole('row', { name: /^Book an appointment/ })
+  await expect(book.getByRole('cell', { name: 'Receptionist: allowed' })).toBeVisible()
+  await expect(book.getByRole('cell', { name: 'Doctor: not allowed' })).toBeVisible()
+  await screenshot(page, 'staff-03-permissions')
+})

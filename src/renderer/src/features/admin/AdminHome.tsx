@@ -4,6 +4,7 @@ import { DoctorsAdmin } from './DoctorsAdmin'
 import { ImportPatients } from './ImportPatients'
 import { JournalScreen } from './JournalScreen'
 import { MergePatients } from './MergePatients'
+import { Permissions } from './Permissions'
 import { StaffAccounts } from './StaffAccounts'
 
 export function AdminHome() {
@@ -21,6 +22,7 @@ export function AdminHome() {
           <Tabs.Tab value="merge">Merge patients</Tabs.Tab>
           <Tabs.Tab value="import">Import patients</Tabs.Tab>
           <Tabs.Tab value="journal">Journal</Tabs.Tab>
+          <Tabs.Tab value="permissions">Who can do what</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="clinic" pt="md">
           <ClinicSettings />
@@ -39,6 +41,9 @@ export function AdminHome() {
         </Tabs.Panel>
         <Tabs.Panel value="journal" pt="md">
           <JournalScreen />
+        </Tabs.Panel>
+        <Tabs.Panel value="permissions" pt="md">
+          <Permissions />
         </Tabs.Panel>
       </Tabs>
     </Stack>
