@@ -262,13 +262,53 @@ export const scheduleHandlers: HandlerGroup = {
   'schedule.freeSlots': async (ctx, { typeId, doctorId, from, to, limit }) => slotsFor(ctx.db, ctx.now, { typeId, doctorId, from, to, limit }),
 
   'schedule.nextFree': async (ctx, { typeId, doctorId, days }) => {
-    const { timeZone } = await requireSettings(ctx.db)
-    const first = DateTime.fromJSDate(ctx.now, { zone: timeZone }).startOf('day')
-    // A week at a time: the next free slot is usually near, and 60 days of bookings are many rows.
-    for (let offset = 0; offset < days; offset += 7) {
-      const from = first.plus({ days: offset }).toISODate()!
-      const to = first.plus({ days: Math.min(offset + 6, days - 1) }).toISODate()!
-      const [found] = await slotsFor(ctx.db, ctx.now, { typeId, doctorId, from, to, limit: 1 })
+    const settings = await requireSettings(ctx.db)
+    const tz = settings.timeZone
+    const [type] = await listTypes(ctx.db, false, [typeId])
+    if (!type) throw ApiError.field('typeId', `is not a known appointment type (${typeId})`)
+    if (doctorId) {
+      const doctor = await getDoctor(ctx.db, doctorId)
+      if (doctor.active !== 1) throw ApiError.field('doctorId', `${doctor.name} is no longer taking appointments`)
+    }
+    const doctors = (await ctx.db.selectFrom('doctors').select(['id', 'daily_cap']).where('active', '=', 1).orderBy('name').execute())
+      .filter((d) => (doctorId ? d.id === doctorId : true))
+      .filter((d) => type.doctorIds.length === 0 || type.doctorIds.includes(d.id))
+    if (doctors.length === 0) return null
+    const ids = doctors.map((d) => d.id)
+    const first = DateTime.fromJSDate(ctx.now, { zone: tz }).startOf('day')
+    const last = first.plus({ days: days - 1 }).toISODate()!
+    const sessions = (await ctx.db.selectFrom('doctor_sessions').selectAll().where('doctor_id', 'in', ids).execute()).map(toSession)
+    const extras = (
+      await ctx.db.selectFrom('availability_exceptions').selectAll().where('kind', '=', 'extra').where('doctor_id', 'in', ids).where('date', '>=', first.toISODate()!).where('date', '<=', last).execute()
+    ).map(toException)
+    const minutes = (start: string, end: string) => Number(end.slice(0, 2)) * 60 + Number(end.slice(3, 5)) - Number(start.slice(0, 2)) * 60 - Number(start.slice(3, 5))
+    // Day by day. A doctor whose claimed cells already fill their hours that day is skipped
+    // without reading the bookings: the hours are counted generously (leave ignored, an hour
+    // more on a clock-change day), so a day with room is never skipped.
+    for (let offset = 0; offset < days; offset++) {
+      const day = first.plus({ days: offset })
+      const date = day.toISODate()!
+      const weekday = day.weekday
+      const room = new Map<string, number>()
+      for (const s of sessions) {
+        if (s.weekday !== weekday || (s.effectiveFrom && date < s.effectiveFrom) || (s.effectiveTo && date > s.effectiveTo)) continue
+        room.set(s.doctorId, (room.get(s.doctorId) ?? 0) + minutes(s.start, s.end) / 5)
+      }
+      for (const e of extras) if (e.date === date && e.doctorId && e.start && e.end) room.set(e.doctorId, (room.get(e.doctorId) ?? 0) + minutes(e.start, e.end) / 5)
+      if (room.size === 0) continue
+      const clockChange = day.offset !== day.plus({ days: 1 }).offset ? 12 : 0
+      const bounds = dayBounds(date, tz)
+      const taken = await ctx.db
+        .selectFrom('appointment_cells')
+        .select(['doctor_id', (eb) => eb.fn.countAll<number>().as('cells')])
+        .where('cell', '>=', Math.floor(Date.parse(bounds.from) / 300_000))
+        .where('cell', '<', Math.floor(Date.parse(bounds.to) / 300_000))
+        .where('doctor_id', 'in', [...room.keys()])
+        .groupBy('doctor_id')
+        .execute()
+      const candidates = [...room.keys()].filter((id) => (taken.find((t) => t.doctor_id === id)?.cells ?? 0) < (room.get(id) ?? 0) + clockChange)
+      if (candidates.length === 0) continue
+      const [found] = await slotsFor(ctx.db, ctx.now, { typeId, doctorIds: candidates, from: date, to: date, limit: 1 })
       if (found) return found
     }
     return null
@@ -405,7 +445,7 @@ function workingHours(timeZone: string, from: string, to: string, doctorIds: str
   return out.map(({ endMs, ...w }) => ({ ...w, end: DateTime.fromMillis(endMs, { zone: timeZone }).toFormat('HH:mm') }))
 }
 
-async function slotsFor(db: ReadDb, now: Date, q: { typeId: string; doctorId?: string; from: string; to: string; limit: number }): Promise<FreeSlot[]> {
+async function slotsFor(db: ReadDb, now: Date, q: { typeId: string; doctorId?: string; doctorIds?: string[]; from: string; to: string; limit: number }): Promise<FreeSlot[]> {
   const settings = await requireSettings(db)
   if (q.to < q.from) throw ApiError.field('to', 'must not be before from')
   if (DateTime.fromISO(q.to).diff(DateTime.fromISO(q.from), 'days').days > 180) throw ApiError.field('to', 'may be at most 180 days after from')
@@ -417,6 +457,7 @@ async function slotsFor(db: ReadDb, now: Date, q: { typeId: string; doctorId?: s
   }
   const doctors = (await db.selectFrom('doctors').select(['id', 'daily_cap']).where('active', '=', 1).orderBy('name').execute())
     .filter((d) => (q.doctorId ? d.id === q.doctorId : true))
+    .filter((d) => (q.doctorIds ? q.doctorIds.includes(d.id) : true))
     .filter((d) => type.doctorIds.length === 0 || type.doctorIds.includes(d.id))
   const rows = await loadSlotRows(db, doctors.map((d) => d.id), q.from, q.to, settings.timeZone)
   return freeSlots({

@@ -131,6 +131,29 @@ describe('booking', () => {
   })
 })
 
+describe('the next free slot', () => {
+  it('skips days that are full, on leave or too fragmented for the type, and finds the first real opening', async () => {
+    const { t, token, doctors, patients } = await practice({ doctors: 1, patients: 3 })
+    // Short days (09:00–10:00) so they fill quickly; a 30-minute type.
+    await call(t.core, 'availability.setWeekly', { doctorId: doctors[0].id, sessions: [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, start: '09:00', end: '10:00', slotMinutes: 15 })) }, token)
+    const long = await call<{ id: string }>(t.core, 'appointmentTypes.save', { name: 'Long visit', durationMinutes: 30 }, token)
+    const consult = (await call<Array<{ id: string; name: string }>>(t.core, 'appointmentTypes.list', {}, token)).find((x) => x.name === 'Consultation')!
+    const book = (start: string, patient = 0, typeId = consult.id) => call(t.core, 'appointments.book', { patientId: patients[patient].id, doctorId: doctors[0].id, typeId, start }, token)
+    // Tuesday: full. Wednesday: on leave. Thursday: 09:00 and 09:30 taken, so two 15-minute gaps but no 30 minutes together.
+    for (const time of ['09:00', '09:15', '09:30', '09:45']) await book(`2025-03-11T${time}:00Z`, 0)
+    await call(t.core, 'availability.addException', { doctorId: doctors[0].id, kind: 'leave', date: '2025-03-12' }, token)
+    await book('2025-03-13T09:00:00Z', 1)
+    await book('2025-03-13T09:30:00Z', 2)
+    // Monday (today, 09:00 now): the 09:00 hour has passed except what notice allows.
+    await call(t.core, 'settings.update', { bookingNoticeMinutes: 90 }, token)
+    expect(await call(t.core, 'schedule.nextFree', { typeId: long.id, doctorId: doctors[0].id }, token)).toMatchObject({ date: '2025-03-14', time: '09:00' })
+    // A 15-minute visit fits Thursday's gaps.
+    expect(await call(t.core, 'schedule.nextFree', { typeId: consult.id }, token)).toMatchObject({ date: '2025-03-13', time: '09:15' })
+    // Nothing within the days asked: null.
+    expect(await call(t.core, 'schedule.nextFree', { typeId: long.id, days: 3 }, token)).toBeNull()
+  })
+})
+
 describe('status changes', () => {
   it('allows only the transitions in the table, and a cancelled or missed appointment frees its time', async () => {
     const { t, token, book } = await practice()
