@@ -1,4 +1,3 @@
-import { sql } from 'kysely'
 import { DateTime } from 'luxon'
 import { ApiError, MAX_DOCTOR_PHOTO_BYTES, type Doctor, type Appointment, type AppointmentEvent, type DaySchedule, type FreeSlot } from '../../../shared/api'
 import { hashPassword } from '../auth/passwords'
@@ -285,45 +284,7 @@ export const scheduleHandlers: HandlerGroup = {
     const minutes = (start: string, end: string) => Number(end.slice(0, 2)) * 60 + Number(end.slice(3, 5)) - Number(start.slice(0, 2)) * 60 - Number(start.slice(3, 5))
     // Day by day. A doctor whose claimed cells already fill their hours that day is skipped
     // without reading the bookings: the hours are counted generously (leave ignored, an hour
-    // more on a clock-change day), so a day with room is never skipped. The claimed cells are
-    // counted a week at a time, grouped by clinic day (per day where the clock changes).
-    let counts = new Map<string, number>() // `${date} ${doctorId}` → cells
-    let countedUntil = -1
-    const countWeek = async (offset: number) => {
-      const start = first.plus({ days: offset })
-      const end = first.plus({ days: Math.min(offset + 7, days) })
-      counts = new Map()
-      countedUntil = Math.min(offset + 7, days)
-      const fromCell = Math.floor(start.toMillis() / 300_000)
-      const toCell = Math.floor(end.toMillis() / 300_000)
-      if (start.offset === end.offset) {
-        // One clinic-time offset all week: cell → clinic day is arithmetic.
-        const shift = start.offset / 5
-        const rows = await ctx.db
-          .selectFrom('appointment_cells')
-          .select(['doctor_id', sql<number>`(cell + ${shift}) / 288`.as('day'), (eb) => eb.fn.countAll<number>().as('cells')])
-          .where('cell', '>=', fromCell)
-          .where('cell', '<', toCell)
-          .where('doctor_id', 'in', ids)
-          .groupBy(['doctor_id', 'day'])
-          .execute()
-        for (const r of rows) counts.set(`${DateTime.fromMillis(r.day * 86_400_000, { zone: 'UTC' }).toISODate()} ${r.doctor_id}`, r.cells)
-        return
-      }
-      for (let d = offset; d < countedUntil; d++) {
-        const day = first.plus({ days: d })
-        const next = day.plus({ days: 1 })
-        const rows = await ctx.db
-          .selectFrom('appointment_cells')
-          .select(['doctor_id', (eb) => eb.fn.countAll<number>().as('cells')])
-          .where('cell', '>=', Math.floor(day.toMillis() / 300_000))
-          .where('cell', '<', Math.floor(next.toMillis() / 300_000))
-          .where('doctor_id', 'in', ids)
-          .groupBy('doctor_id')
-          .execute()
-        for (const r of rows) counts.set(`${day.toISODate()} ${r.doctor_id}`, r.cells)
-      }
-    }
+    // more on a clock-change day), so a day with room is never skipped.
     for (let offset = 0; offset < days; offset++) {
       const day = first.plus({ days: offset })
       const date = day.toISODate()!
@@ -335,9 +296,17 @@ export const scheduleHandlers: HandlerGroup = {
       }
       for (const e of extras) if (e.date === date && e.doctorId && e.start && e.end) room.set(e.doctorId, (room.get(e.doctorId) ?? 0) + minutes(e.start, e.end) / 5)
       if (room.size === 0) continue
-      if (offset >= countedUntil) await countWeek(offset)
       const clockChange = day.offset !== day.plus({ days: 1 }).offset ? 12 : 0
-      const candidates = [...room.keys()].filter((id) => (counts.get(`${date} ${id}`) ?? 0) < (room.get(id) ?? 0) + clockChange)
+      const bounds = dayBounds(date, tz)
+      const taken = await ctx.db
+        .selectFrom('appointment_cells')
+        .select(['doctor_id', (eb) => eb.fn.countAll<number>().as('cells')])
+        .where('cell', '>=', Math.floor(Date.parse(bounds.from) / 300_000))
+        .where('cell', '<', Math.floor(Date.parse(bounds.to) / 300_000))
+        .where('doctor_id', 'in', [...room.keys()])
+        .groupBy('doctor_id')
+        .execute()
+      const candidates = [...room.keys()].filter((id) => (taken.find((t) => t.doctor_id === id)?.cells ?? 0) < (room.get(id) ?? 0) + clockChange)
       if (candidates.length === 0) continue
       const [found] = await slotsFor(ctx.db, ctx.now, { typeId, doctorIds: candidates, from: date, to: date, limit: 1 })
       if (found) return found
