@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon'
-import { ApiError, MAX_DOCTOR_PHOTO_BYTES, type Doctor, type Appointment, type AppointmentEvent, type DaySchedule, type FreeSlot } from '../../../shared/api'
+import { ApiError, MAX_DOCTOR_PHOTO_BYTES, type AppointmentType, type Doctor, type Settings, type Appointment, type AppointmentEvent, type DaySchedule, type FreeSlot } from '../../../shared/api'
 import { hashPassword } from '../auth/passwords'
 import { ownTransaction, type HandlerGroup, type WriteContext } from '../context'
 import type { ReadDb } from '../db/read-only'
@@ -264,15 +264,7 @@ export const scheduleHandlers: HandlerGroup = {
   'schedule.nextFree': async (ctx, { typeId, doctorId, days }) => {
     const settings = await requireSettings(ctx.db)
     const tz = settings.timeZone
-    const [type] = await listTypes(ctx.db, false, [typeId])
-    if (!type) throw ApiError.field('typeId', `is not a known appointment type (${typeId})`)
-    if (doctorId) {
-      const doctor = await getDoctor(ctx.db, doctorId)
-      if (doctor.active !== 1) throw ApiError.field('doctorId', `${doctor.name} is no longer taking appointments`)
-    }
-    const doctors = (await ctx.db.selectFrom('doctors').select(['id', 'daily_cap']).where('active', '=', 1).orderBy('name').execute())
-      .filter((d) => (doctorId ? d.id === doctorId : true))
-      .filter((d) => type.doctorIds.length === 0 || type.doctorIds.includes(d.id))
+    const { type, doctors } = await bookable(ctx.db, typeId, doctorId)
     if (doctors.length === 0) return null
     const ids = doctors.map((d) => d.id)
     const first = DateTime.fromJSDate(ctx.now, { zone: tz }).startOf('day')
@@ -308,7 +300,7 @@ export const scheduleHandlers: HandlerGroup = {
         .execute()
       const candidates = [...room.keys()].filter((id) => (taken.find((t) => t.doctor_id === id)?.cells ?? 0) < (room.get(id) ?? 0) + clockChange)
       if (candidates.length === 0) continue
-      const [found] = await slotsFor(ctx.db, ctx.now, { typeId, doctorIds: candidates, from: date, to: date, limit: 1 })
+      const [found] = await searchSlots(ctx.db, ctx.now, settings, type, doctors.filter((d) => candidates.includes(d.id)), date, date, 1)
       if (found) return found
     }
     return null
@@ -328,7 +320,7 @@ export const scheduleHandlers: HandlerGroup = {
     if (typeId && !type) throw ApiError.field('typeId', `is not a known appointment type (${typeId})`)
     const steps: DaySchedule['steps'] = {}
     for (const doctor of doctors) {
-      steps[doctor.id] = Math.min(...rows.sessions.filter((s) => s.doctorId === doctor.id).map((s) => s.slotMinutes), ...rows.exceptions.filter((e) => e.doctorId === doctor.id && e.slotMinutes).map((e) => e.slotMinutes!), 60)
+      steps[doctor.id] = slotStep(rows, doctor.id)
     }
     const hours: DaySchedule['hours'] = workingHours(tz, date, date, ids, rows).map(({ date: _d, ...w }) => w)
     // Free starts: the chosen type's length, or else each doctor's own slot length; one engine
@@ -369,8 +361,7 @@ export const scheduleHandlers: HandlerGroup = {
     const appointments = await loadAppointments(ctx.db, { doctorIds: [doctorId], from: bounds.from, to: bounds.to })
     const rows = await loadSlotRows(ctx.db, [doctorId], from, to, timeZone)
     const hours = workingHours(timeZone, from, to, [doctorId], rows)
-    const step = Math.min(...rows.sessions.map((s) => s.slotMinutes), ...rows.exceptions.filter((e) => e.doctorId === doctorId && e.slotMinutes).map((e) => e.slotMinutes!), 60)
-    return { appointments, hours, step }
+    return { appointments, hours, step: slotStep(rows, doctorId) }
   },
 
   'appointments.book': async (ctx, input) => bookAppointment(ctx, input),
@@ -410,6 +401,12 @@ export const scheduleHandlers: HandlerGroup = {
   }
 }
 
+/** A doctor's shortest slot length in these rows (an hour if none): the calendar's grid for them. */
+function slotStep(rows: Awaited<ReturnType<typeof loadSlotRows>>, doctorId: string): number {
+  const lengths = [...rows.sessions.filter((s) => s.doctorId === doctorId).map((s) => s.slotMinutes), ...rows.exceptions.filter((e) => e.doctorId === doctorId && e.slotMinutes).map((e) => e.slotMinutes!)]
+  return Math.min(...lengths, 60)
+}
+
 /**
  * When doctors work, as clinic wall-time windows per doctor and date ("09:00"–"13:00"), leave
  * taken out: the slot engine on a 5-minute grid, its consecutive cells joined.
@@ -445,25 +442,35 @@ function workingHours(timeZone: string, from: string, to: string, doctorIds: str
   return out.map(({ endMs, ...w }) => ({ ...w, end: DateTime.fromMillis(endMs, { zone: timeZone }).toFormat('HH:mm') }))
 }
 
-async function slotsFor(db: ReadDb, now: Date, q: { typeId: string; doctorId?: string; doctorIds?: string[]; from: string; to: string; limit: number }): Promise<FreeSlot[]> {
-  const settings = await requireSettings(db)
-  if (q.to < q.from) throw ApiError.field('to', 'must not be before from')
-  if (DateTime.fromISO(q.to).diff(DateTime.fromISO(q.from), 'days').days > 180) throw ApiError.field('to', 'may be at most 180 days after from')
-  const [type] = await listTypes(db, false, [q.typeId])
-  if (!type) throw ApiError.field('typeId', `is not a known appointment type (${q.typeId})`)
-  if (q.doctorId) {
-    const doctor = await getDoctor(db, q.doctorId)
+/** The type, and the active doctors who offer it (just `doctorId` when given); unknown or inactive ones named. */
+async function bookable(db: ReadDb, typeId: string, doctorId?: string) {
+  const [type] = await listTypes(db, false, [typeId])
+  if (!type) throw ApiError.field('typeId', `is not a known appointment type (${typeId})`)
+  if (doctorId) {
+    const doctor = await getDoctor(db, doctorId)
     if (doctor.active !== 1) throw ApiError.field('doctorId', `${doctor.name} is no longer taking appointments`)
   }
   const doctors = (await db.selectFrom('doctors').select(['id', 'daily_cap']).where('active', '=', 1).orderBy('name').execute())
-    .filter((d) => (q.doctorId ? d.id === q.doctorId : true))
-    .filter((d) => (q.doctorIds ? q.doctorIds.includes(d.id) : true))
+    .filter((d) => (doctorId ? d.id === doctorId : true))
     .filter((d) => type.doctorIds.length === 0 || type.doctorIds.includes(d.id))
-  const rows = await loadSlotRows(db, doctors.map((d) => d.id), q.from, q.to, settings.timeZone)
+  return { type, doctors }
+}
+
+async function slotsFor(db: ReadDb, now: Date, q: { typeId: string; doctorId?: string; from: string; to: string; limit: number }): Promise<FreeSlot[]> {
+  const settings = await requireSettings(db)
+  if (q.to < q.from) throw ApiError.field('to', 'must not be before from')
+  if (DateTime.fromISO(q.to).diff(DateTime.fromISO(q.from), 'days').days > 180) throw ApiError.field('to', 'may be at most 180 days after from')
+  const { type, doctors } = await bookable(db, q.typeId, q.doctorId)
+  return searchSlots(db, now, settings, type, doctors, q.from, q.to, q.limit)
+}
+
+/** Free slots of a type with these doctors over clinic dates: their rows loaded, then the engine. */
+async function searchSlots(db: ReadDb, now: Date, settings: Settings, type: AppointmentType, doctors: Array<{ id: string; daily_cap: number | null }>, from: string, to: string, limit: number): Promise<FreeSlot[]> {
+  const rows = await loadSlotRows(db, doctors.map((d) => d.id), from, to, settings.timeZone)
   return freeSlots({
     timeZone: settings.timeZone,
-    from: q.from,
-    to: q.to,
+    from,
+    to,
     now: now.toISOString(),
     noticeMinutes: settings.bookingNoticeMinutes,
     durationMinutes: type.durationMinutes,
@@ -472,6 +479,6 @@ async function slotsFor(db: ReadDb, now: Date, q: { typeId: string; doctorId?: s
     sessions: rows.sessions,
     exceptions: rows.exceptions,
     busy: rows.busy,
-    limit: q.limit
+    limit
   })
 }

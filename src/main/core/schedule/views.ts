@@ -68,7 +68,11 @@ export async function listTypes(db: ReadDb, includeInactive: boolean, ids?: stri
     .$if(ids !== undefined, (q) => q.where('id', 'in', ids!.length ? ids! : ['']))
     .orderBy('name')
     .execute()
-  const links = await db.selectFrom('appointment_type_doctors').select(['type_id', 'doctor_id']).execute()
+  const links = await db
+    .selectFrom('appointment_type_doctors')
+    .select(['type_id', 'doctor_id'])
+    .where('type_id', 'in', rows.length ? rows.map((r) => r.id) : [''])
+    .execute()
   return rows.map((r) => ({
     id: r.id,
     name: r.name,

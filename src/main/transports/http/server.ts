@@ -124,8 +124,13 @@ function crossSite(req: IncomingMessage, spec: MethodSpec): string | null {
 /** Which PC a call came from, for the journal: its address, and the name the client gives itself. */
 function deviceOf(req: IncomingMessage): string {
   const named = String(req.headers['docspot-device'] ?? '').replace(/[^\w .:@-]/g, '').slice(0, 60)
-  const address = (req.socket.remoteAddress ?? 'unknown').replace(/^::ffff:/, '')
+  const address = addressOf(req) ?? 'unknown'
   return named ? `${named} (${address})` : address
+}
+
+/** The client's IP address, IPv4 as such rather than IPv6-mapped. */
+function addressOf(req: IncomingMessage): string | null {
+  return (req.socket.remoteAddress ?? '').replace(/^::ffff:/, '') || null
 }
 
 /** The non-file fields of an upload travel in a header, as URI-encoded JSON. */
@@ -186,7 +191,7 @@ async function handleApi(core: Core, req: IncomingMessage, res: ServerResponse, 
       return sendError(res, { code: 'VALIDATION', message: 'The request body is not valid JSON' })
     }
   }
-  const result = await core.dispatch(method, input, { token: bearer(req), device: deviceOf(req), address: (req.socket.remoteAddress ?? '').replace(/^::ffff:/, '') || null, deviceKey: String(req.headers['docspot-device-key'] ?? '').slice(0, 100) || null })
+  const result = await core.dispatch(method, input, { token: bearer(req), device: deviceOf(req), address: addressOf(req), deviceKey: String(req.headers['docspot-device-key'] ?? '').slice(0, 100) || null })
   if (!result.ok) return sendError(res, result.error)
   if (spec.download) return sendFile(res, result.value as FileOutput | null)
   send(res, 200, result)

@@ -71,13 +71,13 @@ export function ipcClient(bridge: NonNullable<Window['docspot']>): ApiClient {
 }
 
 const TOKEN_KEY = 'docspot.session'
-const DEVICE_KEY = 'docspot.device'
-const DEVICE_KEY_KEY = 'docspot.deviceKey'
+const DEVICE_NAME_STORE = 'docspot.device'
+const DEVICE_KEY_STORE = 'docspot.deviceKey'
 
 /** This browser's name in the journal ("browser 3f9a"), kept across sessions on this PC. */
 function deviceName(): string {
-  let name = localStorage.getItem(DEVICE_KEY)
-  if (!name) localStorage.setItem(DEVICE_KEY, (name = `browser ${crypto.getRandomValues(new Uint16Array(1))[0].toString(16).padStart(4, '0')}`))
+  let name = localStorage.getItem(DEVICE_NAME_STORE)
+  if (!name) localStorage.setItem(DEVICE_NAME_STORE, (name = `browser ${crypto.getRandomValues(new Uint16Array(1))[0].toString(16).padStart(4, '0')}`))
   return name
 }
 
@@ -144,7 +144,7 @@ export function httpClient(base = ''): ApiClient {
       if (!token && api[method].roles !== 'public') throw new ApiError('UNAUTHENTICATED', 'Please sign in first')
       const spec = api[method] as MethodSpec
       const headers: Record<string, string> = { 'DocSpot-Device': deviceName(), ...(token ? { Authorization: `Bearer ${token}` } : {}) }
-      const deviceKey = localStorage.getItem(DEVICE_KEY_KEY)
+      const deviceKey = localStorage.getItem(DEVICE_KEY_STORE)
       if (method === 'auth.login' && deviceKey) headers['DocSpot-Device-Key'] = deviceKey
       let body: BodyInit
       if (spec.upload) {
@@ -175,7 +175,7 @@ export function httpClient(base = ''): ApiClient {
       const value = unwrap(method, reply)
       // Kept on this PC: later sign-ins from here are not slowed by someone else's guessing.
       const given = (value as { deviceKey?: unknown } | null)?.deviceKey
-      if (method === 'auth.login' && typeof given === 'string') localStorage.setItem(DEVICE_KEY_KEY, given)
+      if (method === 'auth.login' && typeof given === 'string') localStorage.setItem(DEVICE_KEY_STORE, given)
       return value
     },
     onChange: changes.add,

@@ -232,14 +232,7 @@ function HoursEditor({ doctor, onClose }: { doctor: Doctor; onClose(): void }) {
         </Button>
         {errors.form && <Alert color="red">{errors.form}</Alert>}
         {outside && (
-          <Alert color="orange" title="Booked appointments would fall outside" role="alert">
-            <Stack gap="xs">
-              <Text size="sm">{outside}</Text>
-              <Button size="xs" color="orange" variant="light" onClick={() => void save(true)} style={{ alignSelf: 'flex-start' }}>
-                Save anyway and move them
-              </Button>
-            </Stack>
-          </Alert>
+          <StrandedAlert title="Booked appointments would fall outside" message={outside} action="Save anyway and move them" onConfirm={() => void save(true)} />
         )}
         <Group justify="flex-end">
           <Button onClick={() => void save()}>Save hours</Button>
@@ -327,14 +320,7 @@ function Exceptions({ doctor }: { doctor: Doctor }) {
       </Text>
       {errors.form && <Alert color="red">{errors.form}</Alert>}
       {outside && (
-        <Alert color="orange" title="Booked appointments fall in this leave" role="alert">
-          <Stack gap="xs">
-            <Text size="sm">{outside}</Text>
-            <Button size="xs" color="orange" variant="light" onClick={() => void add(true)} style={{ alignSelf: 'flex-start' }}>
-              Add the leave anyway and move them
-            </Button>
-          </Stack>
-        </Alert>
+        <StrandedAlert title="Booked appointments fall in this leave" message={outside} action="Add the leave anyway and move them" onConfirm={() => void add(true)} />
       )}
     </Stack>
   )
@@ -388,14 +374,7 @@ function ClinicHolidays() {
         </Button>
       </Group>
       {problem && (
-        <Alert color="orange" mt="xs" role="alert">
-          <Stack gap="xs">
-            <Text size="sm">{problem}</Text>
-            <Button size="xs" variant="light" color="orange" onClick={() => void add(true)} style={{ alignSelf: 'flex-start' }}>
-              Close it anyway and move them
-            </Button>
-          </Stack>
-        </Alert>
+        <StrandedAlert message={problem} action="Close it anyway and move them" onConfirm={() => void add(true)} />
       )}
     </Paper>
   )
@@ -430,5 +409,19 @@ function AddType({ opened, onClose, doctors }: { opened: boolean; onClose(): voi
         </Group>
       </Stack>
     </Modal>
+  )
+}
+
+/** The core refused a change of hours that would strand booked appointments: say which, and offer to go ahead. */
+function StrandedAlert({ title, message, action, onConfirm }: { title?: string; message: string; action: string; onConfirm(): void }) {
+  return (
+    <Alert color="orange" mt="xs" title={title} role="alert">
+      <Stack gap="xs">
+        <Text size="sm">{message}</Text>
+        <Button size="xs" color="orange" variant="light" onClick={onConfirm} style={{ alignSelf: 'flex-start' }}>
+          {action}
+        </Button>
+      </Stack>
+    </Alert>
   )
 }
