@@ -13,9 +13,7 @@ import { createCore, type Core } from '../src/main/core/create-core'
 import { DB_FILE } from '../src/main/core/db/connection'
 import type { ReadDb } from '../src/main/core/db/read-only'
 import { newId } from '../src/main/core/ids'
-import { freeSlots } from '../src/main/core/schedule/slots'
-import { dayBounds, listTypes, loadAppointments, loadSlotRows, toException, toSession } from '../src/main/core/schedule/views'
-import { requireSettings } from '../src/main/core/settings/settings'
+import { dayBounds } from '../src/main/core/schedule/views'
 import { generatePatients, generatedPatientId, insertPatients, openBulkEntry, rawWriter, rng, sealBulkEntry } from './generate'
 import { elapsed, ms, printTable, type Stats, stats } from './journal'
 
@@ -24,9 +22,6 @@ const PATIENTS = Number(process.env.BENCH_SCHEDULE_PATIENTS ?? 5_000)
 /** Timed repetitions of each operation (the same variable as the patient search's queries per kind). */
 const REPS = Number(process.env.BENCH_QUERIES ?? 200)
 const WARM_UP = Math.min(20, REPS)
-/** The "where the time goes" tables repeat each part this often, after a shorter warm-up. */
-const PART_REPS = Math.min(REPS, 30)
-const PART_WARM_UP = Math.min(5, REPS)
 
 const DOCTORS = 30
 const YEARS = 5
@@ -333,48 +328,38 @@ async function setUpClinic(dataDir: string) {
 
 const marks = (n: number) => Array.from({ length: n }, () => '?').join(', ')
 
-/** The live appointments of these doctors over `days` clinic dates from `from`, a day either side, as loadSlotRows reads them. */
-function busyOf(db: ReadDb, from: string, days: number, doctorIds: string[]) {
-  const range = dayBounds(DateTime.fromISO(from).minus({ days: 1 }).toISODate()!, TIME_ZONE, days + 2)
-  return db
-    .selectFrom('appointments')
-    .select(['id', 'doctor_id', 'start_at', 'end_at', 'buffer_minutes', 'overbooked'])
-    .where('doctor_id', 'in', doctorIds)
-    .where('start_at', '>=', range.from)
-    .where('start_at', '<', range.to)
-    .where('status', 'not in', ['cancelled', 'no_show'])
-    .execute()
-}
-
 // ---------------------------------------------------------------------------------------------
 // a. The next free slot.
 
 async function measureNextFree(bench: Bench) {
-  const { raw, readDb, ids, today, lastDay, consult, history } = bench
+  const { raw, ids, today, lastDay, consult, history } = bench
   const nextFree = () => bench.call<FreeSlot | null>('schedule.nextFree', { typeId: consult.id, days: AHEAD })
 
-  // Baseline: the reads the handler makes, as prepared statements, with no slot computation.
+  // Baseline: the reads the handler makes, as prepared statements, with no slot computation:
+  // its setup reads, the claimed cells per hour of each full day and of the day found, then
+  // that day's exceptions and the doctors' claimed cells.
   const settingsRows = raw.prepare(`select key, value from settings`)
   const typeRows = raw.prepare(`select * from appointment_types where active = 1 and id in (?) order by name`)
-  const linkRows = raw.prepare(`select type_id, doctor_id from appointment_type_doctors`)
+  const linkRows = raw.prepare(`select type_id, doctor_id from appointment_type_doctors where type_id in (?)`)
   const doctorRows = raw.prepare(`select id, daily_cap from doctors where active = 1 order by name`)
   const sessionRows = raw.prepare(`select * from doctor_sessions where doctor_id in (${marks(ids.length)})`)
+  const extraRows = raw.prepare(`select * from availability_exceptions where kind = 'extra' and doctor_id in (${marks(ids.length)}) and date >= ? and date <= ?`)
+  const hourRows = raw.prepare(`select doctor_id, sum(cells) as cells from appointment_cell_hours where hour >= ? and hour < ? and doctor_id in (${marks(ids.length)}) group by doctor_id`)
   const exceptionRows = raw.prepare(`select * from availability_exceptions where date >= ? and date <= ? and (doctor_id in (${marks(ids.length)}) or doctor_id is null)`)
-  const busyRows = raw.prepare(
-    `select id, doctor_id, start_at, end_at, buffer_minutes, overbooked from appointments
-     where doctor_id in (${marks(ids.length)}) and start_at >= ? and start_at < ? and status not in ('cancelled', 'no_show')`
-  )
-  // As loadSlotRows: a day either side of the dates, in UTC instants.
-  const busyBounds = dayBounds(DateTime.fromISO(today).minus({ days: 1 }).toISODate()!, TIME_ZONE, AHEAD + 2)
+  const cellRows = raw.prepare(`select doctor_id, cell from appointment_cells where cell >= ? and cell < ? and doctor_id in (${marks(ids.length)}) order by cell`)
+  const foundAt = DateTime.fromISO(today).plus({ days: FULL_DAYS }).toISODate()!
+  const searched = Array.from({ length: FULL_DAYS + 1 }, (_, i) => dayBounds(DateTime.fromISO(today).plus({ days: i }).toISODate()!, TIME_ZONE))
+  const foundDay = dayBounds(foundAt, TIME_ZONE)
   const reads = () => {
     settingsRows.all()
-    settingsRows.all() // the handler reads the settings twice (nextFree, then slotsFor)
     typeRows.all(consult.id)
-    linkRows.all()
+    linkRows.all(consult.id)
     doctorRows.all()
     sessionRows.all(...ids)
-    exceptionRows.all(today, lastDay, ...ids)
-    return busyRows.all(...ids, busyBounds.from, busyBounds.to)
+    extraRows.all(...ids, today, lastDay)
+    for (const day of searched) hourRows.all(Math.ceil(Date.parse(day.from) / 3_600_000), Math.floor(Date.parse(day.to) / 3_600_000), ...ids)
+    exceptionRows.all(foundAt, foundAt, ...ids)
+    return cellRows.all(Math.floor(Date.parse(foundDay.from) / CELL_MS), Math.ceil((Date.parse(foundDay.to) + 10 * 3_600_000) / CELL_MS), ...ids)
   }
 
   // The answer it must give: the earliest free start from now, with a doctor free then.
@@ -382,102 +367,15 @@ async function measureNextFree(bench: Bench) {
   const found = await nextFree()
   const freeThen = new Set(history.free.filter((f) => f.start === earliest).map((f) => ids[f.doctor]))
   if (!found || Date.parse(found.start) !== earliest || !freeThen.has(found.doctorId)) throw new Error(`schedule.nextFree gave ${JSON.stringify(found)}, expected ${iso(earliest)} with one of ${[...freeThen].join(', ')}`)
-  const busy = reads() as Array<{ end_at: string; buffer_minutes: number }>
   const main = await compare(REPS, { api: nextFree, baseline: reads })
-
-  /**
-   * A sketch of the fix suggested in the report, bench-side (the core is not changed): the
-   * handler's reads and engine, but the appointments a week at a time, stopping at the first
-   * week with a free slot, and busy ends by Date arithmetic instead of luxon.
-   */
-  const byWeek = async (): Promise<FreeSlot | null> => {
-    const settings = await requireSettings(readDb)
-    const [type] = await listTypes(readDb, false, [consult.id])
-    const doctors = (await readDb.selectFrom('doctors').select(['id', 'daily_cap']).where('active', '=', 1).orderBy('name').execute()).filter(
-      (d) => type.doctorIds.length === 0 || type.doctorIds.includes(d.id)
-    )
-    const doctorIds = doctors.map((d) => d.id)
-    const sessions = (await readDb.selectFrom('doctor_sessions').selectAll().where('doctor_id', 'in', doctorIds).execute()).map(toSession)
-    for (let first = 0; first < AHEAD; first += 7) {
-      const days = Math.min(7, AHEAD - first)
-      const from = DateTime.fromISO(today).plus({ days: first }).toISODate()!
-      const to = DateTime.fromISO(from).plus({ days: days - 1 }).toISODate()!
-      const exceptions = (
-        await readDb
-          .selectFrom('availability_exceptions')
-          .selectAll()
-          .where('date', '>=', from)
-          .where('date', '<=', to)
-          .where((eb) => eb.or([eb('doctor_id', 'in', doctorIds), eb('doctor_id', 'is', null)]))
-          .execute()
-      ).map(toException)
-      const busy = (await busyOf(readDb, from, days, doctorIds)).map((r) => ({
-        doctorId: r.doctor_id,
-        start: r.start_at,
-        end: r.buffer_minutes ? iso(Date.parse(r.end_at) + r.buffer_minutes * 60_000) : r.end_at,
-        counts: true
-      }))
-      const [slot] = freeSlots({
-        timeZone: settings.timeZone,
-        from,
-        to,
-        now: new Date().toISOString(),
-        noticeMinutes: settings.bookingNoticeMinutes,
-        durationMinutes: type.durationMinutes,
-        bufferMinutes: type.bufferMinutes,
-        doctors: doctors.map((d) => ({ id: d.id, dailyCap: d.daily_cap })),
-        sessions,
-        exceptions,
-        busy,
-        limit: 1
-      })
-      if (slot) return slot
-    }
-    return null
-  }
-  const sketched = await byWeek()
-  const answered = await nextFree()
-  if (JSON.stringify(sketched) !== JSON.stringify(answered)) throw new Error(`the week-by-week sketch gave ${JSON.stringify(sketched)}, schedule.nextFree ${JSON.stringify(answered)}`)
-
-  // Where the time goes: the handler's parts, the core's own functions called one by one.
-  const settings = await requireSettings(readDb)
-  const rows = await loadSlotRows(readDb, ids, today, lastDay, TIME_ZONE)
-  const doctors = bench.doctors.map((d) => ({ id: d.id, dailyCap: d.dailyCap }))
-  const parts = await compare(
-    PART_REPS,
-    {
-      dispatch: nextFree,
-      loadSlotRows: () => loadSlotRows(readDb, ids, today, lastDay, TIME_ZONE),
-      kyselyBusy: () => busyOf(readDb, today, AHEAD, ids),
-      rawBusy: () => busyRows.all(...ids, busyBounds.from, busyBounds.to),
-      luxonEnds: () => busy.map((r) => DateTime.fromISO(r.end_at).plus({ minutes: r.buffer_minutes }).toUTC().toISO()),
-      engine: () =>
-        freeSlots({
-          timeZone: TIME_ZONE,
-          from: today,
-          to: lastDay,
-          now: new Date().toISOString(),
-          noticeMinutes: settings.bookingNoticeMinutes,
-          durationMinutes: consult.durationMinutes,
-          bufferMinutes: consult.bufferMinutes,
-          doctors,
-          sessions: rows.sessions,
-          exceptions: rows.exceptions,
-          busy: rows.busy,
-          limit: 1
-        }),
-      sketch: byWeek
-    },
-    { warmUp: PART_WARM_UP }
-  )
-  return { main, parts, found, busy: busy.length }
+  return { main, found }
 }
 
 // ---------------------------------------------------------------------------------------------
 // b. The day view.
 
 async function measureDayView(bench: Bench) {
-  const { raw, readDb, ids } = bench
+  const { raw, ids } = bench
   const doctorIds = ids.filter((_, i) => i % 3 !== 2).slice(0, DAY_VIEW_DOCTORS)
   // The busiest days ahead: the fully booked first week, then ~90%.
   const days = bench.days.filter((d) => d.index >= 1).slice(0, 10)
@@ -506,39 +404,7 @@ async function measureDayView(bench: Bench) {
   const rawDay = cycle()
   const main = await compare(REPS, { api: () => dayView(apiDay()), baseline: () => daySelect(rawDay()) })
 
-  // Where the time goes, on the first of those days.
-  const date = days[0].date
-  const settings = await requireSettings(readDb)
-  const doctors = bench.doctors.filter((d) => doctorIds.includes(d.id)).map((d) => ({ id: d.id, dailyCap: d.dailyCap }))
-  const rows = await loadSlotRows(readDb, doctorIds, date, date, TIME_ZONE)
-  const busy = await busyOf(readDb, date, 1, doctorIds)
-  // workingHours' engine call: the same rows on a 5-minute grid, from the start of the day.
-  const fine = <T extends { slotMinutes: number | null }>(list: T[]) => list.map((x) => ({ ...x, slotMinutes: x.slotMinutes === null ? null : 5 }))
-  const fineSessions = fine(rows.sessions) as typeof rows.sessions
-  const fineExceptions = fine(rows.exceptions)
-  const dayStart = bounds.get(date)!.from
-  const grid = (doctor: { id: string }) =>
-    freeSlots({ timeZone: TIME_ZONE, from: date, to: date, now: dayStart, noticeMinutes: 0, durationMinutes: 5, bufferMinutes: 0, doctors: [{ id: doctor.id, dailyCap: null }], sessions: fineSessions, exceptions: fineExceptions, busy: [] })
-  const free = (forDoctors: typeof doctors) =>
-    freeSlots({ timeZone: TIME_ZONE, from: date, to: date, now: new Date().toISOString(), noticeMinutes: settings.bookingNoticeMinutes, durationMinutes: SLOT_MINUTES, bufferMinutes: 0, doctors: forDoctors, sessions: rows.sessions, exceptions: rows.exceptions, busy: rows.busy })
-  const cells = doctors.flatMap(grid)
-  const parts = await compare(
-    PART_REPS,
-    {
-      dispatch: () => dayView(date),
-      appointments: () => loadAppointments(readDb, { doctorIds, from: bounds.get(date)!.from, to: bounds.get(date)!.to }),
-      rawSelect: () => daySelect(date),
-      slotRows: () => loadSlotRows(readDb, doctorIds, date, date, TIME_ZONE),
-      kyselyBusy: () => busyOf(readDb, date, 1, doctorIds),
-      luxonEnds: () => busy.map((r) => DateTime.fromISO(r.end_at).plus({ minutes: r.buffer_minutes }).toUTC().toISO()),
-      free: () => doctors.map((d) => free([d])),
-      freeOnce: () => free(doctors),
-      hours: () => doctors.map(grid),
-      hourLabels: () => cells.map((cell) => DateTime.fromMillis(Date.parse(cell.end), { zone: TIME_ZONE }).toFormat('HH:mm'))
-    },
-    { warmUp: PART_WARM_UP }
-  )
-  return { main, parts, days: days.length, perDay: Math.round(appointments / days.length), date, dayRows: daySelect(date).length, busy: busy.length, cells: cells.length }
+  return { main, days: days.length, perDay: Math.round(appointments / days.length) }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -717,7 +583,7 @@ export async function scheduleBench(): Promise<void> {
     const tries = REPS + WARM_UP
     console.log(`\nAPI = core.dispatch through the dispatcher: session check, input validation, a snapshot read transaction (a, b) or one write transaction with its journal entry (c)`)
     console.log(
-      `a: schedule.nextFree { typeId, days: ${AHEAD} } (found ${a.found!.date} ${a.found!.time}, after ${FULL_DAYS} full days). Baseline = the reads the handler makes, as prepared statements on a raw read-only connection, with no slot computation: settings (twice), type and its doctor links, active doctors, their sessions and exceptions, and their ${thousands(a.busy)} live appointments from the day before today to 2 days after the ${AHEAD}th (${goal('goal', 10, a.main.api)})`
+      `a: schedule.nextFree { typeId, days: ${AHEAD} } (found ${a.found!.date} ${a.found!.time}, after ${FULL_DAYS} full days). Baseline = the reads the handler makes, as prepared statements on a raw read-only connection, with no slot computation: settings, type and its doctor links, active doctors, their weekly hours and extra sessions, the claimed cells per hour of each of the ${FULL_DAYS + 1} days searched, then the found day's exceptions and claimed cells (${goal('goal', 10, a.main.api)})`
     )
     console.log(
       `b: schedule.day { date, doctorIds: ${DAY_VIEW_DOCTORS} } over the next ${b.days} working days in turn (${b.perDay} appointments a day for them on average). Baseline = the raw SELECT of that day's appointments of the ${DAY_VIEW_DOCTORS} doctors joined to patients, doctors and types (no free slots or hours) (${goal('goal', 20, b.main.api)})`
@@ -728,38 +594,6 @@ export async function scheduleBench(): Promise<void> {
     console.log(`   taken slot: the same calls into a slot a loaded appointment holds: the API answers CONFLICT (${c.counts.apiRefused}/${tries}), the raw insert fails on the cells' primary key and rolls back (${c.counts.rawRefused}/${tries})`)
     console.log(`p50/p95 = wall time of one call (start to answer, or to COMMIT); ratio = API / baseline; the paths alternate (reads call by call, writes in blocks of ${BLOCK}), synchronous = FULL`)
     console.log(`bookings made: ${c.counts.api} through the API, ${c.counts.ownEntry} raw with own entry, ${c.counts.block} raw in block entries\n`)
-
-    const part = (label: string, s: Stats, whole: Stats) => [label, ms(s.p50), ms(s.p95), pct(s.p50, whole.p50)]
-    const ap = a.parts
-    console.log(`Where a's time goes (${PART_REPS} repetitions each after ${PART_WARM_UP} warm-up, interleaved; ${thousands(a.busy)} busy intervals over ${AHEAD} days):`)
-    printTable([
-      ['part of schedule.nextFree', 'p50', 'p95', 'of API p50'],
-      part('the whole call (dispatch)', ap.dispatch, ap.dispatch),
-      part('loadSlotRows (Kysely reads + busy ends via luxon)', ap.loadSlotRows, ap.dispatch),
-      part('  its appointments query alone, Kysely', ap.kyselyBusy, ap.dispatch),
-      part('  the same query raw (prepared, .all())', ap.rawBusy, ap.dispatch),
-      part('  busy ends: DateTime.fromISO().plus().toISO() per row', ap.luxonEnds, ap.dispatch),
-      part('freeSlots engine, limit 1, rows in hand', ap.engine, ap.dispatch),
-      part('sketch: a week at a time, Date instead of luxon', ap.sketch, ap.dispatch)
-    ])
-    console.log(`sketch = the handler's reads and engine redone in the bench, loading and searching a week at a time and stopping at the first free slot (same answer as the API); no handler changed`)
-
-    const bp = b.parts
-    console.log(`\nWhere b's time goes (${b.date}, ${b.dayRows} appointments for the ${DAY_VIEW_DOCTORS} doctors; ${PART_REPS} repetitions each after ${PART_WARM_UP} warm-up, interleaved):`)
-    printTable([
-      ['part of schedule.day', 'p50', 'p95', 'of API p50'],
-      part('the whole call (dispatch)', bp.dispatch, bp.dispatch),
-      part('loadAppointments (Kysely join + mapping)', bp.appointments, bp.dispatch),
-      part('  the same select raw (prepared, .all())', bp.rawSelect, bp.dispatch),
-      part('loadSlotRows for the day', bp.slotRows, bp.dispatch),
-      part(`  its appointments query alone (${thousands(b.busy)} rows, a day either side), Kysely`, bp.kyselyBusy, bp.dispatch),
-      part('  busy ends: DateTime.fromISO().plus().toISO() per row', bp.luxonEnds, bp.dispatch),
-      part(`freeSlots × ${DAY_VIEW_DOCTORS} (each doctor's free grid, one call each)`, bp.free, bp.dispatch),
-      part(`  the same grid in one call for all ${DAY_VIEW_DOCTORS}`, bp.freeOnce, bp.dispatch),
-      part(`freeSlots × ${DAY_VIEW_DOCTORS} on a 5-minute grid (workingHours)`, bp.hours, bp.dispatch),
-      part(`  then per cell DateTime.fromMillis(…, zone).toFormat() (${thousands(b.cells)} cells)`, bp.hourLabels, bp.dispatch)
-    ])
-    console.log(`parts = the core's own functions (src/main/core/schedule) called directly on the core's read-only connection; the share of the API's p50 is a rough guide (parts are timed apart)`)
 
     // The chain must still hold after the bulk load, the API's bookings and the raw ones.
     const verifyStarted = process.hrtime.bigint()
@@ -773,7 +607,8 @@ export async function scheduleBench(): Promise<void> {
     console.log(`\naudit.verify through the core: ok, ${check.entries} entries, ${thousands(total.journalRows)} journal rows, ${seconds(verifyStarted).toFixed(1)} s; ${thousands(total.appointments)} appointments, ${thousands(total.cells)} cells`)
   } finally {
     for (const close of closers.reverse()) await close()
-    rmSync(dataDir, { recursive: true, force: true })
+    if (process.env.BENCH_KEEP) console.log(`kept ${dataDir} (BENCH_KEEP)`)
+    else rmSync(dataDir, { recursive: true, force: true })
   }
 }
 

@@ -1,7 +1,7 @@
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs'
 import { join } from 'node:path'
 import SQLite from 'better-sqlite3'
-import { CompiledQuery, Kysely, SqliteAdapter, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver, type SqliteDialectConfig } from 'kysely'
+import { CompiledQuery, Kysely, SqliteAdapter, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver, type SqliteDatabase, type SqliteDialectConfig } from 'kysely'
 import { Migrator, type Migration } from 'kysely/migration'
 import type { Database } from './schema'
 import { migrations as allMigrations } from '../../../../migrations'
@@ -109,7 +109,28 @@ class DocSpotSqliteDialect extends SqliteDialect {
 }
 
 export function createKysely(sqlite: SQLite.Database): Kysely<Database> {
-  return new Kysely<Database>({ dialect: new DocSpotSqliteDialect({ database: sqlite }, !sqlite.readonly) })
+  return new Kysely<Database>({ dialect: new DocSpotSqliteDialect({ database: withStatementCache(sqlite) }, !sqlite.readonly) })
+}
+
+/**
+ * Kysely prepares every query anew, and preparing costs about as much as running a small
+ * indexed read. Statements are kept by their SQL text (the 500 most recently used), so the
+ * reads a screen repeats are prepared once. (SQLite re-prepares a kept statement itself after a
+ * schema change; every use runs to completion before the next, as better-sqlite3 is synchronous.)
+ */
+function withStatementCache(sqlite: SQLite.Database): SqliteDatabase {
+  const kept = new Map<string, SQLite.Statement>()
+  return {
+    close: () => sqlite.close(),
+    prepare(text: string) {
+      let statement = kept.get(text)
+      if (statement) kept.delete(text)
+      else statement = sqlite.prepare(text)
+      kept.set(text, statement)
+      if (kept.size > 500) kept.delete(kept.keys().next().value!)
+      return statement
+    }
+  }
 }
 
 /** Runs pending migrations (or up to `target`); throws with the failing migration's name. */

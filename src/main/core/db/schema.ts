@@ -99,6 +99,7 @@ export interface Database {
   appointments: AppointmentsTable
   appointment_cells: AppointmentCellsTable
   appointment_events: AppointmentEventsTable
+  appointment_cell_hours: AppointmentCellHoursTable
 }
 
 export interface JournalTable {
@@ -225,6 +226,13 @@ export interface AppointmentsTable {
   booked_by: string | null
   created_at: string
   updated_at: string
+}
+
+/** Claimed cells per doctor per UTC hour (hour = cell / 12), kept by triggers (migration 0006). */
+export interface AppointmentCellHoursTable {
+  hour: number
+  doctor_id: string
+  cells: number
 }
 
 export interface AppointmentCellsTable {

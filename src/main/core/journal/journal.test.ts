@@ -513,7 +513,10 @@ describe('replaying the journal', () => {
         expect(await snapshot(target, table), table).toEqual(await snapshot(t.core.services.db, table))
         expect((await snapshot(target, table)).length, table).toBeGreaterThan(0)
       }
-      // The search index follows the rows, so search works on the copy.
+      // Derived data follows the rows: the claimed cells per hour, and search works on the copy.
+      const hours = (db: ReturnType<typeof createKysely>) => sql`select * from appointment_cell_hours order by hour, doctor_id`.execute(db).then((r) => r.rows)
+      expect((await hours(target)).length).toBeGreaterThan(0)
+      expect(await hours(target)).toEqual(await hours(t.core.services.db))
       const hits = await sql<{ rowid: number }>`select rowid from patient_search where patient_search match 'name : "fernandez"'`.execute(target)
       expect(hits.rows).toHaveLength(1)
       await target.destroy()

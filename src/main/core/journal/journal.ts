@@ -7,7 +7,8 @@ import type { Database } from '../db/schema'
 import { GENESIS_HASH, entryHash, type HashedRow } from './chain'
 
 /** Tables that hold no clinic data, so nothing captures them: sign-in sessions, the search index, the journal itself. */
-export const NOT_JOURNALED = ['sessions', 'journal', 'journal_rows', 'sqlite_sequence', 'kysely_migration', 'kysely_migration_lock']
+/** Tables that hold no clinic data of their own: sessions, the journal, and data derived from journaled rows. */
+export const NOT_JOURNALED = ['sessions', 'journal', 'journal_rows', 'sqlite_sequence', 'kysely_migration', 'kysely_migration_lock', 'appointment_cell_hours']
 export const NOT_JOURNALED_PREFIXES = ['patient_search']
 
 export const isJournaled = (table: string) => !NOT_JOURNALED.includes(table) && !NOT_JOURNALED_PREFIXES.some((p) => table.startsWith(p))

@@ -76,7 +76,7 @@ async function checkPlacement(db: ReadDb, settings: Settings, now: Date, p: Plac
   }
 
   const date = clinicDateOf(startIso, tz)
-  const rows = await loadSlotRows(db, [doctor.id], date, date, tz, p.appointmentId)
+  const rows = await loadSlotRows(db, [doctor.id], date, date, tz, { exceptAppointment: p.appointmentId })
   // Availability alone (no other bookings): is this one of the doctor's slots that day?
   const grid = freeSlots({
     timeZone: tz,

@@ -6,7 +6,8 @@ import type { ReadDb } from '../db/read-only'
 import { documentType, preparePhoto } from '../patients/photo'
 import { requireSettings } from '../settings/settings'
 import { bookAppointment, changeStatus, rescheduleAppointment } from './booking'
-import { clinicDateOf, freeSlots } from './slots'
+import type { WeeklySession } from './slot-types'
+import { clinicDateOf, clinicDays, freeSlots, workingWindows } from './slots'
 import { dayBounds, getAppointment, getDoctor, listTypes, loadAppointments, loadSlotRows, toDoctor, toException, toSession } from './views'
 
 const PROFILE_COLUMNS = {
@@ -49,7 +50,7 @@ async function outsideAvailability(db: ReadDb, timeZone: string, now: Date, doct
   for (const a of live) {
     if (a.overbooked) continue
     const date = clinicDateOf(a.start, timeZone)
-    const rows = await loadSlotRows(db, [a.doctorId], date, date, timeZone, a.id)
+    const rows = await loadSlotRows(db, [a.doctorId], date, date, timeZone, { exceptAppointment: a.id })
     const minutes = Math.round((Date.parse(a.end) - Date.parse(a.start)) / 60_000)
     const grid = freeSlots({ timeZone, from: date, to: date, now: a.start, noticeMinutes: 0, durationMinutes: minutes, bufferMinutes: 0, doctors: [{ id: a.doctorId, dailyCap: null }], sessions: rows.sessions, exceptions: rows.exceptions, busy: [] })
     if (!grid.some((s) => s.start === a.start)) outside.push(a)
@@ -267,20 +268,20 @@ export const scheduleHandlers: HandlerGroup = {
     const { type, doctors } = await bookable(ctx.db, typeId, doctorId)
     if (doctors.length === 0) return null
     const ids = doctors.map((d) => d.id)
-    const first = DateTime.fromJSDate(ctx.now, { zone: tz }).startOf('day')
-    const last = first.plus({ days: days - 1 }).toISODate()!
+    const dates = clinicDays(clinicDateOf(ctx.now.toISOString(), tz), days, tz)
     const sessions = (await ctx.db.selectFrom('doctor_sessions').selectAll().where('doctor_id', 'in', ids).execute()).map(toSession)
     const extras = (
-      await ctx.db.selectFrom('availability_exceptions').selectAll().where('kind', '=', 'extra').where('doctor_id', 'in', ids).where('date', '>=', first.toISODate()!).where('date', '<=', last).execute()
+      await ctx.db.selectFrom('availability_exceptions').selectAll().where('kind', '=', 'extra').where('doctor_id', 'in', ids).where('date', '>=', dates[0].date).where('date', '<=', dates[days - 1].date).execute()
     ).map(toException)
     const minutes = (start: string, end: string) => Number(end.slice(0, 2)) * 60 + Number(end.slice(3, 5)) - Number(start.slice(0, 2)) * 60 - Number(start.slice(3, 5))
     // Day by day. A doctor whose claimed cells already fill their hours that day is skipped
-    // without reading the bookings: the hours are counted generously (leave ignored, an hour
-    // more on a clock-change day), so a day with room is never skipped.
-    for (let offset = 0; offset < days; offset++) {
-      const day = first.plus({ days: offset })
-      const date = day.toISODate()!
-      const weekday = day.weekday
+    // without reading the bookings, from the claimed cells per UTC hour (a few rows a doctor).
+    // Both sides lean towards searching: the hours are counted generously (leave ignored, an hour
+    // more on a clock-change day) and only the UTC hours wholly inside the clinic day are
+    // counted, so a day with room is searched. (Cells claimed outside a doctor's hours, such as
+    // a booking stranded by changed hours, count too: such a doctor may be passed over on a
+    // nearly full day.)
+    for (const { date, weekday, start, end } of dates) {
       const room = new Map<string, number>()
       for (const s of sessions) {
         if (s.weekday !== weekday || (s.effectiveFrom && date < s.effectiveFrom) || (s.effectiveTo && date > s.effectiveTo)) continue
@@ -288,19 +289,18 @@ export const scheduleHandlers: HandlerGroup = {
       }
       for (const e of extras) if (e.date === date && e.doctorId && e.start && e.end) room.set(e.doctorId, (room.get(e.doctorId) ?? 0) + minutes(e.start, e.end) / 5)
       if (room.size === 0) continue
-      const clockChange = day.offset !== day.plus({ days: 1 }).offset ? 12 : 0
-      const bounds = dayBounds(date, tz)
+      const clockChange = end - start !== DAY_MS ? 12 : 0
       const taken = await ctx.db
-        .selectFrom('appointment_cells')
-        .select(['doctor_id', (eb) => eb.fn.countAll<number>().as('cells')])
-        .where('cell', '>=', Math.floor(Date.parse(bounds.from) / 300_000))
-        .where('cell', '<', Math.floor(Date.parse(bounds.to) / 300_000))
+        .selectFrom('appointment_cell_hours')
+        .select(['doctor_id', (eb) => eb.fn.sum<number>('cells').as('cells')])
+        .where('hour', '>=', Math.ceil(start / HOUR_MS))
+        .where('hour', '<', Math.floor(end / HOUR_MS))
         .where('doctor_id', 'in', [...room.keys()])
         .groupBy('doctor_id')
         .execute()
       const candidates = [...room.keys()].filter((id) => (taken.find((t) => t.doctor_id === id)?.cells ?? 0) < (room.get(id) ?? 0) + clockChange)
       if (candidates.length === 0) continue
-      const [found] = await searchSlots(ctx.db, ctx.now, settings, type, doctors.filter((d) => candidates.includes(d.id)), date, date, 1)
+      const [found] = await searchSlots(ctx.db, ctx.now, settings, type, doctors.filter((d) => candidates.includes(d.id)), date, date, 1, sessions)
       if (found) return found
     }
     return null
@@ -322,7 +322,7 @@ export const scheduleHandlers: HandlerGroup = {
     for (const doctor of doctors) {
       steps[doctor.id] = slotStep(rows, doctor.id)
     }
-    const hours: DaySchedule['hours'] = workingHours(tz, date, date, ids, rows).map(({ date: _d, ...w }) => w)
+    const hours: DaySchedule['hours'] = workingWindows({ timeZone: tz, from: date, to: date, doctorIds: ids, sessions: rows.sessions, exceptions: rows.exceptions }).map(({ date: _d, ...w }) => w)
     // Free starts: the chosen type's length, or else each doctor's own slot length; one engine
     // call per distinct length rather than one per doctor.
     const free: FreeSlot[] = []
@@ -360,7 +360,7 @@ export const scheduleHandlers: HandlerGroup = {
     const bounds = dayBounds(from, timeZone, days)
     const appointments = await loadAppointments(ctx.db, { doctorIds: [doctorId], from: bounds.from, to: bounds.to })
     const rows = await loadSlotRows(ctx.db, [doctorId], from, to, timeZone)
-    const hours = workingHours(timeZone, from, to, [doctorId], rows)
+    const hours = workingWindows({ timeZone, from, to, doctorIds: [doctorId], sessions: rows.sessions, exceptions: rows.exceptions })
     return { appointments, hours, step: slotStep(rows, doctorId) }
   },
 
@@ -401,45 +401,13 @@ export const scheduleHandlers: HandlerGroup = {
   }
 }
 
+const HOUR_MS = 3_600_000
+const DAY_MS = 86_400_000
+
 /** A doctor's shortest slot length in these rows (an hour if none): the calendar's grid for them. */
 function slotStep(rows: Awaited<ReturnType<typeof loadSlotRows>>, doctorId: string): number {
   const lengths = [...rows.sessions.filter((s) => s.doctorId === doctorId).map((s) => s.slotMinutes), ...rows.exceptions.filter((e) => e.doctorId === doctorId && e.slotMinutes).map((e) => e.slotMinutes!)]
   return Math.min(...lengths, 60)
-}
-
-/**
- * When doctors work, as clinic wall-time windows per doctor and date ("09:00"–"13:00"), leave
- * taken out: the slot engine on a 5-minute grid, its consecutive cells joined.
- */
-function workingHours(timeZone: string, from: string, to: string, doctorIds: string[], rows: Awaited<ReturnType<typeof loadSlotRows>>): Array<{ doctorId: string; date: string; start: string; end: string }> {
-  const fine = <T extends { slotMinutes: number | null }>(list: T[]) => list.map((x) => ({ ...x, slotMinutes: x.slotMinutes === null ? null : 5 }))
-  const cells = freeSlots({
-    timeZone,
-    from,
-    to,
-    now: dayBounds(from, timeZone).from,
-    noticeMinutes: 0,
-    durationMinutes: 5,
-    bufferMinutes: 0,
-    doctors: doctorIds.map((id) => ({ id, dailyCap: null })),
-    sessions: fine(rows.sessions) as typeof rows.sessions,
-    exceptions: fine(rows.exceptions),
-    busy: []
-  })
-  const open = new Map<string, { doctorId: string; date: string; start: string; endMs: number }>()
-  const out: Array<{ doctorId: string; date: string; start: string; endMs: number }> = []
-  for (const cell of cells) {
-    const startMs = Date.parse(cell.start)
-    const last = open.get(cell.doctorId)
-    if (last && last.date === cell.date && last.endMs === startMs) last.endMs = startMs + 5 * 60_000
-    else {
-      const window = { doctorId: cell.doctorId, date: cell.date, start: cell.time, endMs: startMs + 5 * 60_000 }
-      open.set(cell.doctorId, window)
-      out.push(window)
-    }
-  }
-  // The end's wall time, formatted once per window.
-  return out.map(({ endMs, ...w }) => ({ ...w, end: DateTime.fromMillis(endMs, { zone: timeZone }).toFormat('HH:mm') }))
 }
 
 /** The type, and the active doctors who offer it (just `doctorId` when given); unknown or inactive ones named. */
@@ -465,8 +433,25 @@ async function slotsFor(db: ReadDb, now: Date, q: { typeId: string; doctorId?: s
 }
 
 /** Free slots of a type with these doctors over clinic dates: their rows loaded, then the engine. */
-async function searchSlots(db: ReadDb, now: Date, settings: Settings, type: AppointmentType, doctors: Array<{ id: string; daily_cap: number | null }>, from: string, to: string, limit: number): Promise<FreeSlot[]> {
-  const rows = await loadSlotRows(db, doctors.map((d) => d.id), from, to, settings.timeZone)
+async function searchSlots(
+  db: ReadDb,
+  now: Date,
+  settings: Settings,
+  type: AppointmentType,
+  doctors: Array<{ id: string; daily_cap: number | null }>,
+  from: string,
+  to: string,
+  limit: number,
+  sessions?: WeeklySession[]
+): Promise<FreeSlot[]> {
+  const rows = await loadSlotRows(
+    db,
+    doctors.map((d) => d.id),
+    from,
+    to,
+    settings.timeZone,
+    { sessions, capped: doctors.filter((d) => d.daily_cap !== null).map((d) => d.id) }
+  )
   return freeSlots({
     timeZone: settings.timeZone,
     from,

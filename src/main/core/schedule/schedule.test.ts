@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Appointment, AppointmentEvent, DaySchedule, FreeSlot, Patient, PatientMerge, SessionInfo } from '../../../shared/api'
 import { addStaff, call, callError, openTestCore, setUpClinic, type TestCore } from '../testing'
@@ -151,6 +152,46 @@ describe('the next free slot', () => {
     expect(await call(t.core, 'schedule.nextFree', { typeId: consult.id }, token)).toMatchObject({ date: '2025-03-13', time: '09:15' })
     // Nothing within the days asked: null.
     expect(await call(t.core, 'schedule.nextFree', { typeId: long.id, days: 3 }, token)).toBeNull()
+  })
+})
+
+describe('the claimed hours behind the next-free search', () => {
+  const hoursOf = async (t: TestCore) => ({
+    kept: await t.core.services.db.selectFrom('appointment_cell_hours').select(['hour', 'doctor_id', 'cells']).orderBy('hour').orderBy('doctor_id').execute(),
+    counted: await t.core.services.db
+      .selectFrom('appointment_cells')
+      .select([sql<number>`cell / 12`.as('hour'), 'doctor_id', (eb) => eb.fn.countAll<number>().as('cells')])
+      .groupBy(['hour', 'doctor_id'])
+      .orderBy('hour')
+      .orderBy('doctor_id')
+      .execute()
+  })
+
+  it('follow every booking, move, overbook and cancellation, in the same transaction', async () => {
+    const { t, token, book } = await practice()
+    const a = await book({ start: TUE('09:00') })
+    await book({ patient: 1, start: TUE('09:45') })
+    await book({ patient: 2, start: TUE('09:00'), overbookReason: 'Urgent, doctor agreed' })
+    await call(t.core, 'appointments.reschedule', { id: a.id, start: TUE('11:45') }, token)
+    await call(t.core, 'appointments.cancel', { id: a.id, reason: 'Feeling better' }, token)
+    const { kept, counted } = await hoursOf(t)
+    expect(kept.length).toBeGreaterThan(0)
+    expect(kept).toEqual(counted)
+  })
+
+  it('skip a full day on which the clocks change, and find it again when a slot there frees up', async () => {
+    const { t, token, doctors, patients, consult } = await practice({ doctors: 1, patients: 4 })
+    await call(t.core, 'availability.setWeekly', { doctorId: doctors[0].id, sessions: [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, start: '09:00', end: '10:00', slotMinutes: 15 })) }, token)
+    // On leave until the Saturday; Sunday 30 March 2025 (London springs forward at 01:00) full.
+    for (let day = 10; day <= 29; day++) await call(t.core, 'availability.addException', { doctorId: doctors[0].id, kind: 'leave', date: `2025-03-${day}` }, token)
+    const booked: Appointment[] = []
+    // 09:00 BST is 08:00Z.
+    for (const [i, time] of ['08:00', '08:15', '08:30', '08:45'].entries()) booked.push(await call<Appointment>(t.core, 'appointments.book', { patientId: patients[i].id, doctorId: doctors[0].id, typeId: consult.id, start: `2025-03-30T${time}:00Z` }, token))
+    expect(await call(t.core, 'schedule.nextFree', { typeId: consult.id }, token)).toMatchObject({ date: '2025-03-31', time: '09:00' })
+    await call(t.core, 'appointments.cancel', { id: booked[2].id, reason: 'Cannot come' }, token)
+    expect(await call(t.core, 'schedule.nextFree', { typeId: consult.id }, token)).toMatchObject({ date: '2025-03-30', time: '09:30' })
+    const { kept, counted } = await hoursOf(t)
+    expect(kept).toEqual(counted)
   })
 })
 

@@ -218,6 +218,17 @@ export function wallTimeToInstant(date: string, time: string, timeZone: string):
   return resolved.exists ? toIso(resolved.ms) : null
 }
 
+/**
+ * `count` clinic dates from `from` with their ISO weekday (1 = Monday) and the instants (ms)
+ * they start and end at: a day is 23 or 25 hours long when the clocks change in it.
+ */
+export function clinicDays(from: string, count: number, timeZone: string): Array<{ date: string; weekday: number; start: number; end: number }> {
+  const zone = new Zone(timeZone)
+  const first = parseDate(from)
+  const starts = Array.from({ length: count + 1 }, (_, i) => resolveWallTime(zone, first + i * DAY).ms)
+  return starts.slice(0, count).map((start, i) => ({ date: formatDate(first + i * DAY), weekday: isoWeekday(first + i * DAY), start, end: starts[i + 1] }))
+}
+
 /** The clinic date (YYYY-MM-DD, in `timeZone`) an instant falls on. */
 export function clinicDateOf(instant: string, timeZone: string): string {
   return formatDate(new Zone(timeZone).wallAt(parseInstant(instant)))
@@ -265,6 +276,98 @@ function firstEndingAfter(intervals: Block[], ms: number): number {
 
 function checkMinutes(value: number, what: string, min: number): void {
   if (!Number.isFinite(value) || value < min) throw new RangeError(`${what} must be a number >= ${min}, got ${value}`)
+}
+
+/**
+ * A doctor's working windows on one clinic date (weekly sessions in force, then extra
+ * sessions), the leave and holiday time cut out of them, and whether the whole day is closed.
+ * `day` is the date's midnight as if UTC; an extra session without a slot length steps by
+ * `defaultStepMinutes`.
+ */
+function doctorDay(
+  clock: WallClock,
+  day: number,
+  date: string,
+  sessions: WeeklySession[],
+  exceptions: AvailabilityException[],
+  doctorId: string,
+  defaultStepMinutes: number
+): { windows: Window[]; blocks: Block[]; closed: boolean } {
+  const windows: Window[] = []
+  const blocks: Block[] = []
+  let closed = false
+  for (const session of sessions) {
+    if (session.effectiveFrom !== null && date < session.effectiveFrom) continue
+    if (session.effectiveTo !== null && date > session.effectiveTo) continue
+    windows.push({
+      start: clock.instant(day, parseTime(session.start)),
+      end: clock.instant(day, parseTime(session.end)),
+      step: session.slotMinutes * MINUTE,
+      roomId: session.roomId
+    })
+  }
+  for (const exception of exceptions) {
+    if (exception.kind === 'extra') {
+      if (exception.doctorId !== doctorId || exception.start === null || exception.end === null) continue
+      const slotMinutes = exception.slotMinutes ?? defaultStepMinutes
+      checkMinutes(slotMinutes, `Exception ${exception.id}: slotMinutes`, 1)
+      windows.push({
+        start: clock.instant(day, parseTime(exception.start)),
+        end: clock.instant(day, parseTime(exception.end)),
+        step: slotMinutes * MINUTE,
+        roomId: exception.roomId
+      })
+    } else if (exception.doctorId === null || exception.doctorId === doctorId) {
+      // leave or holiday, this doctor's or the whole clinic's
+      if (exception.start === null && exception.end === null) closed = true
+      else {
+        blocks.push({
+          start: clock.instant(day, exception.start === null ? 0 : parseTime(exception.start)),
+          end: clock.instant(day, exception.end === null ? 24 * 60 : parseTime(exception.end))
+        })
+      }
+    }
+  }
+  return { windows, blocks, closed }
+}
+
+/** When each doctor works on each clinic date, in wall time ("09:00"–"13:00"): windows joined where they touch or overlap, leave and holidays cut out. */
+export function workingWindows(query: {
+  timeZone: string
+  from: string
+  to: string
+  doctorIds: string[]
+  sessions: WeeklySession[]
+  exceptions: AvailabilityException[]
+}): Array<{ doctorId: string; date: string; start: string; end: string }> {
+  const clock = new WallClock(new Zone(query.timeZone))
+  const wallTime = (ms: number) => {
+    const wall = clock.zone.wallAt(ms)
+    const minuteOfDay = Math.floor((((wall % DAY) + DAY) % DAY) / MINUTE)
+    return `${pad2(Math.floor(minuteOfDay / 60))}:${pad2(minuteOfDay % 60)}`
+  }
+  const out: Array<{ doctorId: string; date: string; start: string; end: string }> = []
+  for (let day = parseDate(query.from); day <= parseDate(query.to); day += DAY) {
+    const date = formatDate(day)
+    const weekday = isoWeekday(day)
+    const exceptions = query.exceptions.filter((e) => e.date === date)
+    for (const doctorId of query.doctorIds) {
+      const sessions = query.sessions.filter((s) => s.doctorId === doctorId && s.weekday === weekday)
+      const { windows, blocks, closed } = doctorDay(clock, day, date, sessions, exceptions, doctorId, 5)
+      if (closed) continue
+      // Cut the blocks out, then join what touches or overlaps.
+      let pieces: Block[] = windows.filter((w) => w.end > w.start).map((w) => ({ start: w.start, end: w.end }))
+      for (const block of blocks) {
+        pieces = pieces.flatMap((p) =>
+          block.end <= p.start || block.start >= p.end
+            ? [p]
+            : [...(block.start > p.start ? [{ start: p.start, end: block.start }] : []), ...(block.end < p.end ? [{ start: block.end, end: p.end }] : [])]
+        )
+      }
+      for (const piece of mergeBusy(pieces)) out.push({ doctorId, date, start: wallTime(piece.start), end: wallTime(piece.end) })
+    }
+  }
+  return out
 }
 
 /**
@@ -342,41 +445,7 @@ export function freeSlots(query: SlotQuery): Slot[] {
     query.doctors.forEach((doctor, doctorNumber) => {
       if (doctor.dailyCap !== null && (counted.get(doctor.id)?.get(date) ?? 0) >= doctor.dailyCap) return
 
-      const windows: Window[] = []
-      const blocks: Block[] = []
-      let closed = false
-      for (const session of sessionsByDoctor.get(doctor.id)?.[weekday] ?? []) {
-        if (session.effectiveFrom !== null && date < session.effectiveFrom) continue
-        if (session.effectiveTo !== null && date > session.effectiveTo) continue
-        windows.push({
-          start: clock.instant(day, parseTime(session.start)),
-          end: clock.instant(day, parseTime(session.end)),
-          step: session.slotMinutes * MINUTE,
-          roomId: session.roomId
-        })
-      }
-      for (const exception of exceptions) {
-        if (exception.kind === 'extra') {
-          if (exception.doctorId !== doctor.id || exception.start === null || exception.end === null) continue
-          const slotMinutes = exception.slotMinutes ?? query.durationMinutes
-          checkMinutes(slotMinutes, `Exception ${exception.id}: slotMinutes`, 1)
-          windows.push({
-            start: clock.instant(day, parseTime(exception.start)),
-            end: clock.instant(day, parseTime(exception.end)),
-            step: slotMinutes * MINUTE,
-            roomId: exception.roomId
-          })
-        } else if (exception.doctorId === null || exception.doctorId === doctor.id) {
-          // leave or holiday, this doctor's or the whole clinic's
-          if (exception.start === null && exception.end === null) closed = true
-          else {
-            blocks.push({
-              start: clock.instant(day, exception.start === null ? 0 : parseTime(exception.start)),
-              end: clock.instant(day, exception.end === null ? 24 * 60 : parseTime(exception.end))
-            })
-          }
-        }
-      }
+      const { windows, blocks, closed } = doctorDay(clock, day, date, sessionsByDoctor.get(doctor.id)?.[weekday] ?? [], exceptions, doctor.id, query.durationMinutes)
       if (closed || windows.length === 0) return
 
       const busy = busyByDoctor.get(doctor.id) ?? []

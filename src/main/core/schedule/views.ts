@@ -7,6 +7,8 @@ import type { AvailabilityException, BusyInterval, WeeklySession } from './slot-
 
 /** The claimed-time grain (see booking.ts): 5 minutes. */
 const CELL_MS = 5 * 60_000
+/** The longest a booking can hold a doctor: the longest type (8 hours) and buffer (2 hours). */
+const LONGEST_BOOKING_MS = 10 * 3_600_000
 
 export function toDoctor(row: Selectable<DoctorsTable>): Doctor {
   return {
@@ -159,10 +161,23 @@ export function dayBounds(date: string, timeZone: string, days = 1): { from: str
   return { from: start.toUTC().toISO()!, to: start.plus({ days }).toUTC().toISO()! }
 }
 
-/** Everything the slot engine needs about these doctors over these clinic dates. */
-export async function loadSlotRows(db: ReadDb, doctorIds: string[], from: string, to: string, timeZone: string, exceptAppointment?: string) {
+/**
+ * Everything the slot engine needs about these doctors over these clinic dates. A caller that
+ * already holds the doctors' weekly sessions, or knows which of them have a daily cap, passes
+ * them in (`sessions` for all of `doctorIds`; `capped` among them); `exceptAppointment`'s own time
+ * is left free (a move).
+ */
+export async function loadSlotRows(
+  db: ReadDb,
+  doctorIds: string[],
+  from: string,
+  to: string,
+  timeZone: string,
+  options: { exceptAppointment?: string; sessions?: WeeklySession[]; capped?: string[] } = {}
+) {
+  const { exceptAppointment } = options
   const ids = doctorIds.length ? doctorIds : ['']
-  const sessions = (await db.selectFrom('doctor_sessions').selectAll().where('doctor_id', 'in', ids).execute()).map(toSession)
+  const sessions = options.sessions?.filter((s) => doctorIds.includes(s.doctorId)) ?? (await db.selectFrom('doctor_sessions').selectAll().where('doctor_id', 'in', ids).execute()).map(toSession)
   const exceptions = (
     await db
       .selectFrom('availability_exceptions')
@@ -172,35 +187,41 @@ export async function loadSlotRows(db: ReadDb, doctorIds: string[], from: string
       .where((eb) => eb.or([eb('doctor_id', 'in', ids), eb('doctor_id', 'is', null)]))
       .execute()
   ).map(toException)
-  // A day either side: a busy interval may cross midnight in UTC.
-  const bounds = dayBounds(DateTime.fromISO(from).minus({ days: 1 }).toISODate()!, timeZone, DateTime.fromISO(to).diff(DateTime.fromISO(from), 'days').days + 3)
-  const busy: BusyInterval[] = []
-  // Busy time is the claimed cells: a primary-key range per doctor, small rows, no table
-  // lookups. Consecutive cells join into one interval. (Cell numbers have 7 digits until
-  // 2065, so the text range orders as the numbers do.)
+  const days = DateTime.fromISO(to).diff(DateTime.fromISO(from), 'days').days + 1
+  const bounds = dayBounds(from, timeZone, days)
+  // Busy time is the claimed cells (they include each booking's buffer) of these doctors from
+  // the first day's start to the last day's end plus the longest booking a slot can be: one
+  // range of the (cell, doctor) index, small rows, no table lookups. Consecutive cells of a
+  // doctor join into one interval.
   const firstCell = Math.floor(Date.parse(bounds.from) / CELL_MS)
-  const lastCell = Math.ceil(Date.parse(bounds.to) / CELL_MS)
-  for (const doctorId of doctorIds) {
-    const cells = await db
-      .selectFrom('appointment_cells')
-      .select(['cell', 'appointment_id'])
-      .where('id', '>=', `${doctorId}:${firstCell}`)
-      .where('id', '<', `${doctorId}:${lastCell}`)
-      .orderBy('id')
-      .execute()
-    let run: { start: number; end: number } | null = null
-    for (const { cell, appointment_id } of cells) {
-      if (appointment_id === exceptAppointment) continue
-      if (run && run.end === cell) run.end = cell + 1
-      else {
-        if (run) busy.push({ doctorId, start: new Date(run.start * CELL_MS).toISOString(), end: new Date(run.end * CELL_MS).toISOString(), counts: false })
-        run = { start: cell, end: cell + 1 }
-      }
+  const lastCell = Math.ceil((Date.parse(bounds.to) + LONGEST_BOOKING_MS) / CELL_MS)
+  const cells = await db
+    .selectFrom('appointment_cells')
+    .select(['doctor_id', 'cell'])
+    .where('cell', '>=', firstCell)
+    .where('cell', '<', lastCell)
+    .where('doctor_id', 'in', ids)
+    .orderBy('cell')
+    .execute()
+  const skip = new Set(
+    exceptAppointment === undefined ? [] : (await db.selectFrom('appointment_cells').select('id').where('appointment_id', '=', exceptAppointment).execute()).map((c) => c.id)
+  )
+  const runs = new Map<string, { start: number; end: number }>()
+  const busy: BusyInterval[] = []
+  const close = (doctorId: string, run: { start: number; end: number }) =>
+    busy.push({ doctorId, start: new Date(run.start * CELL_MS).toISOString(), end: new Date(run.end * CELL_MS).toISOString(), counts: false })
+  for (const { doctor_id, cell } of cells) {
+    if (skip.size && skip.has(`${doctor_id}:${cell}`)) continue
+    const run = runs.get(doctor_id)
+    if (run && run.end === cell) run.end = cell + 1
+    else {
+      if (run) close(doctor_id, run)
+      runs.set(doctor_id, { start: cell, end: cell + 1 })
     }
-    if (run) busy.push({ doctorId, start: new Date(run.start * CELL_MS).toISOString(), end: new Date(run.end * CELL_MS).toISOString(), counts: false })
   }
+  for (const [doctorId, run] of runs) close(doctorId, run)
   // The daily cap counts appointments, so doctors with a cap also get their bookings counted.
-  const capped = (await db.selectFrom('doctors').select('id').where('id', 'in', ids).where('daily_cap', 'is not', null).execute()).map((d) => d.id)
+  const capped = options.capped ?? (await db.selectFrom('doctors').select('id').where('id', 'in', ids).where('daily_cap', 'is not', null).execute()).map((d) => d.id)
   if (capped.length) {
     const booked = await db
       .selectFrom('appointments')
