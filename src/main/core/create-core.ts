@@ -4,7 +4,7 @@ import { DB_FILE, createKysely, lockDataFolder, migrate, openSqlite } from './db
 import { systemClock, type Clock } from './clock'
 import type { ChangeEvent, ProgressEvent, Services } from './context'
 import { fileStore } from './files/store'
-import { LoginThrottle } from './auth/throttle'
+import { LoginThrottle, SIGN_IN_LIMITS_FILE } from './auth/throttle'
 import { patientsHandlers } from './patients/handlers'
 import { createDispatcher, joinHandlers, type Admit, type Dispatch, type JournaledWrite } from './dispatcher'
 import { auditHandlers } from './audit/handlers'
@@ -66,7 +66,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       db,
       readDb: reader,
       files: fileStore(options.dataDir),
-      loginThrottle: new LoginThrottle(),
+      loginThrottle: new LoginThrottle(join(options.dataDir, SIGN_IN_LIMITS_FILE)),
       clock: options.clock ?? systemClock,
       dataDir: options.dataDir,
       version: options.version ?? '0.0.0-dev',

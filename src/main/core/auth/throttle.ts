@@ -4,8 +4,15 @@
  * slip through while the first ones are still being verified. After MAX_FAILURES failures
  * within WINDOW, the key waits; each further failure doubles the wait, up to MAX_LOCK.
  * A success clears the email's count (not the address's: one PC guessing many emails stays
- * slowed). Kept in memory: a restart forgets it (noted as a gap in the security issue).
+ * slowed). Given a file, the counts and the known PCs are kept in it after every change
+ * (written whole, then renamed into place; readable by the service user only), so a restart
+ * does not clear them. Attempts in flight are not kept: a restart ends them.
  */
+import { readFileSync, renameSync, writeFileSync } from 'node:fs'
+
+/** Kept in the data folder. */
+export const SIGN_IN_LIMITS_FILE = 'sign-in-limits.json'
+
 const MAX_FAILURES = 5
 const WINDOW_MS = 15 * 60_000
 const FIRST_LOCK_MS = 60_000
@@ -19,10 +26,30 @@ interface Counter {
   lockedUntil: number
 }
 
+interface Saved {
+  counters: Record<string, { failures: number[]; lockedUntil: number }>
+  devices: Record<string, string[]>
+}
+
 export class LoginThrottle {
   private counters = new Map<string, Counter>()
   /** Per email: hashes of the keys of PCs where that person signed in before. */
   private knownDevices = new Map<string, Set<string>>()
+
+  constructor(private readonly file: string | null = null) {
+    if (!file) return
+    let saved: Saved
+    try {
+      saved = JSON.parse(readFileSync(file, 'utf8')) as Saved
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return
+      // A damaged file must not open the door: start again, and say so.
+      console.error(`DocSpot: the sign-in limits in ${file} could not be read (${(error as Error).message}); starting them afresh`)
+      return
+    }
+    for (const [key, c] of Object.entries(saved.counters ?? {})) this.counters.set(key, { failures: c.failures ?? [], lockedUntil: c.lockedUntil ?? 0, inFlight: 0 })
+    for (const [email, hashes] of Object.entries(saved.devices ?? {})) this.knownDevices.set(email, new Set(hashes))
+  }
 
   /** Whether this PC has signed this email in before: its owner keeps signing in while an attacker is slowed. */
   isKnownDevice(email: string, keyHash: string | null): boolean {
@@ -32,7 +59,9 @@ export class LoginThrottle {
   rememberDevice(email: string, keyHash: string): void {
     let set = this.knownDevices.get(email)
     if (!set) this.knownDevices.set(email, (set = new Set()))
+    if (set.has(keyHash)) return
     set.add(keyHash)
+    this.save()
   }
 
   /**
@@ -65,8 +94,18 @@ export class LoginThrottle {
           const over = c.failures.length - limit
           if (over >= 0) c.lockedUntil = now.getTime() + Math.min(MAX_LOCK_MS, FIRST_LOCK_MS * 2 ** over)
         }
+        this.save()
       }
     }
+  }
+
+  private save(): void {
+    if (!this.file) return
+    const saved: Saved = { counters: {}, devices: {} }
+    for (const [key, c] of this.counters) if (c.failures.length || c.lockedUntil) saved.counters[key] = { failures: c.failures, lockedUntil: c.lockedUntil }
+    for (const [email, set] of this.knownDevices) saved.devices[email] = [...set]
+    writeFileSync(`${this.file}.tmp`, JSON.stringify(saved), { mode: 0o600 })
+    renameSync(`${this.file}.tmp`, this.file)
   }
 
   private counter(key: string, now: Date): Counter {
