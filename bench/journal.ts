@@ -8,6 +8,7 @@ import { pathToFileURL } from 'node:url'
 import SQLite from 'better-sqlite3'
 import { api, type ParsedInputOf, type Patient, type StaffUser } from '../src/shared/api'
 import { findSession } from '../src/main/core/auth/sessions'
+import { keyFile, secretBox } from '../src/main/core/secrets'
 import { LoginThrottle } from '../src/main/core/auth/throttle'
 import { systemClock } from '../src/main/core/clock'
 import type { Services, WriteContext } from '../src/main/core/context'
@@ -106,6 +107,7 @@ async function plainWriter(dataDir: string, token: string) {
     readDb: reader,
     files: fileStore(dataDir),
     loginThrottle: new LoginThrottle(),
+    secrets: secretBox(keyFile(dataDir)),
     clock: systemClock,
     dataDir,
     version: '0.0.0-bench',

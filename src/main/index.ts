@@ -1,8 +1,9 @@
 // Electron bootstrap only: single instance, window, IPC. Everything else lives in core/.
 import { join } from 'node:path'
-import { app, BrowserWindow, dialog, shell } from 'electron'
+import { app, BrowserWindow, dialog, safeStorage, shell } from 'electron'
 import { createCore, type Core } from './core/create-core'
 import { DataFolderInUseError } from './core/db/connection'
+import { keyFile } from './core/secrets'
 import { registerIpc } from './electron/ipc'
 
 let core: Core | null = null
@@ -10,7 +11,9 @@ let core: Core | null = null
 async function start(): Promise<void> {
   const dataDir = process.env.DOCSPOT_DATA ?? join(app.getPath('userData'), 'data')
   try {
-    core = await createCore({ dataDir, version: app.getVersion() })
+    // The folder's secret key is kept wrapped by the OS keychain, when the OS offers one.
+    const keyStore = safeStorage.isEncryptionAvailable() ? keyFile(dataDir, { encrypt: (b) => safeStorage.encryptString(b.toString('base64')), decrypt: (b) => Buffer.from(safeStorage.decryptString(b), 'base64') }) : undefined
+    core = await createCore({ dataDir, version: app.getVersion(), keyStore })
   } catch (error) {
     const message = error instanceof DataFolderInUseError ? error.message : `DocSpot could not open its data folder ${dataDir}: ${(error as Error).message}`
     dialog.showErrorBox('DocSpot cannot start', message)

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely'
 import type { LoginThrottle } from './auth/throttle'
+import type { SecretBox } from './secrets'
 import type { Api, MethodName, OutputOf, ParsedInputOf, Role, StaffUser } from '../../shared/api'
 import type { Clock } from './clock'
 import type { ReadDb } from './db/read-only'
@@ -40,6 +41,8 @@ export interface Services {
   readDb: ReadDb
   files: FileStore
   loginThrottle: LoginThrottle
+  /** Seals and opens the secrets the data holds (see secrets.ts). */
+  secrets: SecretBox
   clock: Clock
   dataDir: string
   version: string

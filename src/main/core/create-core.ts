@@ -5,6 +5,7 @@ import { systemClock, type Clock } from './clock'
 import type { ChangeEvent, ProgressEvent, Services } from './context'
 import { fileStore } from './files/store'
 import { LoginThrottle, SIGN_IN_LIMITS_FILE } from './auth/throttle'
+import { keyFile, secretBox, type KeyStore } from './secrets'
 import { patientsHandlers } from './patients/handlers'
 import { createDispatcher, joinHandlers, type Admit, type Dispatch, type JournaledWrite } from './dispatcher'
 import { auditHandlers } from './audit/handlers'
@@ -29,6 +30,8 @@ export interface CoreOptions {
    * file at once (the concurrency test). The app always claims its folder.
    */
   unclaimedFolder?: boolean
+  /** Where the folder's secret key is kept: the desktop app wraps it with safeStorage; by default a 0600 key file. */
+  keyStore?: KeyStore
 }
 
 export interface Core {
@@ -67,6 +70,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       readDb: reader,
       files: fileStore(options.dataDir),
       loginThrottle: new LoginThrottle(join(options.dataDir, SIGN_IN_LIMITS_FILE)),
+      secrets: secretBox(options.keyStore ?? keyFile(options.dataDir)),
       clock: options.clock ?? systemClock,
       dataDir: options.dataDir,
       version: options.version ?? '0.0.0-dev',

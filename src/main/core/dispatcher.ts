@@ -1,3 +1,4 @@
+import { twoFactorRequired } from './auth/two-factor'
 import { EventEmitter } from 'node:events'
 import type { z } from 'zod'
 import { ApiError, api, isMethodName, type ApiErrorBody, type ApiResult, type MethodName, type MethodSpec, type StaffUser } from '../../shared/api'
@@ -86,6 +87,8 @@ function validationError(fields: Record<string, string>): ApiError {
 
 /** All a user with a reset password may do: change it, see who they are, sign out. */
 const AFTER_RESET = new Set<MethodSpec>([api['auth.changePassword'], api['auth.session'], api['auth.logout'], api['settings.get']])
+/** What a user the clinic requires a second factor of may do before enrolling. */
+const ENROLMENT = new Set<MethodSpec>([...AFTER_RESET, api['auth.twoFactorSetup'], api['auth.twoFactorEnable']])
 
 const ROLE_NAMES = { admin: 'An admin', receptionist: 'A receptionist', doctor: 'A doctor' } as const
 
@@ -116,6 +119,9 @@ export function createDispatcher({ services, handlers, reader, events, cursor, l
     if (!session) throw new ApiError('UNAUTHENTICATED', 'Your session has ended; please sign in again')
     if (session.user.mustChangePassword && !AFTER_RESET.has(spec)) {
       throw new ApiError('FORBIDDEN', 'Your password was reset by an admin: choose a new password first')
+    }
+    if (twoFactorRequired(settings?.twoFactorRequired, session.user.role) && !session.user.twoFactor && !ENROLMENT.has(spec)) {
+      throw new ApiError('FORBIDDEN', 'The clinic requires two-factor sign-in for your account: set it up first')
     }
     if (!(spec.roles as readonly string[]).includes(session.user.role)) {
       throw new ApiError('FORBIDDEN', `${ROLE_NAMES[session.user.role]} may not do this: ${spec.summary.toLowerCase()}`)

@@ -73,7 +73,7 @@ export async function setUpClinic(core: Core): Promise<string> {
   return session.token
 }
 
-const STAFF: Record<Exclude<Role, 'admin'>, { name: string; email: string; password: string }> = {
+export const STAFF: Record<Exclude<Role, 'admin'>, { name: string; email: string; password: string }> = {
   receptionist: { name: 'Ravi Kumar', email: 'ravi@sunrise.example', password: 'front desk password' },
   doctor: { name: 'Dr. Meera Iyer', email: 'meera@sunrise.example', password: 'consulting room 1' }
 }

@@ -12,6 +12,8 @@ export interface StaffUser {
   phone: string
   /** An admin reset the password: it must be changed before anything else. */
   mustChangePassword: boolean
+  /** Signs in with an authenticator app's code as well as the password. */
+  twoFactor: boolean
   createdAt: string
 }
 
@@ -31,7 +33,19 @@ export interface SessionInfo {
   token?: string
   /** Given at sign-in: sent with later sign-ins from this PC, it keeps its owner signing in while an attacker is slowed. */
   deviceKey?: string
+  /** The clinic requires a second factor of this user, who has none yet: enrolling comes before anything else. */
+  mustEnrolTwoFactor?: boolean
 }
+
+/** A new authenticator key, not yet stored: shown as a QR code (the URI) and as text. */
+export interface TwoFactorSetup {
+  secret: string
+  uri: string
+}
+
+/** A 6-digit authenticator code. */
+export const totpCodeSchema = z.string().trim().regex(/^\d{6}$/, 'must be the 6 digits your authenticator app shows')
+const base32Secret = z.string().regex(/^[A-Z2-7]{32}$/, 'must be the key DocSpot gave (32 letters and digits)')
 
 export const setupClinicInput = z
   .object({
@@ -55,8 +69,15 @@ export const authMethods = {
   }),
 
   'auth.login': method<SessionInfo>()({
-    summary: 'Sign in with email and password',
-    input: z.object({ email: emailSchema, password: z.string().min(1, 'is required').max(256) }).strict(),
+    summary: 'Sign in with email and password, and the authenticator code (or a recovery code) when the account has one',
+    input: z
+      .object({
+        email: emailSchema,
+        password: z.string().min(1, 'is required').max(256),
+        totpCode: totpCodeSchema.optional(),
+        recoveryCode: z.string().trim().toLowerCase().regex(/^[a-z2-7]{4}-?[a-z2-7]{4}$/, 'must be one of your recovery codes, like abcd-2345').optional()
+      })
+      .strict(),
     roles: 'public',
     writes: true
   }),
@@ -65,6 +86,24 @@ export const authMethods = {
   'auth.changePassword': method<{ changed: true }>()({
     summary: 'Change your own password (other sessions of yours end)',
     input: z.object({ currentPassword: z.string().min(1, 'is required').max(256), newPassword: passwordSchema }).strict(),
+    roles: ALL,
+    writes: true
+  }),
+  'auth.twoFactorSetup': method<TwoFactorSetup>()({
+    summary: 'A new authenticator key to scan (nothing is stored until it is confirmed)',
+    input: none,
+    roles: ALL,
+    writes: false
+  }),
+  'auth.twoFactorEnable': method<{ recoveryCodes: string[] }>()({
+    summary: 'Turn on two-factor sign-in with a scanned key, confirmed by its current code; gives one-time recovery codes',
+    input: z.object({ secret: base32Secret, totpCode: totpCodeSchema, password: z.string().min(1, 'is required').max(256) }).strict(),
+    roles: ALL,
+    writes: true
+  }),
+  'auth.twoFactorDisable': method<{ disabled: true }>()({
+    summary: 'Turn off your own two-factor sign-in (not where the clinic requires it)',
+    input: z.object({ password: z.string().min(1, 'is required').max(256) }).strict(),
     roles: ALL,
     writes: true
   }),

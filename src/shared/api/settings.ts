@@ -17,7 +17,9 @@ const settingRules = {
   autoLogoutMinutes: z.number().int().min(1).max(24 * 60),
   sessionHours: z.number().int().min(1).max(24 * 14),
   /** How long before its start an appointment can still be booked at the desk (minutes; 0 = up to its start). */
-  bookingNoticeMinutes: z.number().int().min(0).max(7 * 24 * 60)
+  bookingNoticeMinutes: z.number().int().min(0).max(7 * 24 * 60),
+  /** Who must sign in with a second factor (an authenticator app's code) as well as a password. */
+  twoFactorRequired: z.enum(['nobody', 'admins', 'everyone'])
 }
 
 /** Everything an admin can set. Stored one key per row; defaults fill what was never set. */
@@ -35,7 +37,8 @@ export const DEFAULT_SETTINGS: Omit<Settings, 'clinicName' | 'timeZone' | 'curre
   patientNumberDigits: 6,
   autoLogoutMinutes: 30,
   sessionHours: 12,
-  bookingNoticeMinutes: 0
+  bookingNoticeMinutes: 0,
+  twoFactorRequired: 'nobody'
 }
 
 /** Only the settings being changed: zod's .partial() would keep defaults and reset the rest. */

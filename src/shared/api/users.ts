@@ -27,6 +27,12 @@ export const usersMethods = {
     roles: ADMIN,
     writes: true
   }),
+  'users.resetTwoFactor': method<StaffUser>()({
+    summary: "Remove someone's lost second factor, so they sign in with their password and enrol again",
+    input: z.object({ id: idSchema }).strict(),
+    roles: ADMIN,
+    writes: true
+  }),
   'users.resetPassword': method<StaffUser>()({
     summary: 'Set a temporary password that must be changed at the next sign-in',
     input: z.object({ id: idSchema, password: passwordSchema }).strict(),

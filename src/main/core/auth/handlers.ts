@@ -1,9 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { ApiError, DEFAULT_SETTINGS } from '../../../shared/api'
 import { ownTransaction, type HandlerGroup } from '../context'
+import type { SecretBox } from '../secrets'
 import { requireSettings, readSettings, writeSettings } from '../settings/settings'
 import { DUMMY_HASH, hashPassword, verifyPassword } from './passwords'
 import { openSession, toStaffUser } from './sessions'
+import { checkTotp, hashRecoveryCode, newRecoveryCodes, newTotpSecret, totpUri, twoFactorRequired } from './two-factor'
 
 export const authHandlers: HandlerGroup = {
   'setup.status': async (ctx) => {
@@ -36,7 +38,7 @@ export const authHandlers: HandlerGroup = {
   }),
 
   // Password checks run with no transaction open: ~100 ms of scrypt must not hold every desk.
-  'auth.login': ownTransaction<'auth.login'>(async (ctx, { email, password }) => {
+  'auth.login': ownTransaction<'auth.login'>(async (ctx, { email, password, totpCode, recoveryCode }) => {
     const settings = await requireSettings(ctx.db)
     // Counted before the password is checked: parallel guesses cannot slip past the limit.
     const throttle = ctx.services.loginThrottle
@@ -44,10 +46,26 @@ export const authHandlers: HandlerGroup = {
     const attempt = throttle.begin(email, ctx.address, ctx.now, throttle.isKnownDevice(email, deviceHash))
     if ('wait' in attempt) throw new ApiError('UNAUTHENTICATED', `Too many failed sign-ins. Try again in ${attempt.wait} minute${attempt.wait === 1 ? '' : 's'}, or ask the clinic admin.`)
     const row = await ctx.db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst()
-    const ok = await verifyPassword(password, row?.password_hash ?? DUMMY_HASH)
-    attempt.finish(!!row && ok)
+    const ok = !!row && (await verifyPassword(password, row?.password_hash ?? DUMMY_HASH))
     // The same answer whether or not the account exists.
-    if (!row || !ok) throw new ApiError('UNAUTHENTICATED', 'Email or password is incorrect')
+    if (!row || !ok) {
+      attempt.finish(false)
+      throw new ApiError('UNAUTHENTICATED', 'Email or password is incorrect')
+    }
+    // The second factor: a wrong code counts as a failed sign-in; no code yet counts neither way.
+    let second: { step: number } | { recoveryCodes: string } | null = null
+    if (row.totp_enrolled_at) {
+      if (!totpCode && !recoveryCode) {
+        attempt.finish(null)
+        throw ApiError.field('totpCode', 'is needed: enter the 6-digit code your authenticator app shows')
+      }
+      second = secondFactor(ctx.services.secrets, row, ctx.now, totpCode, recoveryCode)
+      if (!second) {
+        attempt.finish(false)
+        throw totpCode ? ApiError.field('totpCode', 'is not the current code (or was used already)') : ApiError.field('recoveryCode', 'is not one of your unused recovery codes')
+      }
+    }
+    attempt.finish(true)
     if (row.active !== 1) throw new ApiError('FORBIDDEN', 'This account is deactivated; ask the clinic admin')
     const user = toStaffUser(row)
     // This PC is now known for this person: a lock an attacker causes later does not keep them out here.
@@ -55,7 +73,10 @@ export const authHandlers: HandlerGroup = {
     throttle.rememberDevice(email, createHash('sha256').update(deviceKey).digest('hex'))
     return ctx.write(async (tx) => {
       tx.actingAs(user)
-      return { ...(await openSession(tx.db, user, tx.now, settings.sessionHours)), deviceKey }
+      if (second && 'step' in second) await tx.db.updateTable('users').set({ totp_last_step: second.step }).where('id', '=', user.id).execute()
+      if (second && 'recoveryCodes' in second) await tx.db.updateTable('users').set({ recovery_codes: second.recoveryCodes, updated_at: tx.now.toISOString() }).where('id', '=', user.id).execute()
+      const session = await openSession(tx.db, user, tx.now, settings.sessionHours)
+      return { ...session, deviceKey, mustEnrolTwoFactor: twoFactorRequired(settings.twoFactorRequired, user.role) && !user.twoFactor }
     })
   }),
 
@@ -64,7 +85,45 @@ export const authHandlers: HandlerGroup = {
     return { signedOut: true as const }
   },
 
-  'auth.session': async (ctx) => ({ user: ctx.user, expiresAt: ctx.session!.expiresAt }),
+  'auth.session': async (ctx) => {
+    const settings = await requireSettings(ctx.db)
+    return { user: ctx.user, expiresAt: ctx.session!.expiresAt, mustEnrolTwoFactor: twoFactorRequired(settings.twoFactorRequired, ctx.user.role) && !ctx.user.twoFactor }
+  },
+
+  'auth.twoFactorSetup': async (ctx) => {
+    const settings = await requireSettings(ctx.db)
+    const secret = newTotpSecret()
+    return { secret, uri: totpUri(secret, ctx.user.email, settings.clinicName) }
+  },
+
+  'auth.twoFactorEnable': ownTransaction<'auth.twoFactorEnable'>(async (ctx, { secret, totpCode, password }) => {
+    const row = await ctx.db.selectFrom('users').select(['password_hash', 'totp_enrolled_at']).where('id', '=', ctx.user.id).executeTakeFirstOrThrow()
+    if (!(await verifyPassword(password, row.password_hash))) throw ApiError.field('password', 'is not your password')
+    if (row.totp_enrolled_at) throw new ApiError('CONFLICT', 'Two-factor sign-in is already on for your account; turn it off first to use a new app')
+    const step = checkTotp(secret, totpCode, ctx.now, null)
+    if (step === null) throw ApiError.field('totpCode', 'does not match: scan the code again, check the phone\'s clock, and enter the code it shows now')
+    const { codes, hashes } = newRecoveryCodes()
+    return ctx.write(async (tx) => {
+      const secrets = tx.services.secrets
+      await tx.db
+        .updateTable('users')
+        .set({ totp_secret: secrets.seal(secret), totp_enrolled_at: tx.now.toISOString(), totp_last_step: step, recovery_codes: secrets.seal(JSON.stringify(hashes)), updated_at: tx.now.toISOString() })
+        .where('id', '=', tx.user.id)
+        .execute()
+      return { recoveryCodes: codes }
+    })
+  }),
+
+  'auth.twoFactorDisable': ownTransaction<'auth.twoFactorDisable'>(async (ctx, { password }) => {
+    const settings = await requireSettings(ctx.db)
+    if (twoFactorRequired(settings.twoFactorRequired, ctx.user.role)) throw new ApiError('FORBIDDEN', 'The clinic requires two-factor sign-in for your account; an admin can reset it if your phone is lost')
+    const row = await ctx.db.selectFrom('users').select(['password_hash']).where('id', '=', ctx.user.id).executeTakeFirstOrThrow()
+    if (!(await verifyPassword(password, row.password_hash))) throw ApiError.field('password', 'is not your password')
+    return ctx.write(async (tx) => {
+      await tx.db.updateTable('users').set({ totp_secret: null, totp_enrolled_at: null, totp_last_step: null, recovery_codes: null, updated_at: tx.now.toISOString() }).where('id', '=', tx.user.id).execute()
+      return { disabled: true as const }
+    })
+  }),
 
   // The current password is checked and the new one hashed before the transaction opens.
   'auth.changePassword': ownTransaction<'auth.changePassword'>(async (ctx, { currentPassword, newPassword }) => {
@@ -97,4 +156,21 @@ export const authHandlers: HandlerGroup = {
     const result = await ctx.db.deleteFrom('sessions').where('expires_at', '<=', ctx.now.toISOString()).executeTakeFirst()
     return { removed: Number(result.numDeletedRows) }
   }
+}
+
+/** Checks a sign-in's code against the account's sealed key, or uses up one recovery code; null when neither is right. */
+function secondFactor(
+  secrets: SecretBox,
+  row: { totp_secret: string | null; totp_last_step: number | null; recovery_codes: string | null },
+  now: Date,
+  totpCode: string | undefined,
+  recoveryCode: string | undefined
+): { step: number } | { recoveryCodes: string } | null {
+  if (totpCode) {
+    const step = row.totp_secret ? checkTotp(secrets.open(row.totp_secret), totpCode, now, row.totp_last_step) : null
+    return step === null ? null : { step }
+  }
+  const hashes = row.recovery_codes ? (JSON.parse(secrets.open(row.recovery_codes)) as string[]) : []
+  const used = hashes.indexOf(hashRecoveryCode(recoveryCode!))
+  return used < 0 ? null : { recoveryCodes: secrets.seal(JSON.stringify(hashes.filter((_, i) => i !== used))) }
 }

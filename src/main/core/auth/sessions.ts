@@ -9,8 +9,20 @@ export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex')
 }
 
-export function toStaffUser(row: Pick<UsersTable, 'id' | 'name' | 'email' | 'role' | 'created_at'> & { active: number; phone?: string; must_change_password?: number }): StaffUser {
-  return { id: row.id, name: row.name, email: row.email, role: row.role, active: row.active === 1, phone: row.phone ?? '', mustChangePassword: row.must_change_password === 1, createdAt: row.created_at }
+export function toStaffUser(
+  row: Pick<UsersTable, 'id' | 'name' | 'email' | 'role' | 'created_at'> & { active: number; phone?: string; must_change_password?: number; totp_enrolled_at?: string | null }
+): StaffUser {
+  return {
+    id: row.id,
+    name: row.name,
+    email: row.email,
+    role: row.role,
+    active: row.active === 1,
+    phone: row.phone ?? '',
+    mustChangePassword: row.must_change_password === 1,
+    twoFactor: !!row.totp_enrolled_at,
+    createdAt: row.created_at
+  }
 }
 
 /** Stores only the token's hash: a copied database file holds no usable session. */
@@ -41,7 +53,7 @@ export async function findSession(
   const row = await readDb
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
-    .select(['sessions.expires_at', 'sessions.last_seen_at', 'users.id', 'users.name', 'users.email', 'users.role', 'users.active', 'users.phone', 'users.must_change_password', 'users.created_at'])
+    .select(['sessions.expires_at', 'sessions.last_seen_at', 'users.id', 'users.name', 'users.email', 'users.role', 'users.active', 'users.phone', 'users.must_change_password', 'users.totp_enrolled_at', 'users.created_at'])
     .where('sessions.token_hash', '=', tokenHash)
     .executeTakeFirst()
   if (!row || row.active !== 1) return null

@@ -66,9 +66,10 @@ export class LoginThrottle {
 
   /**
    * Starts an attempt for this email from this address, or says how many minutes to wait.
-   * Call `finish` with the outcome once the password has been checked.
+   * Call `finish` with the outcome once the password has been checked: true clears the email's
+   * count, false counts a failure, null neither (a right password still waiting for its code).
    */
-  begin(email: string, address: string | null, now: Date, knownDevice = false): { wait: number } | { finish(ok: boolean): void } {
+  begin(email: string, address: string | null, now: Date, knownDevice = false): { wait: number } | { finish(ok: boolean | null): void } {
     // From a PC this person signed in on before, the email's own count does not apply.
     const keys: Array<[string, number]> = knownDevice ? [] : [[`email:${email}`, MAX_FAILURES]]
     if (address) keys.push([`address:${address}`, MAX_FAILURES * ADDRESS_FACTOR])
@@ -82,10 +83,11 @@ export class LoginThrottle {
     if (wait > 0) return { wait: Math.ceil(wait / 60_000) }
     for (const [key] of keys) this.counter(key, now).inFlight++
     return {
-      finish: (ok: boolean) => {
+      finish: (ok: boolean | null) => {
         for (const [key, limit] of keys) {
           const c = this.counter(key, now)
           c.inFlight--
+          if (ok === null) continue
           if (ok) {
             if (key.startsWith('email:')) this.counters.delete(key)
             continue

@@ -16,6 +16,12 @@ export interface UsersTable {
   active: Generated<number>
   phone: Generated<string>
   must_change_password: Generated<number>
+  /** Sealed (secrets.ts). */
+  totp_secret: string | null
+  totp_enrolled_at: string | null
+  totp_last_step: number | null
+  /** Sealed JSON array of the unused recovery codes' SHA-256 hashes. */
+  recovery_codes: string | null
   created_at: string
   updated_at: string
 }

@@ -3,12 +3,13 @@ import SQLite from 'better-sqlite3'
 import { sql } from 'kysely'
 import sharp from 'sharp'
 import { afterEach, describe, expect, it } from 'vitest'
-import { api, type Appointment, type Doctor, type ChainCheck, type JournalEntry, type Patient, type PatientMerge, type SessionInfo, type StaffUser, type WriteMethodName } from '../../../shared/api'
+import { api, type Appointment, type Doctor, type ChainCheck, type JournalEntry, type Patient, type PatientMerge, type SessionInfo, type StaffUser, type TwoFactorSetup, type WriteMethodName } from '../../../shared/api'
 import type { ChangeEvent, Handler } from '../context'
 import { createCore } from '../create-core'
 import { DB_FILE, createKysely, migrate, openSqlite } from '../db/connection'
 import type { Database } from '../db/schema'
-import { ADMIN, addStaff, call, callError, openTestCore, removeDir, setUpClinic, tempDir, type TestCore } from '../testing'
+import { totpCodeAt } from '../auth/two-factor'
+import { ADMIN, STAFF, addStaff, call, callError, openTestCore, removeDir, setUpClinic, tempDir, type TestCore } from '../testing'
 import { setUpPractice } from '../schedule/fixtures'
 import { NOT_JOURNALED, isJournaled, registerJournalFunction, type JournalCursor } from './journal'
 import { replayJournal } from './replay'
@@ -52,6 +53,13 @@ type Case = (c: { t: TestCore; token: string }) => Promise<{
   /** What its one journal entry must say. */
   expect: (entry: Awaited<ReturnType<typeof entriesSince>>[number], value: unknown) => void | Promise<void>
 }>
+
+/** Turns on two-factor sign-in for the token's user, as their app would. */
+async function enrol(t: TestCore, token: string, password: string) {
+  const { secret } = await call<TwoFactorSetup>(t.core, 'auth.twoFactorSetup', {}, token)
+  await call(t.core, 'auth.twoFactorEnable', { secret, totpCode: totpCodeAt(secret, t.clock.now()), password }, token)
+  return secret
+}
 
 const rowsOf = (entry: { rows: Row[] }) => entry.rows.map((r) => `${r.op} ${r.tbl}`)
 
@@ -103,6 +111,38 @@ const CASES: { [M in WriteMethodName]: Case } = {
       expect(rowsOf(entry)).toEqual(['update users'])
     }
   }),
+  'auth.twoFactorEnable': async ({ t, token }) => {
+    const { secret } = await call<TwoFactorSetup>(t.core, 'auth.twoFactorSetup', {}, token)
+    return {
+      act: () => call(t.core, 'auth.twoFactorEnable', { secret, totpCode: totpCodeAt(secret, t.clock.now()), password: ADMIN.password }, token),
+      expect: (entry) => {
+        expect(JSON.parse(entry.input)).toEqual({ secret: '[withheld]', totpCode: '[withheld]', password: '[withheld]' })
+        // The row holds the key sealed: neither the journal nor the database shows it.
+        expect(rowsOf(entry)).toEqual(['update users'])
+        expect(entry.rows[0].data).not.toContain(secret)
+        expect(JSON.parse(entry.rows[0].data).totp_secret).toMatch(/^v1:/)
+      }
+    }
+  },
+  'auth.twoFactorDisable': async ({ t, token }) => {
+    await enrol(t, token, ADMIN.password)
+    return {
+      act: () => call(t.core, 'auth.twoFactorDisable', { password: ADMIN.password }, token),
+      expect: (entry) => expect(entry.rows.map((r) => [r.op, r.tbl, JSON.parse(r.data).totp_secret])).toEqual([['update', 'users', null]])
+    }
+  },
+  'users.resetTwoFactor': async ({ t, token }) => {
+    const desk = await addStaff(t.core, token, 'receptionist')
+    await enrol(t, desk.token, STAFF.receptionist.password)
+    return {
+      act: () => call(t.core, 'users.resetTwoFactor', { id: desk.user.id }, token),
+      expect: (entry) => {
+        expect(entry.role).toBe('admin')
+        expect(JSON.parse(entry.input)).toEqual({ id: desk.user.id })
+        expect(entry.rows.map((r) => [r.op, r.tbl, JSON.parse(r.data).totp_enrolled_at])).toEqual([['update', 'users', null]])
+      }
+    }
+  },
   'auth.endSession': async ({ t, token }) => {
     await call(t.core, 'auth.login', { email: ADMIN.email, password: ADMIN.password })
     const sessions = await call<Array<{ id: string; current: boolean }>>(t.core, 'auth.sessions', {}, token)
@@ -419,8 +459,8 @@ describe('the journal records every write', () => {
     expect(events).toHaveLength(1)
     expect(events[0].seq).toBe(entry.seq)
     for (const row of entry.rows) expect(events[0].changed[row.tbl]).toContain(row.row_key)
-    // (After a password change the admin's old password no longer signs in; their session still holds.)
-    const verifier = method === 'auth.changePassword' ? c.token : await adminToken(t)
+    // (After a password change or enrolling, the admin's password alone no longer signs in; their session still holds.)
+    const verifier = method === 'auth.changePassword' || method === 'auth.twoFactorEnable' ? c.token : await adminToken(t)
     expect((await call<ChainCheck>(t.core, 'audit.verify', {}, verifier)).ok).toBe(true)
   })
 

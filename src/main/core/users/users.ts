@@ -4,7 +4,7 @@ import { toStaffUser } from '../auth/sessions'
 import { ownTransaction, type HandlerGroup, type WriteContext } from '../context'
 import type { ReadDb } from '../db/read-only'
 
-const COLUMNS = ['id', 'name', 'email', 'role', 'active', 'phone', 'must_change_password', 'created_at'] as const
+const COLUMNS = ['id', 'name', 'email', 'role', 'active', 'phone', 'must_change_password', 'totp_enrolled_at', 'created_at'] as const
 
 async function getUser(db: ReadDb, id: string) {
   const row = await db.selectFrom('users').select(COLUMNS).where('id', '=', id).executeTakeFirst()
@@ -60,6 +60,14 @@ export const usersHandlers: HandlerGroup = {
     await keepAnAdmin(ctx, id, { active })
     await ctx.db.updateTable('users').set({ active: active ? 1 : 0, updated_at: ctx.now.toISOString() }).where('id', '=', id).execute()
     if (!active) await endSessions(ctx, id)
+    return toStaffUser(await getUser(ctx.db, id))
+  },
+
+  // Recorded like every write: the journal names the admin, the account and the time.
+  'users.resetTwoFactor': async (ctx, { id }) => {
+    const user = await getUser(ctx.db, id)
+    if (!user.totp_enrolled_at) throw ApiError.field('id', `${user.name} has no second factor to remove`)
+    await ctx.db.updateTable('users').set({ totp_secret: null, totp_enrolled_at: null, totp_last_step: null, recovery_codes: null, updated_at: ctx.now.toISOString() }).where('id', '=', id).execute()
     return toStaffUser(await getUser(ctx.db, id))
   },
 
