@@ -1,4 +1,24 @@
-import { expect, screenshot, seedClinic, signIn, STAFF, test } from './fixtures'
+import { Secret, TOTP } from 'otpauth'
+import type { Page } from '@playwright/test'
+import { expect, screenshot, seedClinic, signIn, signOut, STAFF, test } from './fixtures'
+
+/** The code an authenticator app shows for this key, `ahead` steps of 30 seconds from now. */
+const codeFor = (key: string, ahead = 0) => new TOTP({ secret: Secret.fromBase32(key.replace(/\s/g, '')), digits: 6, period: 30 }).generate({ timestamp: Date.now() + ahead * 30_000 })
+
+/** Sets up two-factor sign-in in the open dialog or screen, as a person with the app would; gives the key and recovery codes. */
+async function enrolTotp(page: Page, password: string) {
+  const form = page.getByRole('form', { name: 'Set up two-factor sign-in' })
+  await expect(form.getByRole('img', { name: 'QR code for your authenticator app' })).toBeVisible()
+  const key = (await form.getByTestId('totp-key').textContent())!
+  await form.getByLabel('Code from the app').fill(codeFor(key))
+  await form.getByLabel('Your password').fill(password)
+  await form.getByRole('button', { name: 'Turn on' }).click()
+  const codes = page.getByRole('region', { name: 'Recovery codes' }).or(page.locator('[aria-label="Recovery codes"]'))
+  await expect(codes.getByText('Two-factor sign-in is on')).toBeVisible()
+  const recovery = await codes.locator('code').allTextContents()
+  expect(recovery).toHaveLength(10)
+  return { key, recovery, done: () => codes.getByRole('button', { name: 'I have kept them' }).click() }
+}
 
 test.describe.configure({ mode: 'serial' })
 
@@ -87,4 +107,80 @@ test('the admin sees who can do what, in words, as the core enforces it', async 
   await expect(book.getByRole('cell', { name: 'Receptionist: allowed' })).toBeVisible()
   await expect(book.getByRole('cell', { name: 'Doctor: not allowed' })).toBeVisible()
   await screenshot(page, 'staff-03-permissions')
+})
+
+test('the receptionist turns on two-factor sign-in: the password alone no longer opens the account, the app\'s code does, and the admin can reset it', async ({ page, browser, hub }) => {
+  await page.goto(hub.url)
+  await signIn(page, STAFF.receptionist)
+  await page.getByRole('button', { name: 'Account menu' }).click()
+  await page.getByRole('menuitem', { name: /Two-factor sign-in/ }).click()
+  await expect(page.getByRole('form', { name: 'Set up two-factor sign-in' })).toBeVisible()
+  await screenshot(page, 'staff-04-two-factor-setup')
+  const { key, recovery, done } = await enrolTotp(page, STAFF.receptionist.password)
+  await screenshot(page, 'staff-05-recovery-codes')
+  await done()
+  await signOut(page)
+
+  // Password alone: asked for the code. A wrong code is refused by name; the next step's code signs in.
+  await page.getByLabel('Email').fill(STAFF.receptionist.email)
+  await page.getByLabel('Password', { exact: true }).fill(STAFF.receptionist.password)
+  await page.getByRole('button', { name: 'Sign in' }).click()
+  const code = page.getByLabel('Authenticator code')
+  await expect(code).toBeFocused()
+  await code.fill(String((Number(codeFor(key, 1)) + 1) % 1_000_000).padStart(6, '0'))
+  await page.getByRole('button', { name: 'Verify' }).click()
+  await expect(page.getByText('That code is not right, or was used already')).toBeVisible()
+  await screenshot(page, 'staff-06-wrong-code')
+  await code.fill(codeFor(key, 1))
+  await page.getByRole('button', { name: 'Verify' }).click()
+  await expect(page.getByRole('button', { name: 'Account menu' })).toBeVisible()
+  await signOut(page)
+
+  // A recovery code instead of the phone.
+  await page.getByLabel('Email').fill(STAFF.receptionist.email)
+  await page.getByLabel('Password', { exact: true }).fill(STAFF.receptionist.password)
+  await page.getByRole('button', { name: 'Sign in' }).click()
+  await page.getByRole('button', { name: 'Use a recovery code instead' }).click()
+  await page.getByLabel('Recovery code').fill(recovery[0])
+  await page.getByRole('button', { name: 'Verify' }).click()
+  await expect(page.getByRole('button', { name: 'Account menu' })).toBeVisible()
+
+  // The phone is lost: the admin resets it, and the reset is in the journal.
+  const admin = await (await browser.newContext()).newPage()
+  await admin.goto(`${hub.url}/#/admin`)
+  await signIn(admin, STAFF.admin)
+  await admin.getByRole('tab', { name: 'Staff accounts' }).click()
+  const row = admin.getByRole('row', { name: /Ravi Kumar/ })
+  await expect(row).toContainText('Two-factor')
+  await row.getByRole('button', { name: 'Manage' }).click()
+  await admin.getByRole('dialog', { name: 'Manage Ravi Kumar' }).getByRole('button', { name: 'Reset two-factor' }).click()
+  await expect(row).not.toContainText('Two-factor')
+  await admin.keyboard.press('Escape')
+  await admin.getByRole('tab', { name: 'Journal' }).click()
+  await expect(admin.getByText(/lost second factor/i).first()).toBeVisible()
+  await admin.context().close()
+  await signOut(page)
+  await signIn(page, STAFF.receptionist)
+})
+
+test('a clinic that requires two-factor sign-in for everyone sends a doctor without it to set it up first', async ({ page, hub }) => {
+  // The admin enrols first (the hub is shared with later files: the setting is put back after).
+  const { secret } = await hub.call<{ secret: string }>('auth.twoFactorSetup', {}, adminToken)
+  await hub.call('auth.twoFactorEnable', { secret, totpCode: codeFor(secret), password: STAFF.admin.password }, adminToken)
+  await hub.call('settings.update', { twoFactorRequired: 'everyone' }, adminToken)
+  try {
+    await page.setViewportSize({ width: 1366, height: 768 })
+    await page.goto(hub.url)
+    await page.getByLabel('Email').fill(STAFF.doctor.email)
+    await page.getByLabel('Password', { exact: true }).fill(STAFF.doctor.password)
+    await page.getByRole('button', { name: 'Sign in' }).click()
+    await expect(page.getByRole('heading', { name: 'Set up two-factor sign-in' })).toBeVisible()
+    await screenshot(page, 'staff-07-required-setup')
+    const { done } = await enrolTotp(page, STAFF.doctor.password)
+    await done()
+    await expect(page.getByRole('button', { name: 'Account menu' })).toBeVisible()
+  } finally {
+    await hub.call('settings.update', { twoFactorRequired: 'nobody' }, adminToken)
+    await hub.call('auth.twoFactorDisable', { password: STAFF.admin.password }, adminToken)
+  }
 })

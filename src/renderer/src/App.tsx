@@ -1,3 +1,4 @@
+import { ForcedTwoFactor } from './features/auth/TwoFactor'
 import { Center, Loader, Stack, Text, Button } from '@mantine/core'
 import { useCallback, useEffect, useState } from 'react'
 import { HashRouter } from 'react-router'
@@ -69,5 +70,6 @@ function Gate({ needsSetup, clinicName }: { needsSetup: boolean; clinicName: str
   if (!setUp) return <SetupWizard onDone={() => setSetUp(true)} />
   if (!session) return <LoginScreen clinicName={settings?.clinicName ?? clinicName} />
   if (session.user.mustChangePassword) return <ForcedPasswordChange />
+  if (session.mustEnrolTwoFactor) return <ForcedTwoFactor />
   return <Shell />
 }

@@ -16,7 +16,7 @@ interface SessionState {
   locked: boolean
   lock(): void
   /** Unlocks with the user's password: signs them in afresh (the hub's session may have ended meanwhile). */
-  unlock(password: string): Promise<void>
+  unlock(password: string, totpCode?: string): Promise<void>
 }
 
 const ApiContext = createContext<ApiClient | null>(null)
@@ -104,8 +104,8 @@ export function ApiProvider({ client, initialSession, children }: { client: ApiC
       reloadSettings,
       locked,
       lock: () => setLocked(true),
-      async unlock(password) {
-        const next = await client.call('auth.login', { email: session!.user.email, password })
+      async unlock(password, totpCode) {
+        const next = await client.call('auth.login', { email: session!.user.email, password, ...(totpCode ? { totpCode } : {}) })
         if (next.user.id !== session!.user.id) throw new Error('Another account signed in')
         if (next.token) client.setToken(next.token)
         setLocked(false)
@@ -113,7 +113,7 @@ export function ApiProvider({ client, initialSession, children }: { client: ApiC
       async signedIn(next) {
         if (next.token) client.setToken(next.token)
         setSignOutReason(null)
-        setSession({ user: next.user, expiresAt: next.expiresAt })
+        setSession({ user: next.user, expiresAt: next.expiresAt, mustEnrolTwoFactor: next.mustEnrolTwoFactor })
       },
       async signOut(reason) {
         signedInRef.current = false

@@ -1,10 +1,11 @@
 import { ActionIcon, Alert, AppShell, Avatar, Badge, Burger, Group, Menu, Modal, NavLink, Text, Tooltip, UnstyledButton, useComputedColorScheme, useMantineColorScheme } from '@mantine/core'
 import { useDisclosure, useHotkeys, useIdle } from '@mantine/hooks'
-import { IconChevronDown, IconDevices, IconKey, IconLock, IconLogout, IconMoon, IconPlugConnectedX, IconSun } from '@tabler/icons-react'
+import { IconChevronDown, IconDevices, IconKey, IconLock, IconLogout, IconMoon, IconPlugConnectedX, IconShieldLock, IconSun } from '@tabler/icons-react'
 import { useEffect, useState } from 'react'
 import { Link, Navigate, Route, Routes, useLocation } from 'react-router'
 import { useConnection, useSession } from '../api/context'
 import { ChangePasswordForm, LockScreen, SessionsDialog } from '../features/auth/Account'
+import { TwoFactorDialog } from '../features/auth/TwoFactor'
 import { areasFor } from './areas'
 import { GlobalSearch } from './GlobalSearch'
 import { Logo } from './Logo'
@@ -13,7 +14,7 @@ const ROLE_LABEL = { admin: 'Admin', receptionist: 'Receptionist', doctor: 'Doct
 
 export function Shell() {
   const { session, settings, signOut, lock, locked } = useSession()
-  const [dialog, setDialog] = useState<'password' | 'sessions' | null>(null)
+  const [dialog, setDialog] = useState<'password' | 'sessions' | 'twoFactor' | null>(null)
   const [navOpen, { toggle }] = useDisclosure()
   const location = useLocation()
   const user = session!.user
@@ -69,6 +70,9 @@ export function Shell() {
                 <Menu.Item leftSection={<IconKey size={16} />} onClick={() => setDialog('password')}>
                   Change password
                 </Menu.Item>
+                <Menu.Item leftSection={<IconShieldLock size={16} />} onClick={() => setDialog('twoFactor')}>
+                  Two-factor sign-in{user.twoFactor ? ' (on)' : ''}
+                </Menu.Item>
                 <Menu.Item leftSection={<IconDevices size={16} />} onClick={() => setDialog('sessions')}>
                   Your sessions
                 </Menu.Item>
@@ -89,6 +93,7 @@ export function Shell() {
         </Modal>
       )}
       {dialog === 'sessions' && <SessionsDialog onClose={() => setDialog(null)} />}
+      {dialog === 'twoFactor' && <TwoFactorDialog onClose={() => setDialog(null)} />}
       {locked && <LockScreen />}
       <AppShell.Navbar p="xs" aria-label="Main navigation">
         {areas.map((area) => (

@@ -62,6 +62,17 @@ export function ClinicSettings() {
         <SimpleGrid cols={3}>
           <NumberInput label="Auto sign-out after (minutes idle)" min={1} max={1440} {...form.getInputProps('autoLogoutMinutes')} />
           <NumberInput label="Longest session (hours)" min={1} max={336} {...form.getInputProps('sessionHours')} />
+          <Select
+            label="Two-factor sign-in required for"
+            description="An authenticator app's code as well as the password"
+            allowDeselect={false}
+            data={[
+              { value: 'nobody', label: 'Nobody (each person may turn it on)' },
+              { value: 'admins', label: 'Admins' },
+              { value: 'everyone', label: 'Everyone' }
+            ]}
+            {...form.getInputProps('twoFactorRequired')}
+          />
         </SimpleGrid>
         <Group justify="flex-end">
           <Button variant="default" disabled={!form.isDirty()} onClick={() => form.setValues(settings)}>

@@ -52,9 +52,16 @@ export function StaffAccounts() {
                   <Table.Td>{u.email}</Table.Td>
                   <Table.Td>{ROLE_OPTIONS.find((r) => r.value === u.role)?.label}</Table.Td>
                   <Table.Td>
-                    <Badge variant="light" color={u.active ? 'teal' : 'gray'}>
-                      {u.active ? (u.mustChangePassword ? 'Password reset' : 'Active') : 'Deactivated'}
-                    </Badge>
+                    <Group gap={6}>
+                      <Badge variant="light" color={u.active ? 'teal' : 'gray'}>
+                        {u.active ? (u.mustChangePassword ? 'Password reset' : 'Active') : 'Deactivated'}
+                      </Badge>
+                      {u.twoFactor && (
+                        <Badge variant="outline" color="indigo" title="Signs in with an authenticator code as well">
+                          Two-factor
+                        </Badge>
+                      )}
+                    </Group>
                   </Table.Td>
                   <Table.Td>
                     <Button size="xs" variant="default" onClick={() => setEditing(u)}>
@@ -148,6 +155,17 @@ function ManageStaff({ user, onClose }: { user: StaffUser; onClose: () => void }
           <Button variant="light" disabled={password.length === 0} onClick={() => void run(() => api.call('users.resetPassword', { id: user.id, password }), 'Password reset').then((ok) => ok && setPassword(''))}>
             Reset password
           </Button>
+        </Group>
+        <Divider label="Two-factor sign-in" labelPosition="left" />
+        <Group justify="space-between">
+          <Text size="sm" c="dimmed" style={{ flex: 1 }}>
+            {user.twoFactor ? 'On. If their phone is lost, reset it: they sign in with the password alone, then set it up again. The journal records the reset.' : 'Not set up.'}
+          </Text>
+          {user.twoFactor && (
+            <Button variant="light" color="orange" onClick={() => void run(() => api.call('users.resetTwoFactor', { id: user.id }), 'Two-factor sign-in reset')}>
+              Reset two-factor
+            </Button>
+          )}
         </Group>
         <Divider label="Access" labelPosition="left" />
         <Group justify="space-between">

@@ -1,4 +1,4 @@
-import { Alert, Badge, Button, Center, Group, Modal, Paper, PasswordInput, Stack, Table, Text, Title } from '@mantine/core'
+import { Alert, Badge, Button, Center, Group, Modal, Paper, PasswordInput, Stack, Table, Text, TextInput, Title } from '@mantine/core'
 import { notifications } from '@mantine/notifications'
 import { useState } from 'react'
 import { ApiError } from '../../../../shared/api'
@@ -108,14 +108,17 @@ export function SessionsDialog({ onClose }: { onClose: () => void }) {
 export function LockScreen() {
   const { session, unlock, signOut } = useSession()
   const [password, setPassword] = useState('')
+  const [code, setCode] = useState('')
   const [problem, setProblem] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
+  const twoFactor = session?.user.twoFactor ?? false
   const submit = async () => {
     setBusy(true)
     setProblem(null)
     try {
-      await unlock(password)
+      await unlock(password, twoFactor ? code.replace(/\s/g, '') : undefined)
       setPassword('')
+      setCode('')
     } catch (error) {
       setProblem(describeError(error))
     } finally {
@@ -131,7 +134,8 @@ export function LockScreen() {
             <Text size="sm" c="dimmed">
               {session?.user.name} ({session?.user.email}). Enter your password to carry on where you left off.
             </Text>
-            <PasswordInput label="Password" data-autofocus required value={password} onChange={(e) => setPassword(e.currentTarget.value)} error={problem} />
+            <PasswordInput label="Password" data-autofocus required value={password} onChange={(e) => setPassword(e.currentTarget.value)} error={twoFactor ? undefined : problem} />
+            {twoFactor && <TextInput label="Authenticator code" inputMode="numeric" autoComplete="one-time-code" maxLength={7} required value={code} onChange={(e) => setCode(e.currentTarget.value)} error={problem} />}
             <Button type="submit" loading={busy}>
               Unlock
             </Button>

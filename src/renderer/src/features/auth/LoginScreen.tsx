@@ -1,4 +1,4 @@
-import { Alert, Button, Center, Paper, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core'
+import { Alert, Button, Center, Group, Paper, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core'
 import { useForm } from '@mantine/form'
 import { useState } from 'react'
 import { ApiError } from '../../../../shared/api'
@@ -11,8 +11,10 @@ export function LoginScreen({ clinicName }: { clinicName: string | null }) {
   const { signedIn, signOutReason } = useSession()
   const [busy, setBusy] = useState(false)
   const [failure, setFailure] = useState<string | null>(null)
+  // After a right password on an account with two-factor sign-in: the code step.
+  const [second, setSecond] = useState<'totp' | 'recovery' | null>(null)
   const form = useForm({
-    initialValues: { email: '', password: '' },
+    initialValues: { email: '', password: '', code: '' },
     validate: {
       email: (v) => (/^\S+@\S+\.\S+$/.test(v.trim()) ? null : 'Enter your email address'),
       password: (v) => (v ? null : 'Enter your password')
@@ -23,11 +25,24 @@ export function LoginScreen({ clinicName }: { clinicName: string | null }) {
     setBusy(true)
     setFailure(null)
     try {
-      await signedIn(await api.call('auth.login', values))
+      const code = values.code.trim()
+      const factor = second === 'totp' && code ? { totpCode: code.replace(/\s/g, '') } : second === 'recovery' && code ? { recoveryCode: code } : {}
+      await signedIn(await api.call('auth.login', { email: values.email, password: values.password, ...factor }))
     } catch (error) {
-      if (error instanceof ApiError && (error.code === 'UNAUTHENTICATED' || error.code === 'FORBIDDEN')) setFailure(error.message)
-      else showError(error, form.setErrors, 'Could not sign in')
-      form.setFieldValue('password', '')
+      const fields = error instanceof ApiError ? error.fields : undefined
+      if (fields?.totpCode && !second) {
+        // The password was right; the account wants its code.
+        setSecond('totp')
+      } else if (fields?.totpCode || fields?.recoveryCode) {
+        form.setFieldValue('code', '')
+        form.setFieldError('code', fields.totpCode ? 'That code is not right, or was used already: enter the one the app shows now' : 'That is not one of your unused recovery codes')
+      } else {
+        if (error instanceof ApiError && (error.code === 'UNAUTHENTICATED' || error.code === 'FORBIDDEN')) setFailure(error.message)
+        else showError(error, form.setErrors, 'Could not sign in')
+        form.setFieldValue('password', '')
+        form.setFieldValue('code', '')
+        setSecond(null)
+      }
     } finally {
       setBusy(false)
     }
@@ -54,11 +69,41 @@ export function LoginScreen({ clinicName }: { clinicName: string | null }) {
               {failure}
             </Alert>
           )}
-          <TextInput label="Email" type="email" autoComplete="username" data-autofocus autoFocus {...form.getInputProps('email')} />
-          <PasswordInput label="Password" autoComplete="current-password" {...form.getInputProps('password')} />
-          <Button type="submit" loading={busy} fullWidth>
-            Sign in
-          </Button>
+          {second ? (
+            <>
+              <Text size="sm">
+                {second === 'totp' ? 'Enter the 6-digit code your authenticator app shows for DocSpot.' : 'Enter one of the recovery codes you kept when you set up two-factor sign-in. Each works once.'}
+              </Text>
+              <TextInput
+                key={second}
+                label={second === 'totp' ? 'Authenticator code' : 'Recovery code'}
+                inputMode={second === 'totp' ? 'numeric' : 'text'}
+                autoComplete="one-time-code"
+                autoFocus
+                maxLength={second === 'totp' ? 7 : 9}
+                {...form.getInputProps('code')}
+              />
+              <Button type="submit" loading={busy} fullWidth>
+                Verify
+              </Button>
+              <Group justify="space-between">
+                <Button variant="subtle" size="xs" onClick={() => (form.setFieldValue('code', ''), setSecond(second === 'totp' ? 'recovery' : 'totp'))}>
+                  {second === 'totp' ? 'Use a recovery code instead' : 'Use the authenticator app'}
+                </Button>
+                <Button variant="subtle" size="xs" color="gray" onClick={() => (form.setValues({ password: '', code: '' }), setSecond(null))}>
+                  Back
+                </Button>
+              </Group>
+            </>
+          ) : (
+            <>
+              <TextInput label="Email" type="email" autoComplete="username" data-autofocus autoFocus {...form.getInputProps('email')} />
+              <PasswordInput label="Password" autoComplete="current-password" {...form.getInputProps('password')} />
+              <Button type="submit" loading={busy} fullWidth>
+                Sign in
+              </Button>
+            </>
+          )}
         </Stack>
       </Paper>
     </Center>
