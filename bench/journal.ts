@@ -108,6 +108,7 @@ async function plainWriter(dataDir: string, token: string) {
     files: fileStore(dataDir),
     loginThrottle: new LoginThrottle(),
     secrets: secretBox(keyFile(dataDir)),
+    connection: { kind: 'desktop', https: false, fingerprint: null, insecure: false },
     clock: systemClock,
     dataDir,
     version: '0.0.0-bench',

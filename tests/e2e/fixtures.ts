@@ -11,19 +11,20 @@ export interface HubProcess {
   call<T = unknown>(method: string, input?: unknown, token?: string): Promise<T>
 }
 
-/** Starts `node out/main/server.js` on a fresh data folder and a free port. */
-export async function startHubProcess(): Promise<HubProcess & { stop(): Promise<void> }> {
+/** Starts `node out/main/server.js` on a fresh data folder and a free port (plus any other options); `output` is what it printed. */
+export async function startHubProcess(args: string[] = []): Promise<HubProcess & { stop(): Promise<void>; output(): string }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'docspot-e2e-'))
-  const child: ChildProcess = spawn(process.execPath, ['out/main/server.js', '--data', dataDir, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] })
+  const child: ChildProcess = spawn(process.execPath, ['out/main/server.js', '--data', dataDir, '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
   let output = ''
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`hub did not start:\n${output}`)), 15_000)
     const onData = (chunk: Buffer) => {
       output += chunk.toString()
-      const match = output.match(/listening on (http:\/\/\S+)/)
+      const match = output.match(/listening on (https?:\/\/\S+)/)
       if (match) {
         clearTimeout(timer)
-        resolve(match[1])
+        // A hub on every address (0.0.0.0) is reached on this PC's loopback.
+        resolve(match[1].replace('//0.0.0.0:', '//127.0.0.1:'))
       }
     }
     child.stdout!.on('data', onData)
@@ -33,6 +34,7 @@ export async function startHubProcess(): Promise<HubProcess & { stop(): Promise<
   return {
     url,
     dataDir,
+    output: () => output,
     async call<T>(method: string, input: unknown = {}, token?: string) {
       const res = await fetch(`${url}/api/${method}`, {
         method: 'POST',

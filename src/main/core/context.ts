@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely'
 import type { LoginThrottle } from './auth/throttle'
 import type { SecretBox } from './secrets'
-import type { Api, MethodName, OutputOf, ParsedInputOf, Role, StaffUser } from '../../shared/api'
+import type { Api, Connection, MethodName, OutputOf, ParsedInputOf, Role, StaffUser } from '../../shared/api'
 import type { Clock } from './clock'
 import type { ReadDb } from './db/read-only'
 import type { Database } from './db/schema'
@@ -43,6 +43,8 @@ export interface Services {
   loginThrottle: LoginThrottle
   /** Seals and opens the secrets the data holds (see secrets.ts). */
   secrets: SecretBox
+  /** How clients reach this core (told by the shell that starts it). */
+  connection: Connection
   clock: Clock
   dataDir: string
   version: string

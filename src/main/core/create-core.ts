@@ -1,3 +1,4 @@
+import type { Connection } from '../../shared/api'
 import { EventEmitter } from 'node:events'
 import { join } from 'node:path'
 import { DB_FILE, createKysely, lockDataFolder, migrate, openSqlite } from './db/connection'
@@ -32,6 +33,8 @@ export interface CoreOptions {
   unclaimedFolder?: boolean
   /** Where the folder's secret key is kept: the desktop app wraps it with safeStorage; by default a 0600 key file. */
   keyStore?: KeyStore
+  /** How clients reach this core (the hub says; default: the desktop window). */
+  connection?: Connection
 }
 
 export interface Core {
@@ -71,6 +74,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       files: fileStore(options.dataDir),
       loginThrottle: new LoginThrottle(join(options.dataDir, SIGN_IN_LIMITS_FILE)),
       secrets: secretBox(options.keyStore ?? keyFile(options.dataDir)),
+      connection: options.connection ?? { kind: 'desktop', https: false, fingerprint: null, insecure: false },
       clock: options.clock ?? systemClock,
       dataDir: options.dataDir,
       version: options.version ?? '0.0.0-dev',

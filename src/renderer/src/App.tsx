@@ -1,24 +1,24 @@
-import { ForcedTwoFactor } from './features/auth/TwoFactor'
-import { Center, Loader, Stack, Text, Button } from '@mantine/core'
+import { Alert, Center, Loader, Stack, Text, Button } from '@mantine/core'
 import { useCallback, useEffect, useState } from 'react'
 import { HashRouter } from 'react-router'
-import type { SessionInfo } from '../../shared/api'
+import type { Connection, SessionInfo } from '../../shared/api'
 import { createClient } from './api/client'
 import { ApiProvider, useSession } from './api/context'
 import { ForcedPasswordChange } from './features/auth/Account'
 import { LoginScreen } from './features/auth/LoginScreen'
+import { ForcedTwoFactor } from './features/auth/TwoFactor'
 import { SetupWizard } from './features/setup/SetupWizard'
 import { Shell } from './shell/Shell'
 
 const client = createClient()
 
-type Boot = { phase: 'loading' } | { phase: 'error'; message: string } | { phase: 'ready'; needsSetup: boolean; clinicName: string | null; session: SessionInfo | null }
+type Boot = { phase: 'loading' } | { phase: 'error'; message: string } | { phase: 'ready'; needsSetup: boolean; clinicName: string | null; session: SessionInfo | null; connection: Connection }
 
 async function loadBoot(): Promise<Boot> {
   try {
-    const status = await client.call('setup.status')
+    const [status, health] = await Promise.all([client.call('setup.status'), client.call('system.health')])
     const session = status.needsSetup ? null : await client.call('auth.session').catch(() => null)
-    return { phase: 'ready', needsSetup: status.needsSetup, clinicName: status.clinicName, session }
+    return { phase: 'ready', needsSetup: status.needsSetup, clinicName: status.clinicName, session, connection: health.connection }
   } catch (error) {
     return { phase: 'error', message: (error as Error).message }
   }
@@ -57,6 +57,7 @@ export function App() {
     )
   return (
     <ApiProvider client={client} initialSession={boot.session}>
+      {boot.connection.insecure && <InsecureBanner />}
       <HashRouter>
         <Gate needsSetup={boot.needsSetup} clinicName={boot.clinicName} />
       </HashRouter>
@@ -72,4 +73,22 @@ function Gate({ needsSetup, clinicName }: { needsSetup: boolean; clinicName: str
   if (session.user.mustChangePassword) return <ForcedPasswordChange />
   if (session.mustEnrolTwoFactor) return <ForcedTwoFactor />
   return <Shell />
+}
+
+/** On every screen of a hub the admin started with --insecure: the LAN sees everything in clear. */
+function InsecureBanner() {
+  return (
+    <Alert
+      role="alert"
+      color="red"
+      variant="filled"
+      radius={0}
+      title="Not encrypted"
+      style={{ position: 'fixed', bottom: 0, left: 0, right: 0, zIndex: 1000 }}
+      py={6}
+    >
+      This hub serves the clinic's network over plain HTTP (started with --insecure). Passwords and patient records cross the network unencrypted.
+      Ask the admin to restart it with HTTPS.
+    </Alert>
+  )
 }

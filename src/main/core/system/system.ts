@@ -5,6 +5,7 @@ export const systemHandlers: HandlerGroup = {
     status: 'ok',
     version: ctx.services.version,
     schemaVersion: ctx.services.schemaVersion,
-    time: ctx.now.toISOString()
+    time: ctx.now.toISOString(),
+    connection: ctx.services.connection
   })
 }

@@ -1,5 +1,6 @@
 import { createReadStream, existsSync, statSync } from 'node:fs'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { createServer as createHttpsServer } from 'node:https'
 import { isIP, type AddressInfo } from 'node:net'
 import { extname, join, normalize, resolve, sep } from 'node:path'
 import { HTTP_STATUS, api, isMethodName, type ApiErrorBody, type ApiResult, type FileOutput, type MethodSpec } from '../../../shared/api'
@@ -16,6 +17,8 @@ export interface HubOptions {
   rendererDir?: string
   /** How often an open event stream re-checks its session (default EVENT_SESSION_CHECK_MS). */
   eventSessionCheckMs?: number
+  /** Serve HTTPS with this certificate and key (see tls.ts); plain HTTP without. */
+  tls?: { cert: string; key: string }
 }
 
 export interface Hub {
@@ -274,8 +277,8 @@ function serveStatic(rendererDir: string | undefined, req: IncomingMessage, res:
 }
 
 /** The hub: the same core, served over HTTP to other clinic PCs, browsers and tests. */
-export async function startHub({ core, port, host = '127.0.0.1', rendererDir, eventSessionCheckMs = EVENT_SESSION_CHECK_MS }: HubOptions): Promise<Hub> {
-  const server = createServer((req, res) => {
+export async function startHub({ core, port, host = '127.0.0.1', rendererDir, eventSessionCheckMs = EVENT_SESSION_CHECK_MS, tls }: HubOptions): Promise<Hub> {
+  const handler = (req: IncomingMessage, res: ServerResponse) => {
     const route = async () => {
       let url: URL
       try {
@@ -297,7 +300,8 @@ export async function startHub({ core, port, host = '127.0.0.1', rendererDir, ev
       if (!res.headersSent) sendError(res, { code: 'INTERNAL', message: 'Something went wrong; nothing was saved.' })
       else res.end()
     })
-  })
+  }
+  const server: Server = tls ? createHttpsServer({ cert: tls.cert, key: tls.key, minVersion: 'TLSv1.2' }, handler) : createServer(handler)
   server.headersTimeout = 20_000
   server.requestTimeout = 120_000
   await new Promise<void>((resolveListen, reject) => {
@@ -308,7 +312,7 @@ export async function startHub({ core, port, host = '127.0.0.1', rendererDir, ev
   const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address
   return {
     server,
-    url: `http://${shownHost}:${address.port}`,
+    url: `${tls ? 'https' : 'http'}://${shownHost}:${address.port}`,
     close: () =>
       new Promise((resolveClose) => {
         server.closeAllConnections()

@@ -1,5 +1,5 @@
 import { Stack, Tabs, Text, Title } from '@mantine/core'
-import { ClinicSettings } from './ClinicSettings'
+import { ClinicSettings, ConnectionPanel } from './ClinicSettings'
 import { DoctorsAdmin } from './DoctorsAdmin'
 import { ImportPatients } from './ImportPatients'
 import { JournalScreen } from './JournalScreen'
@@ -25,7 +25,10 @@ export function AdminHome() {
           <Tabs.Tab value="permissions">Who can do what</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="clinic" pt="md">
-          <ClinicSettings />
+          <Stack>
+            <ClinicSettings />
+            <ConnectionPanel />
+          </Stack>
         </Tabs.Panel>
         <Tabs.Panel value="staff" pt="md">
           <StaffAccounts />

@@ -1,9 +1,10 @@
-import { Button, Group, NumberInput, Paper, Select, SimpleGrid, Stack, TextInput, Title } from '@mantine/core'
+import { Alert, Button, Code, Group, NumberInput, Paper, Select, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core'
 import { useForm } from '@mantine/form'
 import { notifications } from '@mantine/notifications'
 import { useEffect, useMemo, useState } from 'react'
 import type { Settings } from '../../../../shared/api'
 import { useApi, useSession } from '../../api/context'
+import { useApiQuery } from '../../api/queries'
 import { showError } from '../../lib/errors'
 import { CURRENCIES, timeZones } from '../../lib/locale'
 
@@ -67,7 +68,7 @@ export function ClinicSettings() {
             description="An authenticator app's code as well as the password"
             allowDeselect={false}
             data={[
-              { value: 'nobody', label: 'Nobody (each person may turn it on)' },
+              { value: 'nobody', label: 'Nobody (optional)' },
               { value: 'admins', label: 'Admins' },
               { value: 'everyone', label: 'Everyone' }
             ]}
@@ -82,6 +83,36 @@ export function ClinicSettings() {
             Save settings
           </Button>
         </Group>
+      </Stack>
+    </Paper>
+  )
+}
+
+/** How staff reach this DocSpot, and the hub certificate's fingerprint to compare on each PC. */
+export function ConnectionPanel() {
+  const health = useApiQuery('system.health', {}, { shows: [] })
+  const c = health.data?.connection
+  if (!c) return null
+  return (
+    <Paper withBorder p="lg" maw={820} aria-label="Connection" component="section">
+      <Stack gap="xs">
+        <Title order={4}>Connection</Title>
+        {c.kind === 'desktop' ? (
+          <Text size="sm">This is the desktop app: its window works on this PC's own data folder, and nothing crosses the network.</Text>
+        ) : c.insecure ? (
+          <Alert color="red" title="Plain HTTP on the clinic's network">
+            The hub was started with --insecure: passwords and patient records cross the network unencrypted. Restart it without --insecure (it then makes its own certificate) or with the clinic's certificate (--tls-cert, --tls-key).
+          </Alert>
+        ) : c.https ? (
+          <>
+            <Text size="sm">Staff reach this hub over HTTPS. The first time a PC connects, check that the certificate the browser shows (the padlock → certificate → SHA-256 fingerprint) is this one:</Text>
+            <Code block fz="sm" data-testid="certificate-fingerprint" style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-all' }}>
+              {c.fingerprint}
+            </Code>
+          </>
+        ) : (
+          <Text size="sm">This hub answers only on this PC (plain HTTP on its loopback address). To serve the clinic's network, start it with --host 0.0.0.0: it then serves HTTPS.</Text>
+        )}
       </Stack>
     </Paper>
   )
