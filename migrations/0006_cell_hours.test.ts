@@ -1,44 +1,59 @@
 import { join } from 'node:path'
 import { sql } from 'kysely'
 import { describe, expect, it } from 'vitest'
-import { createCore } from '../src/main/core/create-core'
 import { DB_FILE, createKysely, migrate, openSqlite } from '../src/main/core/db/connection'
-import { setUpPractice } from '../src/main/core/schedule/fixtures'
-import { call, openTestCore, removeDir, setUpClinic } from '../src/main/core/testing'
+import { openEntry, registerJournalFunction, sealEntry, type JournalCursor } from '../src/main/core/journal/journal'
+import { removeDir, tempDir } from '../src/main/core/testing'
 
-const hours = (db: ReturnType<typeof createKysely>) => sql<{ hour: number; doctor_id: string; cells: number }>`select hour, doctor_id, cells from appointment_cell_hours order by hour, doctor_id`.execute(db).then((r) => r.rows)
-const counted = (db: ReturnType<typeof createKysely>) =>
-  sql<{ hour: number; doctor_id: string; cells: number }>`select cell / 12 as hour, doctor_id, count(*) as cells from appointment_cells group by 1, 2 order by 1, 2`.execute(db).then((r) => r.rows)
+const AT = '2025-03-10T09:00:00.000Z'
+const DOCTOR_A = '01957f00-0000-7000-8000-00000000d001'
+const DOCTOR_B = '01957f00-0000-7000-8000-00000000d002'
 
-describe('migration 0006_cell_hours over a database at 0005 with bookings', () => {
-  it('counts the claimed cells already there, then keeps counting', async () => {
-    const t = await openTestCore()
-    const token = await setUpClinic(t.core)
-    const practice = await setUpPractice(t.core, token, { doctors: 2, patients: 3 })
-    await practice.book({ start: '2025-03-11T09:00:00Z' })
-    await practice.book({ doctor: 1, patient: 1, start: '2025-03-11T11:45:00Z' })
-    await t.core.close()
-
-    // Back to 0005: no table, no triggers, no record of 0006.
-    const sqlite = openSqlite(join(t.dataDir, DB_FILE))
-    for (const name of ['insert', 'delete', 'update']) sqlite.exec(`drop trigger appointment_cell_hours_${name}`)
-    sqlite.exec(`drop table appointment_cell_hours; delete from kysely_migration where name = '0006_cell_hours'`)
+describe('migration 0006_cell_hours over a database at 0005 with claimed cells', () => {
+  it('counts the cells already there per doctor and hour, then the triggers keep counting', async () => {
+    const dir = tempDir()
+    const sqlite = openSqlite(join(dir, DB_FILE))
+    const cursor: JournalCursor = { seq: null }
+    registerJournalFunction(sqlite, cursor)
     const db = createKysely(sqlite)
-    await migrate(db)
-    expect(await hours(db)).toEqual(await counted(db))
-    expect((await hours(db)).map((h) => h.cells)).toEqual([3, 3])
-    await db.destroy()
-
-    // Bookings made after the upgrade are counted by the triggers.
-    const core = await createCore({ dataDir: t.dataDir, clock: t.clock, log: () => {}, schedules: false })
     try {
-      await call(core, 'appointments.book', { patientId: practice.patients[2].id, doctorId: practice.doctors[0].id, typeId: practice.consult.id, start: '2025-03-11T09:15:00Z' }, token)
-      const after = await hours(core.services.db)
-      expect(after).toEqual(await counted(core.services.db))
-      expect(after.map((h) => h.cells)).toEqual([6, 3])
+      await migrate(db, '0005_staff')
+      // Only the claims matter to this migration: written raw, without the rows they point at.
+      sqlite.pragma('foreign_keys = OFF')
+      const claim = async (work: (cells: (doctor: string, cell: number) => Promise<void>) => Promise<void>) =>
+        db.transaction().execute(async (tx) => {
+          const entry = await openEntry(tx, cursor, { at: AT, method: 'appointments.book', actor: { userId: null, role: null, job: null }, device: null, input: {} })
+          await work(async (doctor, cell) => {
+            await sql`insert into appointment_cells (id, doctor_id, cell, appointment_id) values (${`${doctor}:${cell}`}, ${doctor}, ${cell}, ${`appt-${doctor}-${cell}`})`.execute(tx)
+          })
+          await sealEntry(tx, cursor, entry)
+        })
+      const hour = 483_000 // an hour number (cell / 12)
+      await claim(async (cell) => {
+        for (const c of [0, 1, 2, 11, 12]) await cell(DOCTOR_A, hour * 12 + c) // 4 in one hour, 1 in the next
+        await cell(DOCTOR_B, hour * 12 + 5)
+      })
+      await migrate(db)
+      const hours = () => sql<{ hour: number; doctor_id: string; cells: number }>`select hour, doctor_id, cells from appointment_cell_hours order by hour, doctor_id`.execute(db).then((r) => r.rows)
+      expect(await hours()).toEqual([
+        { hour, doctor_id: DOCTOR_A, cells: 4 },
+        { hour, doctor_id: DOCTOR_B, cells: 1 },
+        { hour: hour + 1, doctor_id: DOCTOR_A, cells: 1 }
+      ])
+      // New claims and freed ones are counted from here on; an hour with none left goes.
+      await claim(async (cell) => cell(DOCTOR_B, hour * 12 + 6))
+      await db.transaction().execute(async (tx) => {
+        const entry = await openEntry(tx, cursor, { at: AT, method: 'appointments.cancel', actor: { userId: null, role: null, job: null }, device: null, input: {} })
+        await sql`delete from appointment_cells where doctor_id = ${DOCTOR_A} and cell = ${(hour + 1) * 12}`.execute(tx)
+        await sealEntry(tx, cursor, entry)
+      })
+      expect(await hours()).toEqual([
+        { hour, doctor_id: DOCTOR_A, cells: 4 },
+        { hour, doctor_id: DOCTOR_B, cells: 2 }
+      ])
     } finally {
-      await core.close()
-      removeDir(t.dataDir)
+      await db.destroy()
+      removeDir(dir)
     }
   })
 })

@@ -11,6 +11,8 @@ export interface Session {
   user: StaffUser
   tokenHash: string
   expiresAt: string
+  /** With one of the clinic's own roles: the methods it may call (read afresh on every call). */
+  permissions: string[] | null
 }
 
 /**

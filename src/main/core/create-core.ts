@@ -7,6 +7,7 @@ import type { ChangeEvent, ProgressEvent, Services } from './context'
 import { fileStore } from './files/store'
 import { LoginThrottle, SIGN_IN_LIMITS_FILE } from './auth/throttle'
 import { keyFile, secretBox, type KeyStore } from './secrets'
+import { rolesHandlers } from './roles/roles'
 import { patientsHandlers } from './patients/handlers'
 import { createDispatcher, joinHandlers, type Admit, type Dispatch, type JournaledWrite } from './dispatcher'
 import { auditHandlers } from './audit/handlers'
@@ -82,7 +83,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     }
     const events = new EventEmitter()
     events.setMaxListeners(0)
-    const handlers = joinHandlers(systemHandlers, authHandlers, settingsHandlers, usersHandlers, patientsHandlers, scheduleHandlers, auditHandlers)
+    const handlers = joinHandlers(systemHandlers, authHandlers, settingsHandlers, usersHandlers, rolesHandlers, patientsHandlers, scheduleHandlers, auditHandlers)
     const { dispatch, admit, journaledWrite } = createDispatcher({ services, handlers, reader, events, cursor, log })
 
     const settings = await readSettings(reader)

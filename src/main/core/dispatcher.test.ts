@@ -30,7 +30,7 @@ describe('first run', () => {
     t = await openTestCore()
     const token = await setUpClinic(t.core)
     const settings = await call<Settings>(t.core, 'settings.get', {}, token)
-    expect(settings).toEqual({ ...CLINIC, patientNumberPrefix: 'P-', patientNumberDigits: 6, autoLogoutMinutes: 30, sessionHours: 12, bookingNoticeMinutes: 0 })
+    expect(settings).toEqual({ ...CLINIC, patientNumberPrefix: 'P-', patientNumberDigits: 6, autoLogoutMinutes: 30, sessionHours: 12, bookingNoticeMinutes: 0, twoFactorRequired: 'nobody' })
   })
 
   it('rejects a short admin password and names the field', async () => {
@@ -129,7 +129,13 @@ describe('first run', () => {
 
   it('answers the public health check with version, schema version and the core clock', async () => {
     t = await openTestCore('2025-03-10T09:00:00.000Z')
-    expect(await call(t.core, 'system.health')).toEqual({ status: 'ok', version: '1.2.3-test', schemaVersion: latestMigration(), time: '2025-03-10T09:00:00.000Z' })
+    expect(await call(t.core, 'system.health')).toEqual({
+      status: 'ok',
+      version: '1.2.3-test',
+      schemaVersion: latestMigration(),
+      time: '2025-03-10T09:00:00.000Z',
+      connection: { kind: 'desktop', https: false, fingerprint: null, insecure: false }
+    })
   })
 })
 
@@ -304,7 +310,7 @@ describe('a set-up clinic', () => {
     it('lists staff without any password material', async () => {
       const users = await call<StaffUser[]>(t.core, 'users.list', {}, adminToken)
       expect(users.map((u) => u.email)).toEqual(expect.arrayContaining([ADMIN.email, 'ravi@sunrise.example']))
-      for (const user of users) expect(Object.keys(user).sort()).toEqual(['active', 'createdAt', 'email', 'id', 'mustChangePassword', 'name', 'phone', 'role'])
+      for (const user of users) expect(Object.keys(user).sort()).toEqual(['active', 'createdAt', 'customRole', 'email', 'id', 'mustChangePassword', 'name', 'phone', 'role', 'twoFactor'])
     })
   })
 

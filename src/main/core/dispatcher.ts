@@ -1,7 +1,7 @@
 import { twoFactorRequired } from './auth/two-factor'
 import { EventEmitter } from 'node:events'
 import type { z } from 'zod'
-import { ApiError, api, isMethodName, type ApiErrorBody, type ApiResult, type MethodName, type MethodSpec, type StaffUser } from '../../shared/api'
+import { ApiError, allows, api, isMethodName, type ApiErrorBody, type ApiResult, type MethodName, type MethodSpec, type StaffUser } from '../../shared/api'
 import { findSession } from './auth/sessions'
 import type { Actor, ChangeEvent, HandlerGroup, Handlers, OwnTransactionContext, ProgressEvent, ReadContext, Services, Session, WriteContext } from './context'
 import type { Kysely } from 'kysely'
@@ -107,7 +107,8 @@ export type JournaledWrite = <T>(method: MethodName, user: StaffUser | null, wor
 
 export function createDispatcher({ services, handlers, reader, events, cursor, log }: DispatcherParts): { dispatch: Dispatch; admit: Admit; journaledWrite: JournaledWrite } {
   /** The session for a call to `spec`, checked against its roles; null for a public method or a job. */
-  async function authorise(spec: MethodSpec, options: CallOptions, now: Date): Promise<Session | null> {
+  async function authorise(name: MethodName, options: CallOptions, now: Date): Promise<Session | null> {
+    const spec = api[name] as MethodSpec
     if (options.job !== undefined) {
       if (spec.roles !== 'public' && !spec.roles.includes('system')) throw new ApiError('FORBIDDEN', `A background job may not do this: ${spec.summary.toLowerCase()}`)
       return null
@@ -123,8 +124,8 @@ export function createDispatcher({ services, handlers, reader, events, cursor, l
     if (twoFactorRequired(settings?.twoFactorRequired, session.user.role) && !session.user.twoFactor && !ENROLMENT.has(spec)) {
       throw new ApiError('FORBIDDEN', 'The clinic requires two-factor sign-in for your account: set it up first')
     }
-    if (!(spec.roles as readonly string[]).includes(session.user.role)) {
-      throw new ApiError('FORBIDDEN', `${ROLE_NAMES[session.user.role]} may not do this: ${spec.summary.toLowerCase()}`)
+    if (!allows(name, session.user.role, session.permissions ? { methods: session.permissions } : null)) {
+      throw new ApiError('FORBIDDEN', `${session.user.customRole?.name ?? ROLE_NAMES[session.user.role]} may not do this: ${spec.summary.toLowerCase()}`)
     }
     return session
   }
@@ -132,7 +133,7 @@ export function createDispatcher({ services, handlers, reader, events, cursor, l
   async function admit(method: string, token: string | null | undefined): Promise<ApiErrorBody | null> {
     try {
       assertMethod(method)
-      await authorise(api[method] as MethodSpec, { token }, services.clock.now())
+      await authorise(method, { token }, services.clock.now())
       return null
     } catch (error) {
       return toErrorBody(error, method, log)
@@ -144,7 +145,7 @@ export function createDispatcher({ services, handlers, reader, events, cursor, l
       assertMethod(method)
       const spec = api[method] as MethodSpec
       const now = services.clock.now()
-      const session = await authorise(spec, options, now)
+      const session = await authorise(method, options, now)
 
       const parsed = spec.input.safeParse(rawInput ?? {})
       if (!parsed.success) throw validationError(fieldErrors(parsed.error, rawInput ?? {}))
@@ -235,7 +236,7 @@ export function createDispatcher({ services, handlers, reader, events, cursor, l
   /** For work inside the core that is not an API call (tests, data upgrades): journaled as `method` by `user`. */
   function journaledWrite<T>(method: MethodName, user: StaffUser | null, work: (ctx: WriteContext) => Promise<T>): Promise<T> {
     const now = services.clock.now()
-    const session = user ? { user, tokenHash: '', expiresAt: '' } : null
+    const session = user ? { user, tokenHash: '', expiresAt: '', permissions: null } : null
     const base = { session, user: user as StaffUser, role: user?.role ?? null, now, address: null, deviceKey: null, services, progress: (event: ProgressEvent) => publish('progress', event) }
     return journaledCall(method, now, { device: 'core' }, session, base, {}).write(work)
   }

@@ -14,6 +14,8 @@ export interface StaffUser {
   mustChangePassword: boolean
   /** Signs in with an authenticator app's code as well as the password. */
   twoFactor: boolean
+  /** One of the clinic's own roles, which then decides what they may do (`role` is the built-in one it starts from). */
+  customRole: { id: string; name: string } | null
   createdAt: string
 }
 
@@ -35,6 +37,8 @@ export interface SessionInfo {
   deviceKey?: string
   /** The clinic requires a second factor of this user, who has none yet: enrolling comes before anything else. */
   mustEnrolTwoFactor?: boolean
+  /** With one of the clinic's own roles: the methods it may call (beyond what every role may). */
+  permissions?: string[] | null
 }
 
 /** A new authenticator key, not yet stored: shown as a QR code (the URI) and as text. */

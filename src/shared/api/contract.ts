@@ -1,9 +1,10 @@
 import type { z } from 'zod'
 import { auditMethods } from './audit'
 import { authMethods } from './auth'
-import { idSchema } from './common'
+import { idSchema, ROLES } from './common'
 import { joinMethods, type Caller, type MethodSpec } from './method'
 import { patientsMethods } from './patients'
+import { everyoneMay, rolesMethods } from './roles'
 import { scheduleMethods } from './schedule'
 import { settingsMethods } from './settings'
 import { systemMethods } from './system'
@@ -15,7 +16,7 @@ import { usersMethods } from './users'
  * here. Both transports (IPC, HTTP) and the OpenAPI document derive from it; the core
  * supplies exactly one handler per entry.
  */
-export const api = joinMethods(systemMethods, authMethods, settingsMethods, usersMethods, patientsMethods, scheduleMethods, auditMethods)
+export const api = joinMethods(systemMethods, authMethods, settingsMethods, usersMethods, rolesMethods, patientsMethods, scheduleMethods, auditMethods)
 
 export type Api = typeof api
 export type MethodName = keyof Api
@@ -28,10 +29,24 @@ export function isMethodName(name: string): name is MethodName {
   return Object.prototype.hasOwnProperty.call(api, name)
 }
 
-/** Whether someone with this role may call the method (the dispatcher enforces the same). */
-export function allows(name: MethodName, caller: Caller | null): boolean {
-  const roles = (api[name] as MethodSpec).roles
-  return roles === 'public' || (caller !== null && roles.includes(caller))
+/**
+ * Whether someone with this role may call the method (the dispatcher enforces the same). With
+ * one of the clinic's own roles, its method list decides, beyond what every role may do.
+ */
+export function allows(name: MethodName, caller: Caller | null, custom?: { methods: readonly string[] } | null): boolean {
+  const spec = api[name] as MethodSpec
+  if (spec.roles === 'public') return true
+  if (caller === null) return false
+  if (custom && caller !== 'system') return everyoneMay(name, spec, ROLES) || custom.methods.includes(name)
+  return spec.roles.includes(caller)
+}
+
+/** What one of the clinic's own roles can be given: whatever some built-in role may do, beyond what every role may. */
+export function grantableMethods(): MethodName[] {
+  return (Object.keys(api) as MethodName[]).filter((name) => {
+    const spec = api[name] as MethodSpec
+    return spec.roles !== 'public' && spec.roles.some((r) => r !== 'system') && !everyoneMay(name, spec, ROLES)
+  })
 }
 
 export { idSchema }

@@ -9,14 +9,14 @@ export const usersMethods = {
   'users.list': method<StaffUser[]>()({ summary: 'All staff accounts', input: none, roles: ADMIN, writes: false }),
   'users.create': method<StaffUser>()({
     summary: 'Create a staff account',
-    input: z.object({ name: nameSchema(120), email: emailSchema, role: roleSchema, password: passwordSchema, phone: phone.default('') }).strict(),
+    input: z.object({ name: nameSchema(120), email: emailSchema, role: roleSchema, customRoleId: idSchema.nullable().default(null), password: passwordSchema, phone: phone.default('') }).strict(),
     roles: ADMIN,
     writes: true
   }),
   'users.update': method<StaffUser>()({
     summary: 'Change a staff account’s name, email, phone or role',
     input: z
-      .object({ id: idSchema, fields: z.object({ name: nameSchema(120), email: emailSchema, phone, role: roleSchema }).partial().strict() })
+      .object({ id: idSchema, fields: z.object({ name: nameSchema(120), email: emailSchema, phone, role: roleSchema, customRoleId: idSchema.nullable() }).partial().strict() })
       .strict(),
     roles: ADMIN,
     writes: true

@@ -67,7 +67,8 @@ export const authHandlers: HandlerGroup = {
     }
     attempt.finish(true)
     if (row.active !== 1) throw new ApiError('FORBIDDEN', 'This account is deactivated; ask the clinic admin')
-    const user = toStaffUser(row)
+    const custom = row.custom_role_id ? await ctx.db.selectFrom('roles').select(['name', 'methods']).where('id', '=', row.custom_role_id).executeTakeFirst() : undefined
+    const user = toStaffUser({ ...row, custom_role_name: custom?.name })
     // This PC is now known for this person: a lock an attacker causes later does not keep them out here.
     const deviceKey = ctx.deviceKey && deviceHash && throttle.isKnownDevice(email, deviceHash) ? ctx.deviceKey : randomBytes(24).toString('base64url')
     throttle.rememberDevice(email, createHash('sha256').update(deviceKey).digest('hex'))
@@ -76,7 +77,12 @@ export const authHandlers: HandlerGroup = {
       if (second && 'step' in second) await tx.db.updateTable('users').set({ totp_last_step: second.step }).where('id', '=', user.id).execute()
       if (second && 'recoveryCodes' in second) await tx.db.updateTable('users').set({ recovery_codes: second.recoveryCodes, updated_at: tx.now.toISOString() }).where('id', '=', user.id).execute()
       const session = await openSession(tx.db, user, tx.now, settings.sessionHours)
-      return { ...session, deviceKey, mustEnrolTwoFactor: twoFactorRequired(settings.twoFactorRequired, user.role) && !user.twoFactor }
+      return {
+        ...session,
+        deviceKey,
+        mustEnrolTwoFactor: twoFactorRequired(settings.twoFactorRequired, user.role) && !user.twoFactor,
+        permissions: custom ? (JSON.parse(custom.methods) as string[]) : null
+      }
     })
   }),
 
@@ -87,7 +93,12 @@ export const authHandlers: HandlerGroup = {
 
   'auth.session': async (ctx) => {
     const settings = await requireSettings(ctx.db)
-    return { user: ctx.user, expiresAt: ctx.session!.expiresAt, mustEnrolTwoFactor: twoFactorRequired(settings.twoFactorRequired, ctx.user.role) && !ctx.user.twoFactor }
+    return {
+      user: ctx.user,
+      expiresAt: ctx.session!.expiresAt,
+      mustEnrolTwoFactor: twoFactorRequired(settings.twoFactorRequired, ctx.user.role) && !ctx.user.twoFactor,
+      permissions: ctx.session!.permissions
+    }
   },
 
   'auth.twoFactorSetup': async (ctx) => {

@@ -10,7 +10,14 @@ export function hashToken(token: string): string {
 }
 
 export function toStaffUser(
-  row: Pick<UsersTable, 'id' | 'name' | 'email' | 'role' | 'created_at'> & { active: number; phone?: string; must_change_password?: number; totp_enrolled_at?: string | null }
+  row: Pick<UsersTable, 'id' | 'name' | 'email' | 'role' | 'created_at'> & {
+    active: number
+    phone?: string
+    must_change_password?: number
+    totp_enrolled_at?: string | null
+    custom_role_id?: string | null
+    custom_role_name?: string | null
+  }
 ): StaffUser {
   return {
     id: row.id,
@@ -21,6 +28,7 @@ export function toStaffUser(
     phone: row.phone ?? '',
     mustChangePassword: row.must_change_password === 1,
     twoFactor: !!row.totp_enrolled_at,
+    customRole: row.custom_role_id ? { id: row.custom_role_id, name: row.custom_role_name ?? '' } : null,
     createdAt: row.created_at
   }
 }
@@ -53,7 +61,23 @@ export async function findSession(
   const row = await readDb
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
-    .select(['sessions.expires_at', 'sessions.last_seen_at', 'users.id', 'users.name', 'users.email', 'users.role', 'users.active', 'users.phone', 'users.must_change_password', 'users.totp_enrolled_at', 'users.created_at'])
+    .leftJoin('roles', 'roles.id', 'users.custom_role_id')
+    .select([
+      'sessions.expires_at',
+      'sessions.last_seen_at',
+      'users.id',
+      'users.name',
+      'users.email',
+      'users.role',
+      'users.active',
+      'users.phone',
+      'users.must_change_password',
+      'users.totp_enrolled_at',
+      'users.custom_role_id',
+      'roles.name as custom_role_name',
+      'roles.methods as custom_role_methods',
+      'users.created_at'
+    ])
     .where('sessions.token_hash', '=', tokenHash)
     .executeTakeFirst()
   if (!row || row.active !== 1) return null
@@ -66,5 +90,5 @@ export async function findSession(
   // Touch at most once a minute (sooner for a short auto sign-out, which a once-a-minute touch
   // would trip while the user is busy): keeps the idle timer honest without a write per request.
   if (idleSince > Math.min(60_000, (idleMinutes * 60_000) / 4)) write(db.updateTable('sessions').set({ last_seen_at: now.toISOString() }).where('token_hash', '=', tokenHash))
-  return { user: toStaffUser(row), tokenHash, expiresAt: row.expires_at }
+  return { user: toStaffUser(row), tokenHash, expiresAt: row.expires_at, permissions: row.custom_role_methods ? (JSON.parse(row.custom_role_methods) as string[]) : null }
 }

@@ -22,6 +22,18 @@ export interface UsersTable {
   totp_last_step: number | null
   /** Sealed JSON array of the unused recovery codes' SHA-256 hashes. */
   recovery_codes: string | null
+  /** One of the clinic's own roles (roles.id), which then decides what the user may do. */
+  custom_role_id: string | null
+  created_at: string
+  updated_at: string
+}
+
+export interface RolesTable {
+  id: string
+  name: string
+  base_role: 'admin' | 'receptionist' | 'doctor'
+  /** JSON array of method names. */
+  methods: string
   created_at: string
   updated_at: string
 }
@@ -106,6 +118,7 @@ export interface Database {
   appointment_cells: AppointmentCellsTable
   appointment_events: AppointmentEventsTable
   appointment_cell_hours: AppointmentCellHoursTable
+  roles: RolesTable
 }
 
 export interface JournalTable {

@@ -143,6 +143,20 @@ const CASES: { [M in WriteMethodName]: Case } = {
       }
     }
   },
+  'roles.save': async ({ t, token }) => ({
+    act: () => call(t.core, 'roles.save', { name: 'Billing clerk', baseRole: 'receptionist', methods: ['patients.search', 'patients.get'] }, token),
+    expect: (entry) => {
+      expect(rowsOf(entry)).toEqual(['insert roles'])
+      expect(JSON.parse(entry.rows[0].data)).toMatchObject({ name: 'Billing clerk', base_role: 'receptionist', methods: '["patients.get","patients.search"]' })
+    }
+  }),
+  'roles.remove': async ({ t, token }) => {
+    const role = await call<{ id: string }>(t.core, 'roles.save', { name: 'Billing clerk', baseRole: 'receptionist', methods: [] }, token)
+    return {
+      act: () => call(t.core, 'roles.remove', { id: role.id }, token),
+      expect: (entry) => expect(rowsOf(entry)).toEqual(['delete roles'])
+    }
+  },
   'auth.endSession': async ({ t, token }) => {
     await call(t.core, 'auth.login', { email: ADMIN.email, password: ADMIN.password })
     const sessions = await call<Array<{ id: string; current: boolean }>>(t.core, 'auth.sessions', {}, token)

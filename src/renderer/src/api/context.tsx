@@ -113,7 +113,7 @@ export function ApiProvider({ client, initialSession, children }: { client: ApiC
       async signedIn(next) {
         if (next.token) client.setToken(next.token)
         setSignOutReason(null)
-        setSession({ user: next.user, expiresAt: next.expiresAt, mustEnrolTwoFactor: next.mustEnrolTwoFactor })
+        setSession({ user: next.user, expiresAt: next.expiresAt, mustEnrolTwoFactor: next.mustEnrolTwoFactor, permissions: next.permissions ?? null })
       },
       async signOut(reason) {
         signedInRef.current = false

@@ -28,7 +28,8 @@ export function useApiQuery<M extends MethodName>(
 export function useCan(): (method: MethodName) => boolean {
   const { session } = useSession()
   const role = session?.user.role ?? null
-  return useCallback((method: MethodName) => role !== null && allows(method, role), [role])
+  const permissions = session?.permissions ?? null
+  return useCallback((method: MethodName) => role !== null && allows(method, role, permissions ? { methods: permissions } : null), [role, permissions])
 }
 
 export function useQueriesClient(): QueryClient {

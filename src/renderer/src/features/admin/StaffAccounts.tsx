@@ -16,10 +16,23 @@ const ROLE_OPTIONS = [
   { value: 'admin', label: 'Admin' }
 ]
 
+/** The built-in roles, then the clinic's own ("custom:<id>"). */
+function useRoleOptions() {
+  const roles = useApiQuery('roles.list', {}, { shows: ['roles'] })
+  return [
+    { group: 'Built-in', items: ROLE_OPTIONS },
+    ...(roles.data?.length ? [{ group: "The clinic's own", items: roles.data.map((r) => ({ value: `custom:${r.id}`, label: r.name })) }] : [])
+  ]
+}
+
+/** A picked role as the API takes it. */
+const roleFields = (value: string) => (value.startsWith('custom:') ? { customRoleId: value.slice(7) } : { role: value as Role, customRoleId: null })
+const roleValue = (user: Pick<StaffUser, 'role' | 'customRole'>) => (user.customRole ? `custom:${user.customRole.id}` : user.role)
+
 export function StaffAccounts() {
   const [opened, { open, close }] = useDisclosure(false)
   const [editing, setEditing] = useState<StaffUser | null>(null)
-  const staff = useApiQuery('users.list', {}, { shows: ['users'] })
+  const staff = useApiQuery('users.list', {}, { shows: ['users', 'roles'] })
   const users: StaffUser[] | null = staff.data ?? null
   useEffect(() => void (staff.error && showError(staff.error, undefined, 'Could not load staff')), [staff.error])
 
@@ -50,7 +63,7 @@ export function StaffAccounts() {
                 <Table.Tr key={u.id}>
                   <Table.Td>{u.name}</Table.Td>
                   <Table.Td>{u.email}</Table.Td>
-                  <Table.Td>{ROLE_OPTIONS.find((r) => r.value === u.role)?.label}</Table.Td>
+                  <Table.Td>{u.customRole?.name ?? ROLE_OPTIONS.find((r) => r.value === u.role)?.label}</Table.Td>
                   <Table.Td>
                     <Group gap={6}>
                       <Badge variant="light" color={u.active ? 'teal' : 'gray'}>
@@ -84,9 +97,10 @@ export function StaffAccounts() {
 
 function NewStaffForm({ onCreated }: { onCreated: () => void }) {
   const api = useApi()
+  const roleOptions = useRoleOptions()
   const [busy, setBusy] = useState(false)
   const form = useForm({
-    initialValues: { name: '', email: '', role: 'receptionist' as Role, password: '' },
+    initialValues: { name: '', email: '', role: 'receptionist', password: '' },
     validate: {
       name: (v) => (v.trim() ? null : 'Enter a name'),
       email: (v) => (/^\S+@\S+\.\S+$/.test(v.trim()) ? null : 'Enter a valid email address'),
@@ -96,8 +110,9 @@ function NewStaffForm({ onCreated }: { onCreated: () => void }) {
   const submit = form.onSubmit(async (values) => {
     setBusy(true)
     try {
-      const user = await api.call('users.create', values)
-      notifications.show({ color: 'teal', title: 'Account created', message: `${user.name} can now sign in as ${user.role}` })
+      const picked = roleFields(values.role)
+      const user = await api.call('users.create', { ...values, role: 'role' in picked ? picked.role! : 'receptionist', customRoleId: picked.customRoleId })
+      notifications.show({ color: 'teal', title: 'Account created', message: `${user.name} can now sign in as ${user.customRole?.name ?? user.role}` })
       onCreated()
     } catch (error) {
       showError(error, form.setErrors)
@@ -110,7 +125,7 @@ function NewStaffForm({ onCreated }: { onCreated: () => void }) {
       <Stack>
       <TextInput label="Name" withAsterisk data-autofocus {...form.getInputProps('name')} />
       <TextInput label="Email" type="email" withAsterisk {...form.getInputProps('email')} />
-      <Select label="Role" data={ROLE_OPTIONS} allowDeselect={false} {...form.getInputProps('role')} />
+      <Select label="Role" data={roleOptions} allowDeselect={false} {...form.getInputProps('role')} />
       <PasswordInput label="First password" description="At least 12 characters; they can change it later" withAsterisk {...form.getInputProps('password')} />
       <Group justify="flex-end">
         <Button type="submit" loading={busy}>
@@ -125,7 +140,8 @@ function NewStaffForm({ onCreated }: { onCreated: () => void }) {
 /** Change a staff member's details and role, reset their password, or deactivate them. */
 function ManageStaff({ user, onClose }: { user: StaffUser; onClose: () => void }) {
   const api = useApi()
-  const [fields, setFields] = useState({ name: user.name, email: user.email, phone: user.phone, role: user.role })
+  const roleOptions = useRoleOptions()
+  const [fields, setFields] = useState({ name: user.name, email: user.email, phone: user.phone, role: roleValue(user) })
   const [password, setPassword] = useState('')
   const [problem, setProblem] = useState<{ message: string; fields?: Record<string, string> } | null>(null)
   const run = async (work: () => Promise<unknown>, done: string) => {
@@ -145,9 +161,19 @@ function ManageStaff({ user, onClose }: { user: StaffUser; onClose: () => void }
         <TextInput label="Name" value={fields.name} onChange={(e) => setFields({ ...fields, name: e.currentTarget.value })} error={problem?.fields?.['fields.name']} />
         <TextInput label="Email" value={fields.email} onChange={(e) => setFields({ ...fields, email: e.currentTarget.value })} error={problem?.fields?.['fields.email']} />
         <TextInput label="Phone" value={fields.phone} onChange={(e) => setFields({ ...fields, phone: e.currentTarget.value })} error={problem?.fields?.['fields.phone']} />
-        <Select label="Role" data={ROLE_OPTIONS} allowDeselect={false} value={fields.role} onChange={(v) => v && setFields({ ...fields, role: v as Role })} />
+        <Select label="Role" data={roleOptions} allowDeselect={false} value={fields.role} onChange={(v) => v && setFields({ ...fields, role: v })} error={problem?.fields?.['fields.customRoleId']} />
         <Group justify="flex-end">
-          <Button onClick={() => void run(() => api.call('users.update', { id: user.id, fields }), 'Saved').then((ok) => ok && onClose())}>Save</Button>
+          <Button
+            onClick={() =>
+              void run(() => {
+                const { role, ...rest } = fields
+                const roleChanged = role !== roleValue(user)
+                return api.call('users.update', { id: user.id, fields: { ...rest, ...(roleChanged ? roleFields(role) : {}) } })
+              }, 'Saved').then((ok) => ok && onClose())
+            }
+          >
+            Save
+          </Button>
         </Group>
         <Divider label="Password" labelPosition="left" />
         <Group align="flex-end">
