@@ -7,7 +7,7 @@ import { documentType, preparePhoto } from '../patients/photo'
 import { requireSettings } from '../settings/settings'
 import { bookAppointment, changeStatus, rescheduleAppointment } from './booking'
 import type { WeeklySession } from './slot-types'
-import { clinicDateOf, clinicDays, freeSlots, workingWindows } from './slots'
+import { clinicDateOf, clinicDays, daysBetween, freeSlots, workingWindows } from './slots'
 import { dayBounds, getAppointment, getDoctor, listTypes, loadAppointments, loadSlotRows, toDoctor, toException, toSession } from './views'
 
 const PROFILE_COLUMNS = {
@@ -355,7 +355,7 @@ export const scheduleHandlers: HandlerGroup = {
     const { timeZone } = await requireSettings(ctx.db)
     await getDoctor(ctx.db, doctorId)
     if (to < from) throw ApiError.field('to', 'must not be before from')
-    const days = DateTime.fromISO(to).diff(DateTime.fromISO(from), 'days').days + 1
+    const days = daysBetween(from, to) + 1
     if (days > 42) throw ApiError.field('to', 'may be at most 6 weeks after from')
     const bounds = dayBounds(from, timeZone, days)
     const appointments = await loadAppointments(ctx.db, { doctorIds: [doctorId], from: bounds.from, to: bounds.to })
@@ -427,7 +427,7 @@ async function bookable(db: ReadDb, typeId: string, doctorId?: string) {
 async function slotsFor(db: ReadDb, now: Date, q: { typeId: string; doctorId?: string; from: string; to: string; limit: number }): Promise<FreeSlot[]> {
   const settings = await requireSettings(db)
   if (q.to < q.from) throw ApiError.field('to', 'must not be before from')
-  if (DateTime.fromISO(q.to).diff(DateTime.fromISO(q.from), 'days').days > 180) throw ApiError.field('to', 'may be at most 180 days after from')
+  if (daysBetween(q.from, q.to) > 180) throw ApiError.field('to', 'may be at most 180 days after from')
   const { type, doctors } = await bookable(db, q.typeId, q.doctorId)
   return searchSlots(db, now, settings, type, doctors, q.from, q.to, q.limit)
 }

@@ -106,6 +106,9 @@ function toIso(ms: number): string {
 
 const HOUR = 3_600_000
 
+/** Offsets per UTC hour, per zone, for the whole process (see Zone). */
+const ZONE_HOURS = new Map<string, Map<number, number | null>>()
+
 /**
  * A time zone's offsets, from luxon's IANAZone (the Intl time-zone database). Asking Intl is slow
  * (microseconds a call, and a query may ask tens of thousands of times), so offsets are kept per
@@ -114,11 +117,15 @@ const HOUR = 3_600_000
  */
 class Zone {
   private readonly zone: IANAZone
-  private readonly hours = new Map<number, number | null>()
+  private readonly hours: Map<number, number | null>
 
   constructor(timeZone: string) {
     this.zone = IANAZone.create(timeZone)
     if (!this.zone.isValid) throw new RangeError(`Unknown time zone: ${JSON.stringify(timeZone)}`)
+    // A zone's offsets do not change while the process runs: every query shares what was asked.
+    let hours = ZONE_HOURS.get(timeZone)
+    if (!hours || hours.size > 200_000) ZONE_HOURS.set(timeZone, (hours = new Map()))
+    this.hours = hours
   }
 
   /** Offset from UTC, in milliseconds, at an instant. */
@@ -216,6 +223,11 @@ class WallClock {
 export function wallTimeToInstant(date: string, time: string, timeZone: string): string | null {
   const resolved = resolveWallTime(new Zone(timeZone), parseDate(date) + parseTime(time) * MINUTE)
   return resolved.exists ? toIso(resolved.ms) : null
+}
+
+/** Whole days from one clinic date to another ("2025-03-01" to "2025-03-03" is 2), by the calendar, not by any clock. */
+export function daysBetween(from: string, to: string): number {
+  return Math.round((parseDate(to) - parseDate(from)) / DAY)
 }
 
 /**

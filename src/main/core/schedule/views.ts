@@ -1,9 +1,9 @@
-import { DateTime } from 'luxon'
 import type { Selectable } from 'kysely'
 import { ApiError, type Appointment, type AppointmentType, type Doctor, type ExceptionView, type WeeklySessionView } from '../../../shared/api'
 import type { ReadDb } from '../db/read-only'
 import type { AvailabilityExceptionsTable, DoctorSessionsTable, DoctorsTable } from '../db/schema'
 import type { AvailabilityException, BusyInterval, WeeklySession } from './slot-types'
+import { clinicDays, daysBetween } from './slots'
 
 /** The claimed-time grain (see booking.ts): 5 minutes. */
 const CELL_MS = 5 * 60_000
@@ -155,10 +155,10 @@ export async function getAppointment(db: ReadDb, id: string): Promise<Appointmen
   return found
 }
 
-/** A clinic date's bounds as UTC instants. */
+/** A clinic date's bounds (or `days` dates' from it) as UTC instants: its first moment, and the next date's. */
 export function dayBounds(date: string, timeZone: string, days = 1): { from: string; to: string } {
-  const start = DateTime.fromISO(date, { zone: timeZone }).startOf('day')
-  return { from: start.toUTC().toISO()!, to: start.plus({ days }).toUTC().toISO()! }
+  const dates = clinicDays(date, days, timeZone)
+  return { from: new Date(dates[0].start).toISOString(), to: new Date(dates[days - 1].end).toISOString() }
 }
 
 /**
@@ -187,7 +187,7 @@ export async function loadSlotRows(
       .where((eb) => eb.or([eb('doctor_id', 'in', ids), eb('doctor_id', 'is', null)]))
       .execute()
   ).map(toException)
-  const days = DateTime.fromISO(to).diff(DateTime.fromISO(from), 'days').days + 1
+  const days = daysBetween(from, to) + 1
   const bounds = dayBounds(from, timeZone, days)
   // Busy time is the claimed cells (they include each booking's buffer) of these doctors from
   // the first day's start to the last day's end plus the longest booking a slot can be: one
