@@ -22,7 +22,7 @@ test('a registration and an edit at the desk appear on the admin’s open screen
   await fillPatientForm(desk, { name: 'Lakshmi Pillai', phone: '98470 12345', dob: '04/07/1979', city: 'Thrissur' })
   await desk.getByRole('button', { name: 'Register patient' }).click()
   const number = await expectProfile(desk, 'Lakshmi Pillai')
-  const list = office.getByRole('table', { name: 'Recent patients' })
+  const list = office.getByRole('table', { name: 'All patients' })
   await expect(list.getByRole('row', { name: new RegExp(number) })).toBeVisible()
 
   // The office opens her record; the desk edits it; the office sees the new city and the history line.

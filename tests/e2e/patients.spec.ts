@@ -63,7 +63,7 @@ test('a receptionist registers a patient, and a look-alike is flagged before sav
 
   // Both are on the list, newest first.
   await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Patients' }).click()
-  const list = page.getByRole('table', { name: 'Recent patients' })
+  const list = page.getByRole('table', { name: 'All patients' })
   await expect(list.getByRole('row')).toHaveCount(3)
   await expect(list.getByRole('row').nth(1)).toContainText(second)
   await expect(list.getByRole('row').nth(2)).toContainText(rameshNumber)

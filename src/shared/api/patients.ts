@@ -86,13 +86,15 @@ export interface Patient {
   /** Changes whenever the photo does (its hash's start): screens fetch the bytes again only then. */
   photoVersion: string | null
   archivedAt: string | null
+  /** Why it was archived (the reason given, or the merge), while it is. */
+  archivedReason: string | null
   /** Set when this record was merged into another; that one is the patient now. */
   mergedInto: string | null
   createdAt: string
   updatedAt: string
 }
 
-export type PatientSummary = Pick<Patient, 'id' | 'number' | 'name' | 'phone' | 'email' | 'dateOfBirth' | 'gender' | 'archivedAt' | 'hasPhoto'> & {
+export type PatientSummary = Pick<Patient, 'id' | 'number' | 'name' | 'phone' | 'email' | 'dateOfBirth' | 'gender' | 'archivedAt' | 'archivedReason' | 'hasPhoto'> & {
   /** Why it matched: helps staff trust the ranking. */
   matchedOn?: 'number' | 'phone' | 'email' | 'dateOfBirth' | 'name' | 'similar name'
 }
@@ -161,6 +163,24 @@ export const patientsApiSchemas = {
     })
     .strict(),
   recent: z.object({ limit: z.number().int().min(1).max(100).default(20) }).strict(),
+  list: z
+    .object({
+      sort: z.enum(['name', 'number', 'registered']).default('registered'),
+      direction: z.enum(['asc', 'desc']).default('desc'),
+      status: z.enum(['active', 'archived', 'all']).default('active'),
+      gender: z.enum(GENDERS).optional(),
+      /** Age band in whole years on today's clinic date, inclusive. */
+      ageFrom: z.number().int().min(0).max(130).optional(),
+      ageTo: z.number().int().min(0).max(130).optional(),
+      /** Registered on or between these clinic dates. */
+      registeredFrom: isoDate.optional(),
+      registeredTo: isoDate.optional(),
+      limit: z.number().int().min(1).max(200).default(50),
+      offset: z.number().int().min(0).max(10_000_000).default(0)
+    })
+    .strict()
+    .refine((q) => q.ageFrom === undefined || q.ageTo === undefined || q.ageFrom <= q.ageTo, { path: ['ageTo'], message: 'must not be below ageFrom' })
+    .refine((q) => !q.registeredFrom || !q.registeredTo || q.registeredFrom <= q.registeredTo, { path: ['registeredTo'], message: 'must not be before registeredFrom' }),
   findDuplicates: z
     .object({
       name: z.string().max(120).default(''),
@@ -217,6 +237,12 @@ export const patientsMethods = {
     writes: false
   }),
   'patients.recent': method<PatientSummary[]>()({ summary: 'Patients most recently registered or changed', input: P.recent, roles: ALL, writes: false }),
+  'patients.list': method<{ items: PatientSummary[]; total: number }>()({
+    summary: 'The patient list: a page of patients, sorted and filtered, and how many there are',
+    input: P.list,
+    roles: ALL,
+    writes: false
+  }),
   'patients.findDuplicates': method<DuplicateMatch[]>()({
     summary: 'Existing patients that look like the one being registered',
     input: P.findDuplicates,

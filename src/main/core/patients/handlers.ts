@@ -7,6 +7,7 @@ import { commitImport, analyseImport, csvText } from './import'
 import { listMerges, mergePatients, unmergePatients } from './merge'
 import { preparePhoto } from './photo'
 import { SUMMARY_COLUMNS, diff, fieldsOf, fieldsToColumns, getPatientRow, insertPatient, recordHistory, toPatient, toSummary } from './repository'
+import { listPatients } from './list'
 import { searchPatients } from './search'
 
 async function touch(ctx: WriteContext, id: string, set: Record<string, unknown>) {
@@ -53,6 +54,8 @@ export const patientsHandlers: HandlerGroup = {
     const rows = await ctx.db.selectFrom('patients').select(SUMMARY_COLUMNS).where('archived_at', 'is', null).orderBy('updated_at', 'desc').limit(limit).execute()
     return rows.map((r) => toSummary(r))
   },
+
+  'patients.list': async (ctx, q) => listPatients(ctx.db, (await requireSettings(ctx.db)).timeZone, ctx.now, q),
 
   'patients.findDuplicates': async (ctx, input) => findDuplicates(ctx.db, await requireSettings(ctx.db), input),
 

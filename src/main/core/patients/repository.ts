@@ -25,7 +25,7 @@ export const COLUMNS = {
   notes: 'notes'
 } as const satisfies Record<keyof PatientFields, keyof PatientsTable>
 
-export const SUMMARY_COLUMNS = ['id', 'number', 'name', 'phone', 'email', 'date_of_birth', 'gender', 'archived_at', 'photo_sha256'] as const
+export const SUMMARY_COLUMNS = ['id', 'number', 'name', 'phone', 'email', 'date_of_birth', 'gender', 'archived_at', 'archived_reason', 'photo_sha256'] as const
 
 export function toSummary(row: Pick<Row, (typeof SUMMARY_COLUMNS)[number]>, matchedOn?: PatientSummary['matchedOn']): PatientSummary {
   return {
@@ -37,6 +37,7 @@ export function toSummary(row: Pick<Row, (typeof SUMMARY_COLUMNS)[number]>, matc
     dateOfBirth: row.date_of_birth,
     gender: row.gender,
     archivedAt: row.archived_at,
+    archivedReason: row.archived_at ? row.archived_reason : null,
     hasPhoto: row.photo_sha256 !== null,
     ...(matchedOn ? { matchedOn } : {})
   }

@@ -74,7 +74,12 @@ function Profile({ id }: { id: string }) {
       )}
       {archived && !p.mergedInto && (
         <Alert color="gray" icon={<IconArchive size={18} />} title={`Archived on ${formatInstant(p.archivedAt!, tz)}`}>
-          Archived patients are hidden from search. {canEdit ? 'Restore to use this record again.' : ''}
+          {p.archivedReason && (
+            <Text size="sm" fw={600} mb={4}>
+              Reason: {p.archivedReason}
+            </Text>
+          )}
+          Archived patients are left out of search unless asked for (Include archived). {canEdit ? 'Restore to use this record again.' : ''}
         </Alert>
       )}
 

@@ -7,6 +7,8 @@ export interface SearchResult {
   q: string
   items: PatientSummary[]
   hasMore: boolean
+  /** Archived records were searched too. */
+  includeArchived: boolean
 }
 
 /**
@@ -24,7 +26,7 @@ export function usePatientSearch(limit: number, delay = 120) {
   useEffect(() => () => clearTimeout(timer.current), [])
 
   const search = useCallback(
-    (text: string) => {
+    (text: string, includeArchived = false) => {
       const q = text.trim()
       const ticket = ++latest.current
       clearTimeout(timer.current)
@@ -36,10 +38,10 @@ export function usePatientSearch(limit: number, delay = 120) {
       }
       setLoading(true)
       timer.current = setTimeout(() => {
-        api.call('patients.search', { q, limit }).then(
+        api.call('patients.search', { q, limit, includeArchived }).then(
           (answer) => {
             if (ticket !== latest.current) return
-            setResult({ q, items: answer.items, hasMore: answer.hasMore })
+            setResult({ q, items: answer.items, hasMore: answer.hasMore, includeArchived })
             setFailed(null)
             setLoading(false)
           },
@@ -57,10 +59,17 @@ export function usePatientSearch(limit: number, delay = 120) {
   return { result, loading, failed, search }
 }
 
+/** A typed patient number, date of birth or email: something to look up, never a new patient's name. */
+export function isLookup(query: string): boolean {
+  const q = query.trim()
+  return /^[A-Za-z]{0,4}-?\d+$/.test(q) || /^\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}$/.test(q) || /^\d{4}-\d{2}-\d{2}$/.test(q) || q.includes('@')
+}
+
 /** What a typed query most likely is, to prefill the registration form. */
 export function prefillFor(query: string): { name?: string; phone?: string } {
   const q = query.trim()
   if (!q) return {}
+  if (!/^[\d\s+().-]+$/.test(q) && isLookup(q)) return {}
   if (!/^[\d\s+().-]+$/.test(q)) return { name: q }
   // A few digits are more likely part of a number being looked up than a whole phone number.
   return q.replace(/\D/g, '').length >= 7 ? { phone: q } : {}
