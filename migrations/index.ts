@@ -8,6 +8,7 @@ import * as m0006 from './0006_cell_hours'
 import * as m0007 from './0007_two_factor'
 import * as m0008 from './0008_custom_roles'
 import * as m0009 from './0009_patient_list'
+import * as m0010 from './0010_estimated_dob'
 
 /** Every migration, in order. Imported statically: a packaged app cannot scan a folder. */
 export const migrations: Record<string, Migration> = {
@@ -19,5 +20,6 @@ export const migrations: Record<string, Migration> = {
   '0006_cell_hours': m0006,
   '0007_two_factor': m0007,
   '0008_custom_roles': m0008,
-  '0009_patient_list': m0009
+  '0009_patient_list': m0009,
+  '0010_estimated_dob': m0010
 }

@@ -67,3 +67,20 @@ test('an archived patient is found on request, shows why it was archived, and is
   await expect(page.getByText('Reason: Duplicate paper file')).toBeHidden()
   await expect((await hub.call<{ items: unknown[] }>('patients.search', { q: 'Lalitha Venkatesh' }, adminToken)).items).toHaveLength(1)
 })
+
+test('a patient who knows only their age is registered in seconds, shown as about that age', async ({ page, hub }) => {
+  await page.goto(`${hub.url}/#/patients/new`)
+  await signIn(page, STAFF.receptionist)
+  const form = page.getByRole('form', { name: 'Register patient' })
+  await form.getByRole('textbox', { name: 'Name', exact: true }).fill('Kamala Bai')
+  await form.getByRole('textbox', { name: 'Phone' }).fill('98450 12345')
+  await form.getByRole('textbox', { name: 'Date of birth' }).fill('62')
+  const born = new Date().getFullYear() - 62
+  await expect(form.getByText(`From the age: born about ${born}`)).toBeVisible()
+  await screenshot(page, 'patients-list-04-register-by-age')
+  await form.getByRole('button', { name: 'Register patient' }).click()
+  await expect(page.getByRole('heading', { name: 'Kamala Bai' })).toBeVisible()
+  await expect(page.getByText('≈62 y (from the age given)')).toBeVisible()
+  await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Patients' }).click()
+  await expect(page.getByRole('table', { name: 'All patients' }).getByRole('row', { name: /Kamala Bai/ })).toContainText('≈62 y')
+})

@@ -14,6 +14,8 @@ const patientFieldRules = {
   phone: text(40),
   email: text(254),
   dateOfBirth: isoDate.nullable(),
+  /** The date of birth was worked out from an age the patient gave: approximate. */
+  dateOfBirthEstimated: z.boolean(),
   gender: z.enum(GENDERS),
   addressLine: text(200),
   city: text(100),
@@ -31,6 +33,7 @@ export const patientFieldsSchema = z
     phone: patientFieldRules.phone.default(''),
     email: patientFieldRules.email.default(''),
     dateOfBirth: patientFieldRules.dateOfBirth.default(null),
+    dateOfBirthEstimated: patientFieldRules.dateOfBirthEstimated.default(false),
     gender: patientFieldRules.gender.default('unknown'),
     addressLine: patientFieldRules.addressLine.default(''),
     city: patientFieldRules.city.default(''),
@@ -55,6 +58,7 @@ export const PATIENT_FIELD_LABELS: Record<keyof PatientFields, string> = {
   phone: 'Phone',
   email: 'Email',
   dateOfBirth: 'Date of birth',
+  dateOfBirthEstimated: 'Date of birth from age',
   gender: 'Gender',
   addressLine: 'Address',
   city: 'City',
@@ -74,6 +78,7 @@ export interface Patient {
   phone: string
   email: string
   dateOfBirth: string | null
+  dateOfBirthEstimated: boolean
   gender: Gender
   addressLine: string
   city: string
@@ -94,7 +99,7 @@ export interface Patient {
   updatedAt: string
 }
 
-export type PatientSummary = Pick<Patient, 'id' | 'number' | 'name' | 'phone' | 'email' | 'dateOfBirth' | 'gender' | 'archivedAt' | 'archivedReason' | 'hasPhoto'> & {
+export type PatientSummary = Pick<Patient, 'id' | 'number' | 'name' | 'phone' | 'email' | 'dateOfBirth' | 'dateOfBirthEstimated' | 'gender' | 'archivedAt' | 'archivedReason' | 'hasPhoto'> & {
   /** Why it matched: helps staff trust the ranking. */
   matchedOn?: 'number' | 'phone' | 'email' | 'dateOfBirth' | 'name' | 'similar name'
 }
@@ -187,6 +192,7 @@ export const patientsApiSchemas = {
       phone: z.string().max(40).default(''),
       email: z.string().max(254).default(''),
       dateOfBirth: isoDate.nullable().default(null),
+      dateOfBirthEstimated: z.boolean().default(false),
       excludeId: idSchema.optional()
     })
     .strict(),

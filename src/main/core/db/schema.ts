@@ -55,6 +55,8 @@ export interface PatientsTable {
   phone: string
   email: string
   date_of_birth: string | null
+  /** 1 when worked out from an age. */
+  dob_estimated: Generated<number>
   gender: 'female' | 'male' | 'other' | 'unknown'
   address_line: string
   city: string

@@ -9,6 +9,8 @@ export interface DuplicateQuery {
   phone: string
   email: string
   dateOfBirth: string | null
+  /** The date of birth came from an age: any birth within a year of it may be the same person. */
+  dateOfBirthEstimated?: boolean
   excludeId?: string
 }
 
@@ -37,7 +39,17 @@ export async function findDuplicates(db: ReadDb, settings: Settings, query: Dupl
   if (email.includes('@')) note(await base().where('email', '=', email).execute(), 'email')
   const key = nameKey(query.name)
   if (query.dateOfBirth && key) {
-    const sameDay = await base().where('date_of_birth', '=', query.dateOfBirth).limit(500).execute()
+    // An estimated date (from an age) is approximate on either side: within a year counts.
+    const year = Number(query.dateOfBirth.slice(0, 4))
+    const near = { from: `${year - 1}${query.dateOfBirth.slice(4)}`, to: `${year + 1}${query.dateOfBirth.slice(4)}` }
+    const sameDay = await base()
+      .where((eb) =>
+        query.dateOfBirthEstimated
+          ? eb.and([eb('date_of_birth', '>=', near.from), eb('date_of_birth', '<=', near.to)])
+          : eb.or([eb('date_of_birth', '=', query.dateOfBirth), eb.and([eb('dob_estimated', '=', 1), eb('date_of_birth', '>=', near.from), eb('date_of_birth', '<=', near.to)])])
+      )
+      .limit(500)
+      .execute()
     note(
       sameDay.filter((r) => similarity(key, r.name_key) >= SAME_NAME),
       'name and date of birth'

@@ -22,6 +22,8 @@ export function checkPatientFields<T extends Partial<PatientFields>>(fields: T, 
     if (!isEmail(fields.email)) errors.email = 'must be a valid email address'
     else out.email = emailSchema.parse(fields.email)
   }
+  // A date given without saying it is an estimate is a real date; no date, no estimate.
+  if (fields.dateOfBirth !== undefined && (fields.dateOfBirthEstimated === undefined || fields.dateOfBirth === null)) out.dateOfBirthEstimated = false
   if (fields.dateOfBirth) {
     const problem = dobProblem(fields.dateOfBirth, DateTime.fromJSDate(now, { zone: settings.timeZone }).toISODate()!)
     if (problem) errors.dateOfBirth = problem

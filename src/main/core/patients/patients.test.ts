@@ -360,7 +360,7 @@ describe('merging and unmerging', () => {
     await sql`insert into test_appointments (id, patient_id) values ('c1', ${survivor.id})`.execute(db)
     t.clock.advance(MINUTE)
     // The edit form sends every field back, with the email changed.
-    const { id: _id, number: _n, hasPhoto: _h, photoVersion: _pv, archivedAt: _a, mergedInto: _m, createdAt: _c, updatedAt: _u, ...form } = await call<Patient>(t.core, 'patients.get', { id: survivor.id }, token)
+    const { id: _id, number: _n, hasPhoto: _h, photoVersion: _pv, archivedAt: _a, archivedReason: _ar, mergedInto: _m, createdAt: _c, updatedAt: _u, ...form } = await call<Patient>(t.core, 'patients.get', { id: survivor.id }, token)
     await call(t.core, 'patients.update', { id: survivor.id, fields: { ...form, email: 'ramesh.k@example.com' } }, token)
 
     t.clock.advance(MINUTE)
@@ -660,5 +660,23 @@ describe('merging archived records', () => {
     const history = await call<PatientChange[]>(t.core, 'patients.history', { id: old.patient.id }, token)
     expect(history.map((h) => h.action)).toEqual(['unmerged', 'merged', 'archived', 'created'])
     await t.close()
+  })
+})
+
+describe('a patient who knows only their age', () => {
+  it('keeps an estimated date of birth, is a likely duplicate of a namesake born within a year, and an exact date later clears the estimate', async () => {
+    const { t, token } = await indianClinic()
+    const p = await create(t.core, token, { name: 'Savitri Devi', phone: '9811122233', dateOfBirth: '1981-03-10', dateOfBirthEstimated: true })
+    expect(p).toMatchObject({ dateOfBirth: '1981-03-10', dateOfBirthEstimated: true })
+    expect((await search(t.core, token, 'Savitri'))[0]).toMatchObject({ dateOfBirthEstimated: true })
+    const near = await call<DuplicateMatch[]>(t.core, 'patients.findDuplicates', { name: 'Savitri Devi', dateOfBirth: '1980-07-01' }, token)
+    expect(near.map((d) => [d.patient.id, d.reasons])).toEqual([[p.id, ['name and date of birth']]])
+    expect(await call<DuplicateMatch[]>(t.core, 'patients.findDuplicates', { name: 'Savitri Devi', dateOfBirth: '1978-07-01' }, token)).toEqual([])
+    // Registering by age, the other way round: an exact record is found near the estimate.
+    const exact = await create(t.core, token, { name: 'Gopal Rao', phone: '9811122244', dateOfBirth: '1970-01-05' })
+    const byAge = await call<DuplicateMatch[]>(t.core, 'patients.findDuplicates', { name: 'Gopal Rao', dateOfBirth: '1970-11-20', dateOfBirthEstimated: true }, token)
+    expect(byAge.map((d) => d.patient.id)).toContain(exact.id)
+    const updated = await call<Patient>(t.core, 'patients.update', { id: p.id, fields: { dateOfBirth: '1980-08-15' } }, token)
+    expect(updated).toMatchObject({ dateOfBirth: '1980-08-15', dateOfBirthEstimated: false })
   })
 })

@@ -15,6 +15,7 @@ export const COLUMNS = {
   phone: 'phone',
   email: 'email',
   dateOfBirth: 'date_of_birth',
+  dateOfBirthEstimated: 'dob_estimated',
   gender: 'gender',
   addressLine: 'address_line',
   city: 'city',
@@ -25,7 +26,7 @@ export const COLUMNS = {
   notes: 'notes'
 } as const satisfies Record<keyof PatientFields, keyof PatientsTable>
 
-export const SUMMARY_COLUMNS = ['id', 'number', 'name', 'phone', 'email', 'date_of_birth', 'gender', 'archived_at', 'archived_reason', 'photo_sha256'] as const
+export const SUMMARY_COLUMNS = ['id', 'number', 'name', 'phone', 'email', 'date_of_birth', 'dob_estimated', 'gender', 'archived_at', 'archived_reason', 'photo_sha256'] as const
 
 export function toSummary(row: Pick<Row, (typeof SUMMARY_COLUMNS)[number]>, matchedOn?: PatientSummary['matchedOn']): PatientSummary {
   return {
@@ -35,6 +36,7 @@ export function toSummary(row: Pick<Row, (typeof SUMMARY_COLUMNS)[number]>, matc
     phone: row.phone,
     email: row.email,
     dateOfBirth: row.date_of_birth,
+    dateOfBirthEstimated: row.dob_estimated === 1,
     gender: row.gender,
     archivedAt: row.archived_at,
     archivedReason: row.archived_at ? row.archived_reason : null,
@@ -65,7 +67,8 @@ export function fieldsToColumns(fields: Partial<PatientFields>): Partial<Row> {
   const out: Record<string, unknown> = {}
   for (const [field, column] of Object.entries(COLUMNS)) {
     const value = fields[field as keyof PatientFields]
-    if (value !== undefined) out[column] = value
+    // SQLite has no booleans: the estimated-date flag is stored as 0/1.
+    if (value !== undefined) out[column] = typeof value === 'boolean' ? (value ? 1 : 0) : value
   }
   if (fields.name !== undefined) out.name_key = nameKey(fields.name)
   return out as Partial<Row>
@@ -99,6 +102,7 @@ export async function insertPatient(tx: Writer, fields: PatientFields, settings:
     phone: fields.phone,
     email: fields.email,
     date_of_birth: fields.dateOfBirth,
+    dob_estimated: fields.dateOfBirth && fields.dateOfBirthEstimated ? 1 : 0,
     gender: fields.gender,
     address_line: fields.addressLine,
     city: fields.city,

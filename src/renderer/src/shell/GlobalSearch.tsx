@@ -164,7 +164,7 @@ const ResultRow = memo(function ResultRow({ patient: p, timeZone }: { patient: P
           </Text>
         </Group>
         <Text size="xs" c="dimmed" truncate>
-          {[formatPhone(p.phone), p.dateOfBirth && `${formatDob(p.dateOfBirth)} (${age})`, sex, p.email]
+          {[formatPhone(p.phone), p.dateOfBirth && (p.dateOfBirthEstimated ? `≈${age}` : `${formatDob(p.dateOfBirth)} (${age})`), sex, p.email]
             .filter(Boolean)
             .join('  ·  ') || 'No phone or date of birth on file'}
         </Text>

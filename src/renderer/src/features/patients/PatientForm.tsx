@@ -6,11 +6,11 @@ import { IconAlertTriangle, IconChevronRight } from '@tabler/icons-react'
 import { useEffect, useRef, useState } from 'react'
 import { Link, useNavigate } from 'react-router'
 import { ApiError, type DuplicateMatch, type Gender, type Patient, type PatientFieldsInput } from '../../../../shared/api'
-import { dobProblem, isEmail } from '../../../../shared/lib/patient-rules'
+import { dobProblem, isEmail, readDob } from '../../../../shared/lib/patient-rules'
 import { formatPhone, normalisePhone } from '../../../../shared/lib/phone'
 import { useApi, useSession } from '../../api/context'
 import { showError } from '../../lib/errors'
-import { ageOf, dobToInput, FIELD_LABEL, formatDob, GENDER_LABEL, parseDob, todayIn } from './format'
+import { ageOf, dobToInput, FIELD_LABEL, formatDob, GENDER_LABEL, todayIn } from './format'
 
 export interface PatientFormValues {
   name: string
@@ -29,12 +29,13 @@ export interface PatientFormValues {
 
 const GENDER_OPTIONS = (['female', 'male', 'other', 'unknown'] as const).map((g) => ({ value: g, label: GENDER_LABEL[g] }))
 
-function valuesOf(patient: Patient | undefined, country: string | undefined, prefill: { name?: string; phone?: string }): PatientFormValues {
+function valuesOf(patient: Patient | undefined, country: string | undefined, prefill: { name?: string; phone?: string }, timeZone?: string): PatientFormValues {
   return {
     name: patient?.name ?? prefill.name ?? '',
     phone: patient ? formatPhone(patient.phone) : (prefill.phone ?? ''),
     email: patient?.email ?? '',
-    dob: dobToInput(patient?.dateOfBirth ?? null),
+    // A date worked out from an age is shown as the age, so it is not mistaken for a real date.
+    dob: patient?.dateOfBirthEstimated ? ageOf(patient.dateOfBirth, timeZone).replace(/ (y|m|d)/g, '$1') : dobToInput(patient?.dateOfBirth ?? null),
     gender: patient?.gender ?? 'unknown',
     addressLine: patient?.addressLine ?? '',
     city: patient?.city ?? '',
@@ -53,12 +54,14 @@ const formKey = (apiField: string) => {
 }
 
 /** The fields the API takes, from what was typed. */
-function toApiFields(values: PatientFormValues): Required<Omit<PatientFieldsInput, never>> {
+function toApiFields(values: PatientFormValues, todayIso: string): Required<Omit<PatientFieldsInput, never>> {
+  const dob = values.dob.trim() ? readDob(values.dob, todayIso) : null
   return {
     name: values.name.trim(),
     phone: values.phone.trim(),
     email: values.email.trim(),
-    dateOfBirth: values.dob.trim() ? parseDob(values.dob) : null,
+    dateOfBirth: dob?.iso ?? null,
+    dateOfBirthEstimated: dob?.estimated ?? false,
     gender: values.gender,
     addressLine: values.addressLine.trim(),
     city: values.city.trim(),
@@ -91,7 +94,7 @@ export function PatientForm({ patient, prefill = {}, onCancel }: Props) {
   const ticket = useRef(0)
 
   const form = useForm<PatientFormValues>({
-    initialValues: valuesOf(patient, country, prefill),
+    initialValues: valuesOf(patient, country, prefill, timeZone),
     validateInputOnBlur: true,
     validate: {
       name: (v) => (v.trim() ? null : 'Enter the patient’s name'),
@@ -104,9 +107,9 @@ export function PatientForm({ patient, prefill = {}, onCancel }: Props) {
       email: (v) => (!v.trim() || isEmail(v) ? null : 'Enter a valid email address, like name@example.com'),
       dob: (v) => {
         if (!v.trim()) return null
-        const iso = parseDob(v)
-        if (!iso) return 'Enter a real date as DD/MM/YYYY'
-        const problem = dobProblem(iso, todayIn(timeZone))
+        const dob = readDob(v, todayIn(timeZone))
+        if (!dob) return 'Enter a real date as DD/MM/YYYY, or an age such as 45 or 6m'
+        const problem = dobProblem(dob.iso, todayIn(timeZone))
         return problem ? `Date of birth ${problem}` : null
       }
     },
@@ -119,13 +122,15 @@ export function PatientForm({ patient, prefill = {}, onCancel }: Props) {
   })
 
   const duplicateQuery = (values: PatientFormValues) => {
-    const dateOfBirth = parseDob(values.dob)
+    const dob = readDob(values.dob, todayIn(timeZone))
+    const dateOfBirth = dob?.iso ?? null
     const phoneDigits = values.phone.replace(/\D/g, '')
     const query = {
       name: values.name.trim(),
       phone: phoneDigits.length >= 7 ? values.phone.trim() : '',
       email: isEmail(values.email) ? values.email.trim() : '',
       dateOfBirth: values.name.trim() ? dateOfBirth : null,
+      dateOfBirthEstimated: dob?.estimated ?? false,
       ...(patient ? { excludeId: patient.id } : {})
     }
     return query.phone || query.email || query.dateOfBirth ? query : null
@@ -162,9 +167,9 @@ export function PatientForm({ patient, prefill = {}, onCancel }: Props) {
   const save = async (values: PatientFormValues) => {
     setBusy(true)
     try {
-      const fields = toApiFields(values)
+      const fields = toApiFields(values, todayIn(timeZone))
       if (patient) {
-        const initial = toApiFields(form.getInitialValues())
+        const initial = toApiFields(form.getInitialValues(), todayIn(timeZone))
         const changed = Object.fromEntries(Object.entries(fields).filter(([k, v]) => v !== initial[k as keyof typeof initial]))
         if (Object.keys(changed).length > 0) {
           // Only what this desk changed, so an edit made elsewhere meanwhile to another field survives.
@@ -198,7 +203,8 @@ export function PatientForm({ patient, prefill = {}, onCancel }: Props) {
     if (first) form.getInputNode(first)?.focus()
   }
 
-  const dobIso = parseDob(form.values.dob)
+  const dobRead = readDob(form.values.dob, todayIn(timeZone))
+  const dobIso = dobRead?.iso ?? null
   const age = dobIso && dobIso <= todayIn(timeZone) ? ageOf(dobIso, timeZone) : ''
   const warn = matches.length > 0 || !!conflict
 
@@ -218,7 +224,7 @@ export function PatientForm({ patient, prefill = {}, onCancel }: Props) {
                 autoComplete="off"
                 rightSection={age ? <Text size="xs" c="dimmed">{age}</Text> : null}
                 rightSectionWidth={age.length > 4 ? 64 : 44}
-                description={dobIso && !form.errors.dob ? formatDob(dobIso) : 'Day first, e.g. 25/12/1985'}
+                description={dobIso && !form.errors.dob ? (dobRead?.estimated ? `From the age: born about ${dobIso.slice(0, 4)}` : formatDob(dobIso)) : 'Day first (25/12/1985), or an age (45, 6m)'}
                 {...form.getInputProps('dob')}
               />
               <TextInput label="Email" type="email" autoComplete="off" {...form.getInputProps('email')} />
@@ -294,7 +300,7 @@ function DuplicateWarning({ matches, conflict, editing }: { matches: DuplicateMa
                 )}
               </Group>
               <Text size="xs" c="dimmed">
-                {[formatPhone(p.phone), p.dateOfBirth && formatDob(p.dateOfBirth), p.email].filter(Boolean).join('  ·  ')}
+                {[formatPhone(p.phone), p.dateOfBirth && (p.dateOfBirthEstimated ? `born about ${p.dateOfBirth.slice(0, 4)}` : formatDob(p.dateOfBirth)), p.email].filter(Boolean).join('  ·  ')}
               </Text>
             </div>
             <Group gap="xs" wrap="nowrap">

@@ -100,7 +100,7 @@ function Profile({ id }: { id: string }) {
                 {archived && <Badge color="gray">Archived</Badge>}
               </Group>
               <Text size="sm" c="dimmed">
-                {[p.dateOfBirth ? `${age} (born ${formatDob(p.dateOfBirth)})` : 'Date of birth not recorded', p.gender !== 'unknown' && GENDER_LABEL[p.gender]]
+                {[p.dateOfBirth ? (p.dateOfBirthEstimated ? `≈${age} (from the age given)` : `${age} (born ${formatDob(p.dateOfBirth)})`) : 'Date of birth not recorded', p.gender !== 'unknown' && GENDER_LABEL[p.gender]]
                   .filter(Boolean)
                   .join('  ·  ')}
               </Text>
@@ -407,6 +407,7 @@ function History({ id }: { id: string }) {
   const show = (field: string, value: unknown) => {
     if (value === null || value === undefined || value === '') return <Text span c="dimmed" size="sm" fs="italic">empty</Text>
     if (field === 'dateOfBirth' && typeof value === 'string') return formatDob(value)
+    if (typeof value === 'boolean') return value ? 'yes' : 'no'
     if (field === 'phone' && typeof value === 'string') return formatPhone(value)
     if (field === 'gender' && typeof value === 'string') return GENDER_LABEL[value as keyof typeof GENDER_LABEL] ?? value
     return typeof value === 'string' ? value : JSON.stringify(value)

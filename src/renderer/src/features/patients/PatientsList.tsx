@@ -8,7 +8,7 @@ import { useSession } from '../../api/context'
 import { useApiQuery, useCan } from '../../api/queries'
 import { showError } from '../../lib/errors'
 import { EmptyState } from '../../shell/EmptyState'
-import { ageOf, formatDob, GENDER_LABEL, MATCHED_ON_LABEL } from './format'
+import { dobText, GENDER_LABEL, MATCHED_ON_LABEL } from './format'
 import { prefillFor, registerPath, usePatientSearch } from './usePatientSearch'
 
 export function PatientsList() {
@@ -300,7 +300,9 @@ const PatientRow = memo(function PatientRow({ patient: p, showMatch }: { patient
         <Text size="sm">{formatPhone(p.phone) || '—'}</Text>
       </Table.Td>
       <Table.Td>
-        <Text size="sm">{p.dateOfBirth ? `${formatDob(p.dateOfBirth)} · ${ageOf(p.dateOfBirth, settings?.timeZone)}` : '—'}</Text>
+        <Text size="sm" title={p.dateOfBirthEstimated ? 'Worked out from the age the patient gave' : undefined}>
+          {dobText(p, settings?.timeZone) || '—'}
+        </Text>
       </Table.Td>
       <Table.Td>
         <Text size="sm">{p.gender === 'unknown' ? '—' : GENDER_LABEL[p.gender]}</Text>

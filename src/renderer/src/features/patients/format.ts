@@ -66,3 +66,10 @@ export function initials(name: string): string {
 export function formatInstant(iso: string, timeZone?: string): string {
   return new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: timeZone || undefined }).format(new Date(iso))
 }
+
+/** A patient's date of birth as the desk reads it: "12 Mar 1985 · 40 y", or "≈45 y" when it was worked out from an age. */
+export function dobText(p: { dateOfBirth: string | null; dateOfBirthEstimated?: boolean }, timeZone?: string): string {
+  if (!p.dateOfBirth) return ''
+  const age = ageOf(p.dateOfBirth, timeZone)
+  return p.dateOfBirthEstimated ? `≈${age}` : `${formatDob(p.dateOfBirth)} · ${age}`
+}
