@@ -23,7 +23,9 @@ const patientFieldRules = {
   postalCode: text(20),
   allergies: text(2000),
   medicalHistory: text(10000),
-  notes: text(10000)
+  notes: text(10000),
+  /** The patient's number in the clinic's previous system (file no., UHID). */
+  previousNumber: text(40)
 }
 
 /** What staff type when registering. Phone and email are checked in the core. */
@@ -41,7 +43,8 @@ export const patientFieldsSchema = z
     postalCode: patientFieldRules.postalCode.default(''),
     allergies: patientFieldRules.allergies.default(''),
     medicalHistory: patientFieldRules.medicalHistory.default(''),
-    notes: patientFieldRules.notes.default('')
+    notes: patientFieldRules.notes.default(''),
+    previousNumber: patientFieldRules.previousNumber.default('')
   })
   .strict()
 
@@ -66,7 +69,8 @@ export const PATIENT_FIELD_LABELS: Record<keyof PatientFields, string> = {
   postalCode: 'Postal code',
   allergies: 'Allergies',
   medicalHistory: 'Medical history',
-  notes: 'Notes'
+  notes: 'Notes',
+  previousNumber: 'Previous file no.'
 }
 export type PatientFieldsInput = z.input<typeof patientFieldsSchema>
 
@@ -87,6 +91,7 @@ export interface Patient {
   allergies: string
   medicalHistory: string
   notes: string
+  previousNumber: string
   hasPhoto: boolean
   /** Changes whenever the photo does (its hash's start): screens fetch the bytes again only then. */
   photoVersion: string | null
@@ -101,7 +106,7 @@ export interface Patient {
 
 export type PatientSummary = Pick<Patient, 'id' | 'number' | 'name' | 'phone' | 'email' | 'dateOfBirth' | 'dateOfBirthEstimated' | 'gender' | 'archivedAt' | 'archivedReason' | 'hasPhoto'> & {
   /** Why it matched: helps staff trust the ranking. */
-  matchedOn?: 'number' | 'phone' | 'email' | 'dateOfBirth' | 'name' | 'similar name'
+  matchedOn?: 'number' | 'previous number' | 'phone' | 'email' | 'dateOfBirth' | 'name' | 'similar name'
 }
 
 export interface DuplicateMatch {
@@ -130,7 +135,7 @@ export interface PatientMerge {
   undoneAt: string | null
 }
 
-export const IMPORT_COLUMNS = ['name', 'phone', 'email', 'dateOfBirth', 'gender', 'addressLine', 'city', 'state', 'postalCode', 'allergies', 'medicalHistory', 'notes'] as const
+export const IMPORT_COLUMNS = ['name', 'phone', 'email', 'dateOfBirth', 'gender', 'addressLine', 'city', 'state', 'postalCode', 'allergies', 'medicalHistory', 'notes', 'previousNumber'] as const
 export type ImportColumn = (typeof IMPORT_COLUMNS)[number]
 
 export interface ImportRowReport {

@@ -57,6 +57,8 @@ export interface PatientsTable {
   date_of_birth: string | null
   /** 1 when worked out from an age. */
   dob_estimated: Generated<number>
+  /** The number in the clinic's previous system ('' if none). */
+  previous_number: Generated<string>
   gender: 'female' | 'male' | 'other' | 'unknown'
   address_line: string
   city: string

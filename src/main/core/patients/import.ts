@@ -1,4 +1,6 @@
 import { parse } from 'csv-parse/sync'
+import { DateTime } from 'luxon'
+import { dobFromAge, parseAge } from '../../../shared/lib/patient-rules'
 import { ApiError, IMPORT_COLUMNS, patientFieldsSchema, type ImportColumn, type ImportPreview, type ImportRowReport, type PatientFields, type Settings } from '../../../shared/api'
 import type { ReadDb } from '../db/read-only'
 import { fieldErrors } from '../dispatcher'
@@ -10,19 +12,22 @@ import { nameKey } from './text'
 
 /** Header names other systems use, compared after lower-casing and dropping punctuation. */
 const HEADERS: Record<ImportColumn, string[]> = {
-  name: ['name', 'full name', 'patient name', 'patient'],
-  phone: ['phone', 'mobile', 'phone number', 'mobile number', 'mobile no', 'phone no', 'contact', 'contact number', 'telephone', 'tel', 'cell'],
-  email: ['email', 'e mail', 'email address', 'mail'],
-  dateOfBirth: ['date of birth', 'dob', 'birth date', 'birthdate', 'date of birth dd mm yyyy', 'born'],
-  gender: ['gender', 'sex'],
+  name: ['name', 'full name', 'patient name', 'patient', 'patient s name', 'patients name', 'name of patient', 'name of the patient'],
+  phone: ['phone', 'mobile', 'phone number', 'mobile number', 'mobile no', 'phone no', 'contact', 'contact number', 'contact no', 'telephone', 'tel', 'cell', 'mob', 'mob no', 'mobile phone', 'whatsapp', 'whatsapp no', 'whatsapp number'],
+  email: ['email', 'e mail', 'email address', 'mail', 'email id', 'e mail id', 'mail id', 'emailid'],
+  dateOfBirth: ['date of birth', 'dob', 'd o b', 'birth date', 'birthdate', 'date of birth dd mm yyyy', 'dob dd mm yyyy', 'born'],
+  gender: ['gender', 'sex', 'gender m f', 'sex m f', 'gender m f o', 'sex m f o'],
   addressLine: ['address', 'address line', 'address line 1', 'address1', 'street', 'street address'],
   city: ['city', 'town', 'village'],
   state: ['state', 'province', 'region', 'county'],
   postalCode: ['postal code', 'postcode', 'post code', 'zip', 'zip code', 'pincode', 'pin code', 'pin'],
   allergies: ['allergies', 'allergy', 'known allergies'],
   medicalHistory: ['medical history', 'history', 'past history', 'past medical history'],
-  notes: ['notes', 'note', 'remarks', 'comments']
+  notes: ['notes', 'note', 'remarks', 'comments'],
+  previousNumber: ['legacy id', 'legacy no', 'file no', 'file number', 'old file no', 'old id', 'old no', 'uhid', 'uhid no', 'mr no', 'mrn', 'mr number', 'reg no', 'registration no', 'registration number', 'patient id', 'op no', 'opd no']
 }
+/** An age column ("Age", "Age (yrs)") gives an estimated date of birth where no date is given. */
+const AGE = ['age', 'age yrs', 'age years', 'age in years', 'age y']
 const FIRST = ['first name', 'given name', 'firstname']
 const LAST = ['last name', 'surname', 'family name', 'lastname']
 
@@ -76,16 +81,16 @@ function mapHeaders(headers: string[]) {
   })
   const first = headers.findIndex((h) => FIRST.includes(simple(h)))
   const last = headers.findIndex((h) => LAST.includes(simple(h)))
-  if (first >= 0) used.add(first)
-  if (last >= 0) used.add(last)
+  const age = headers.findIndex((h) => AGE.includes(simple(h)))
+  for (const index of [first, last, age]) if (index >= 0) used.add(index)
   if (columns.name === undefined && first < 0) throw ApiError.field('file', 'has no name column (looked for "Name", "Patient name" or "First name" + "Last name")')
-  return { columns, first, last, unmapped: headers.filter((_, i) => !used.has(i)) }
+  return { columns, first, last, age, unmapped: headers.filter((_, i) => !used.has(i)) }
 }
 
 /** Reads and checks every row; nothing is written. */
 export async function analyseImport(db: ReadDb, settings: Settings, csv: string, now: Date): Promise<{ preview: ImportPreview; rows: ParsedRow[] }> {
   const { headers, records } = readCsv(csv)
-  const { columns, first, last, unmapped } = mapHeaders(headers)
+  const { columns, first, last, age, unmapped } = mapHeaders(headers)
   const seen = new Map<string, number>() // phone / email / name+dob → first line seen
   const rows: ParsedRow[] = []
 
@@ -95,8 +100,11 @@ export async function analyseImport(db: ReadDb, settings: Settings, csv: string,
     const name = cell('name') || [first >= 0 ? record[first] : '', last >= 0 ? record[last] : ''].filter(Boolean).join(' ')
     const errors: Record<string, string> = {}
     const rawDob = cell('dateOfBirth')
-    const dob = rawDob ? parseDateQuery(rawDob) : null
+    const rawAge = age >= 0 ? (record[age] ?? '').trim() : ''
+    const fromAge = !rawDob && rawAge ? parseAge(rawAge) : null
+    const dob = rawDob ? parseDateQuery(rawDob) : fromAge ? dobFromAge(fromAge, DateTime.fromJSDate(now, { zone: settings.timeZone }).toISODate()!) : null
     if (rawDob && !dob) errors.dateOfBirth = `"${rawDob}" is not a date (use DD/MM/YYYY or YYYY-MM-DD)`
+    if (!rawDob && rawAge && !fromAge) errors.dateOfBirth = `the age "${rawAge}" is not an age (use years, like 45, or months, like 6m)`
     const gender = GENDER[cell('gender').toLowerCase()]
     if (gender === undefined) errors.gender = `"${cell('gender')}" is not female, male or other`
 
@@ -106,6 +114,7 @@ export async function analyseImport(db: ReadDb, settings: Settings, csv: string,
       phone: cell('phone'),
       email: cell('email'),
       dateOfBirth: dob,
+      dateOfBirthEstimated: !!fromAge,
       gender: gender ?? 'unknown',
       addressLine: cell('addressLine'),
       city: cell('city'),
@@ -113,7 +122,8 @@ export async function analyseImport(db: ReadDb, settings: Settings, csv: string,
       postalCode: cell('postalCode'),
       allergies: cell('allergies'),
       medicalHistory: cell('medicalHistory'),
-      notes: cell('notes')
+      notes: cell('notes'),
+      previousNumber: cell('previousNumber')
     })
     if (!parsed.success) Object.assign(errors, fieldErrors(parsed.error))
     else {

@@ -523,6 +523,26 @@ describe('importing patients from CSV', () => {
     expect(await count(t)).toBe(0)
   })
 
+  it('keeps every column an Indian clinic file has: Email ID, Mobile No, D.O.B or Age, Gender (M/F) and the old file number', async () => {
+    const { t, token } = await indianClinic()
+    const csv = [
+      "Patient's Name,Mobile No.,Email ID,D.O.B,Age,Gender (M/F),UHID",
+      'Anita Desai,98765 43210,anita@example.com,03/02/1980,,F,OLD-1042',
+      'Kamala Bai,91234 56789,,,62,F,OLD-1043'
+    ].join('\n')
+    const preview = await call<ImportPreview>(t.core, 'patients.importPreview', { file: bytes(csv) }, token)
+    expect(preview.columns).toEqual({ name: "Patient's Name", phone: 'Mobile No.', email: 'Email ID', dateOfBirth: 'D.O.B', gender: 'Gender (M/F)', previousNumber: 'UHID' })
+    expect(preview.unmappedHeaders).toEqual([])
+    expect(preview).toMatchObject({ total: 2, valid: 2, withErrors: 0 })
+    await call(t.core, 'patients.importCommit', { file: bytes(csv) }, token)
+    const [anita] = await search(t.core, token, 'OLD-1042')
+    expect(anita).toMatchObject({ name: 'Anita Desai', email: 'anita@example.com', dateOfBirth: '1980-02-03', dateOfBirthEstimated: false, matchedOn: 'previous number' })
+    const [kamala] = await search(t.core, token, 'old-1043')
+    expect(kamala).toMatchObject({ name: 'Kamala Bai', dateOfBirthEstimated: true })
+    expect(kamala.dateOfBirth!.slice(0, 4)).toBe(String(2025 - 62))
+    expect((await call<Patient>(t.core, 'patients.get', { id: kamala.id }, token)).previousNumber).toBe('OLD-1043')
+  })
+
   it('reports bad rows and likely duplicates with their line numbers', async () => {
     const { t, token } = await indianClinic()
     await create(t.core, token, { name: 'Ramesh Kumar', phone: '98765 43210' })

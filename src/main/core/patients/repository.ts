@@ -23,7 +23,8 @@ export const COLUMNS = {
   postalCode: 'postal_code',
   allergies: 'allergies',
   medicalHistory: 'medical_history',
-  notes: 'notes'
+  notes: 'notes',
+  previousNumber: 'previous_number'
 } as const satisfies Record<keyof PatientFields, keyof PatientsTable>
 
 export const SUMMARY_COLUMNS = ['id', 'number', 'name', 'phone', 'email', 'date_of_birth', 'dob_estimated', 'gender', 'archived_at', 'archived_reason', 'photo_sha256'] as const
@@ -56,6 +57,7 @@ export function toPatient(row: Row): Patient {
     allergies: row.allergies,
     medicalHistory: row.medical_history,
     notes: row.notes,
+    previousNumber: row.previous_number,
     photoVersion: row.photo_sha256?.slice(0, 16) ?? null,
     mergedInto: row.merged_into,
     createdAt: row.created_at,
@@ -111,6 +113,7 @@ export async function insertPatient(tx: Writer, fields: PatientFields, settings:
     allergies: fields.allergies,
     medical_history: fields.medicalHistory,
     notes: fields.notes,
+    previous_number: fields.previousNumber,
     photo_sha256: null,
     archived_at: null,
     archived_reason: null,

@@ -91,6 +91,11 @@ export async function searchPatients(db: Db, settings: Settings, options: Search
     const rows = await db.selectFrom('patients').select('seq').where(sql<boolean>`number = ${q} collate nocase`).execute()
     add(rows.map((r) => r.seq), 'number', 0)
   }
+  // The number the previous system gave (file no., UHID), typed in full.
+  if (q.length >= 1) {
+    const rows = await db.selectFrom('patients').select('seq').where(sql<boolean>`previous_number = ${q} collate nocase`).where('previous_number', '!=', '').execute()
+    add(rows.map((r) => r.seq), 'previous number', 0)
+  }
   if (/^\d+$/.test(q) && q.length <= settings.patientNumberDigits) {
     add((await db.selectFrom('patients').select('seq').where('seq', '=', Number(q)).execute()).map((r) => r.seq), 'number', 0)
   }

@@ -17,6 +17,7 @@ export interface PatientFormValues {
   phone: string
   email: string
   dob: string
+  previousNumber: string
   gender: Gender
   addressLine: string
   city: string
@@ -43,7 +44,8 @@ function valuesOf(patient: Patient | undefined, country: string | undefined, pre
     postalCode: patient?.postalCode ?? '',
     allergies: patient?.allergies ?? '',
     medicalHistory: patient?.medicalHistory ?? '',
-    notes: patient?.notes ?? ''
+    notes: patient?.notes ?? '',
+    previousNumber: patient?.previousNumber ?? ''
   }
 }
 
@@ -69,7 +71,8 @@ function toApiFields(values: PatientFormValues, todayIso: string): Required<Omit
     postalCode: values.postalCode.trim(),
     allergies: values.allergies.trim(),
     medicalHistory: values.medicalHistory.trim(),
-    notes: values.notes.trim()
+    notes: values.notes.trim(),
+    previousNumber: values.previousNumber.trim()
   }
 }
 
@@ -228,6 +231,7 @@ export function PatientForm({ patient, prefill = {}, onCancel }: Props) {
                 {...form.getInputProps('dob')}
               />
               <TextInput label="Email" type="email" autoComplete="off" {...form.getInputProps('email')} />
+              <TextInput label="Previous file no." description="From the clinic's old records or system, if any" autoComplete="off" {...form.getInputProps('previousNumber')} />
             </SimpleGrid>
             <Input.Wrapper label="Gender" id="patient-gender">
               <div>

@@ -143,6 +143,7 @@ function Profile({ id }: { id: string }) {
                 <Field label="Email" value={p.email} />
                 <Field label="Address" value={[p.addressLine, [p.city, p.state].filter(Boolean).join(', '), p.postalCode].filter(Boolean).join('\n')} />
                 <Field label="Registered" value={formatInstant(p.createdAt, tz)} />
+                {p.previousNumber && <Field label="Previous file no." value={p.previousNumber} />}
               </Section>
             </Grid.Col>
             <Grid.Col span={{ base: 12, md: 7 }}>

@@ -39,6 +39,7 @@ export const GENDER_LABEL: Record<Gender, string> = { female: 'Female', male: 'M
 
 export const MATCHED_ON_LABEL: Record<NonNullable<PatientSummary['matchedOn']>, string> = {
   number: 'Patient no.',
+  'previous number': 'Previous file no.',
   phone: 'Phone',
   email: 'Email',
   dateOfBirth: 'Date of birth',
