@@ -182,7 +182,9 @@ test('an admin imports patients from a CSV: errors block the import until the fi
   await expect(badRow).toContainText('Date of birth')
   await expect(page.getByText('rows have errors — nothing can be imported yet').or(page.getByText('row has errors — nothing can be imported yet'))).toBeVisible()
   await expect(page.getByRole('button', { name: /^Import \d+ patients$/ })).toBeDisabled()
-  await expect(page.getByText('Not imported (DocSpot has no field for them): “Legacy ID”')).toBeVisible()
+  // The old system's number is kept, as the previous file number.
+  await expect(page.getByLabel('Recognised columns')).toContainText('Legacy ID → Previous file no.')
+  await expect(page.getByText('Not imported (DocSpot has no field for them)')).toHaveCount(0)
   await expect(page.getByRole('table', { name: 'Likely duplicates' })).toContainText(kept.number)
   await screenshotFromTop(page, 'admin-import-preview-errors')
 

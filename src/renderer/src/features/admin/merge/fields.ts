@@ -14,7 +14,8 @@ export interface MergeField {
 
 const COMBINABLE: FieldKey[] = ['allergies', 'medicalHistory', 'notes']
 
-export const MERGE_FIELDS: MergeField[] = (Object.keys(PATIENT_FIELD_LABELS) as FieldKey[]).map((key) => ({
+// Whether a date of birth was worked out from an age goes with the date chosen, not on a row of its own.
+export const MERGE_FIELDS: MergeField[] = (Object.keys(PATIENT_FIELD_LABELS) as FieldKey[]).filter((key) => key !== 'dateOfBirthEstimated').map((key) => ({
   key,
   label: PATIENT_FIELD_LABELS[key],
   combinable: COMBINABLE.includes(key)
@@ -31,6 +32,7 @@ export function isEmpty(patient: Patient, key: FieldKey): boolean {
 }
 
 export function sameValue(a: Patient, b: Patient, key: FieldKey): boolean {
+  if (key === 'dateOfBirth' && a.dateOfBirthEstimated !== b.dateOfBirthEstimated) return false
   return (a[key] ?? '') === (b[key] ?? '')
 }
 
@@ -48,7 +50,7 @@ export function displayValue(patient: Patient, key: FieldKey): string {
   if (value === null || value === '') return ''
   if (key === 'phone') return formatPhone(String(value))
   if (key === 'gender') return GENDER_LABELS[String(value)] ?? String(value)
-  if (key === 'dateOfBirth') return formatDate(String(value))
+  if (key === 'dateOfBirth') return patient.dateOfBirthEstimated ? `born about ${String(value).slice(0, 4)} (from age)` : formatDate(String(value))
   return String(value)
 }
 
@@ -71,6 +73,7 @@ export function finalFields(keep: Patient, merge: Patient, overrides: Partial<Re
     if (choice === 'merge') out[field.key] = merge[field.key]
     else if (choice === 'both' && canCombine(field, keep, merge)) out[field.key] = `${keep[field.key]}\n${merge[field.key]}`
     else out[field.key] = keep[field.key]
+    if (field.key === 'dateOfBirth') out.dateOfBirthEstimated = choice === 'merge' ? merge.dateOfBirthEstimated : keep.dateOfBirthEstimated
   }
   return out as unknown as PatientFields
 }
