@@ -3,9 +3,10 @@ import { notifications } from '@mantine/notifications'
 import { IconArrowBackUp } from '@tabler/icons-react'
 import { useEffect, useState } from 'react'
 import type { PatientMerge, PatientSummary } from '../../../../../shared/api'
-import { useApi } from '../../../api/context'
+import { useApi, useSession } from '../../../api/context'
 import { useApiQuery } from '../../../api/queries'
 import { showError } from '../../../lib/errors'
+import { formatInstant } from '../../patients/format'
 import { describeError } from './errors'
 
 const MOVED_NAMES: Record<string, [string, string]> = {
@@ -28,9 +29,6 @@ function movedText(moved: Record<string, number>): string {
   return parts.length ? parts.join(', ') : 'No appointments, visits, records or bills'
 }
 
-function when(iso: string): string {
-  return new Date(iso).toLocaleString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' })
-}
 
 function Who({ patient }: { patient: PatientSummary }) {
   return (
@@ -47,6 +45,8 @@ function Who({ patient }: { patient: PatientSummary }) {
 
 /** The merge log, newest first, with undo for merges that still stand. */
 export function RecentMerges() {
+  const { settings } = useSession()
+  const when = (iso: string) => formatInstant(iso, settings?.timeZone)
   const api = useApi()
   const log = useApiQuery('patients.merges', {}, { shows: ['patient_merges'] })
   const merges: PatientMerge[] | null = log.data ?? null
@@ -116,7 +116,7 @@ export function RecentMerges() {
                   <Table.Td>{m.byName ?? '—'}</Table.Td>
                   <Table.Td>
                     {m.undoneAt ? (
-                      <Badge color="gray" variant="light" title={`Undone ${when(m.undoneAt)}`}>
+                      <Badge color="gray" variant="light" tt="none" style={{ whiteSpace: 'normal', height: 'auto' }} py={2} title={`Undone ${when(m.undoneAt)}`}>
                         Undone {when(m.undoneAt)}
                       </Badge>
                     ) : (

@@ -1,5 +1,6 @@
 import { PATIENT_FIELD_LABELS, type Patient, type PatientFields } from '../../../../../shared/api'
 import { formatPhone } from '../../../../../shared/lib/phone'
+import { formatDob } from '../../patients/format'
 
 export type FieldKey = keyof PatientFields
 /** Which value the kept record ends up with: its own, the merged one's, or both joined. */
@@ -54,11 +55,8 @@ export function displayValue(patient: Patient, key: FieldKey): string {
   return String(value)
 }
 
-export function formatDate(iso: string): string {
-  const [y, m, d] = iso.split('-').map(Number)
-  if (!y || !m || !d) return iso
-  return new Date(Date.UTC(y, m - 1, d)).toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' })
-}
+/** A calendar date ("1984-03-12") as "12 Mar 1984": the one date formatter (patients/format). */
+export const formatDate = (iso: string) => formatDob(iso) || iso
 
 export function effectiveChoice(keep: Patient, merge: Patient, key: FieldKey, overrides: Partial<Record<FieldKey, Choice>>): Choice {
   if (sameValue(keep, merge, key)) return 'keep'
