@@ -157,7 +157,8 @@ export interface ImportPreview {
   rows: ImportRowReport[]
 }
 
-export const MAX_PHOTO_BYTES = 5 * 1024 * 1024
+/** A phone camera's full-size photo; the stored result is a 512 px JPEG whatever comes in. */
+export const MAX_PHOTO_BYTES = 25 * 1024 * 1024
 export const MAX_IMPORT_BYTES = 20 * 1024 * 1024
 
 export const patientsApiSchemas = {

@@ -485,17 +485,27 @@ describe('patient photos', () => {
     expect(filesIn(t.dataDir)).toEqual([])
   })
 
-  it('refuses a photo larger than 5 MB', async () => {
+  it('takes a full-size phone photo of 6 MB in any orientation, and refuses one larger than 25 MB', async () => {
     const { t, token } = await indianClinic()
     const patient = await create(t.core, token, { name: 'Anita Desai' })
     const header = await png()
-    const big = Buffer.concat([header, Buffer.alloc(5 * 1024 * 1024 + 1 - header.length)])
+    // A 3000×2000 noise photo, stored on its side (EXIF orientation 6): about 6 MB as a PNG.
+    const noise = Buffer.alloc(3000 * 2000 * 3)
+    for (let i = 0; i < noise.length; i += 4) noise.writeUInt32LE((i * 2654435761) >>> 0, Math.min(i, noise.length - 4))
+    const phone = await sharp(noise, { raw: { width: 3000, height: 2000, channels: 3 } }).png({ compressionLevel: 0 }).withMetadata({ orientation: 6 }).toBuffer()
+    expect(phone.length).toBeGreaterThan(5 * 1024 * 1024)
+    const withPhoto = await call<Patient>(t.core, 'patients.setPhoto', { id: patient.id, file: phone }, token)
+    expect(withPhoto.hasPhoto).toBe(true)
+    const stored = filesIn(t.dataDir)
+    expect(stored).toHaveLength(1)
+    const big = Buffer.concat([header, Buffer.alloc(25 * 1024 * 1024 + 1 - header.length)])
     const error = await callError(t.core, 'patients.setPhoto', { id: patient.id, file: big }, token)
     expect(error.code).toBe('VALIDATION')
-    expect(error.fields?.file).toMatch(/5 MB/)
+    expect(error.fields?.file).toMatch(/25 MB/)
     const base64 = await callError(t.core, 'patients.setPhoto', { id: patient.id, file: header.toString('base64') }, token)
     expect(base64.fields?.file).toBe('must be a file')
-    expect(filesIn(t.dataDir)).toEqual([])
+    // The refused ones left nothing behind.
+    expect(filesIn(t.dataDir)).toEqual(stored)
   })
 
   it('removes the photo', async () => {

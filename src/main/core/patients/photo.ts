@@ -20,7 +20,8 @@ export async function preparePhoto(file: Uint8Array, maxBytes = MAX_PHOTO_BYTES)
   if (bytes.length > maxBytes) throw ApiError.field('file', `must be a file of at most ${maxBytes / 1024 / 1024} MB`)
   if (!SIGNATURES.some((s) => s.test(bytes))) throw ApiError.field('file', 'must be a JPEG, PNG or WebP image (checked from its content, not its name)')
   try {
-    return await sharp(bytes, { limitInputPixels: 40_000_000 })
+    // Up to 120 megapixels: a 108 MP phone photo still decodes.
+    return await sharp(bytes, { limitInputPixels: 120_000_000 })
       .rotate()
       .resize(PHOTO_SIZE, PHOTO_SIZE, { fit: 'cover', position: 'attention' })
       .jpeg({ quality: 82, mozjpeg: true })
