@@ -13,9 +13,13 @@ test('a new clinic is set up from the first-run wizard and its admin lands in th
 
   await page.getByLabel('Clinic name').fill('Sunrise Family Clinic')
   await page.getByLabel('City').fill('Kochi')
-  await page.getByRole('combobox', { name: 'Time zone' }).click()
-  await page.getByRole('combobox', { name: 'Time zone' }).fill('Kolkata')
-  await page.getByRole('option', { name: 'Asia/Kolkata' }).click()
+  // This browser runs on a server (UTC): nothing is guessed; the country sets the time zone and currency.
+  await expect(page.getByRole('combobox', { name: 'Time zone' })).toHaveValue('')
+  await page.getByRole('combobox', { name: 'Country' }).click()
+  await page.getByRole('combobox', { name: 'Country' }).fill('India')
+  await page.getByRole('option', { name: 'India (IN)' }).click()
+  await expect(page.getByRole('combobox', { name: 'Time zone' })).toHaveValue('Asia/Kolkata')
+  await expect(page.getByRole('combobox', { name: 'Currency' })).toHaveValue('INR')
   await page.getByRole('button', { name: 'Next' }).click()
 
   await page.getByLabel('Your name').fill(ADMIN.name)

@@ -6,13 +6,14 @@ import type { Settings } from '../../../../shared/api'
 import { useApi, useSession } from '../../api/context'
 import { useApiQuery } from '../../api/queries'
 import { showError } from '../../lib/errors'
-import { CURRENCIES, timeZones } from '../../lib/locale'
+import { countryOptions, CURRENCIES, timeZones } from '../../lib/locale'
 
 export function ClinicSettings() {
   const api = useApi()
   const { settings, reloadSettings } = useSession()
   const [busy, setBusy] = useState(false)
   const zones = useMemo(() => timeZones(), [])
+  const countries = useMemo(() => countryOptions(), [])
   const form = useForm<Settings>({ initialValues: settings ?? undefined })
 
   useEffect(() => {
@@ -56,13 +57,13 @@ export function ClinicSettings() {
           Patients and security
         </Title>
         <SimpleGrid cols={3}>
-          <TextInput label="Phone country code" description="For numbers typed without +" maxLength={2} {...form.getInputProps('defaultCountry')} />
+          <Select label="Phone country" description="For numbers typed without +" searchable allowDeselect={false} data={countries} {...form.getInputProps('defaultCountry')} />
           <TextInput label="Patient number prefix" description="e.g. P-" {...form.getInputProps('patientNumberPrefix')} />
-          <NumberInput label="Patient number digits" min={3} max={10} {...form.getInputProps('patientNumberDigits')} />
+          <NumberInput label="Patient number digits" min={3} max={10} clampBehavior="none" {...form.getInputProps('patientNumberDigits')} />
         </SimpleGrid>
         <SimpleGrid cols={3}>
-          <NumberInput label="Auto sign-out after (minutes idle)" min={1} max={1440} {...form.getInputProps('autoLogoutMinutes')} />
-          <NumberInput label="Longest session (hours)" min={1} max={336} {...form.getInputProps('sessionHours')} />
+          <NumberInput label="Auto sign-out after (minutes idle)" min={1} max={1440} clampBehavior="none" {...form.getInputProps('autoLogoutMinutes')} />
+          <NumberInput label="Longest session (hours)" min={1} max={336} clampBehavior="none" {...form.getInputProps('sessionHours')} />
           <Select
             label="Two-factor sign-in required for"
             description="An authenticator app's code as well as the password"

@@ -3,7 +3,7 @@ import { useForm } from '@mantine/form'
 import { useMemo, useState } from 'react'
 import { useApi, useSession } from '../../api/context'
 import { showError } from '../../lib/errors'
-import { CURRENCIES, guessLocale, timeZones } from '../../lib/locale'
+import { countryDefaults, countryOptions, CURRENCIES, guessLocale, timeZones } from '../../lib/locale'
 import { Logo } from '../../shell/Logo'
 
 /** First run: the clinic, then its first admin account. */
@@ -14,6 +14,7 @@ export function SetupWizard({ onDone }: { onDone: () => void }) {
   const [busy, setBusy] = useState(false)
   const guess = useMemo(() => guessLocale(), [])
   const zones = useMemo(() => timeZones(), [])
+  const countries = useMemo(() => countryOptions(), [])
 
   const form = useForm({
     initialValues: {
@@ -33,7 +34,7 @@ export function SetupWizard({ onDone }: { onDone: () => void }) {
         if (!values.clinic.clinicName.trim()) errors['clinic.clinicName'] = 'Enter the clinic name'
         if (!values.clinic.timeZone) errors['clinic.timeZone'] = 'Choose the clinic time zone'
         if (!/^[A-Z]{3}$/.test(values.clinic.currency)) errors['clinic.currency'] = 'Choose a currency'
-        if (!/^[A-Z]{2}$/.test(values.clinic.defaultCountry)) errors['clinic.defaultCountry'] = 'Two letters, e.g. IN'
+        if (!/^[A-Z]{2}$/.test(values.clinic.defaultCountry)) errors['clinic.defaultCountry'] = 'Choose the clinic’s country'
       } else {
         if (!values.admin.name.trim()) errors['admin.name'] = 'Enter your name'
         if (!/^\S+@\S+\.\S+$/.test(values.admin.email.trim())) errors['admin.email'] = 'Enter a valid email address'
@@ -83,16 +84,23 @@ export function SetupWizard({ onDone }: { onDone: () => void }) {
                 </SimpleGrid>
                 <TextInput label="Clinic phone" {...form.getInputProps('clinic.clinicPhone')} />
                 <SimpleGrid cols={3}>
-                  <Select label="Time zone" withAsterisk searchable data={zones} {...form.getInputProps('clinic.timeZone')} />
-                  <Select label="Currency" withAsterisk searchable data={CURRENCIES} {...form.getInputProps('clinic.currency')} />
-                  <TextInput
-                    label="Phone country"
-                    placeholder="e.g. IN"
+                  <Select
+                    label="Country"
+                    placeholder="Choose the clinic's country"
                     withAsterisk
-                    maxLength={2}
+                    searchable
+                    data={countries}
                     {...form.getInputProps('clinic.defaultCountry')}
-                    onChange={(e) => form.setFieldValue('clinic.defaultCountry', e.currentTarget.value.toUpperCase())}
+                    onChange={(code) => {
+                      if (!code) return
+                      form.setFieldValue('clinic.defaultCountry', code)
+                      const suggested = countryDefaults(code)
+                      if (suggested.timeZone) form.setFieldValue('clinic.timeZone', suggested.timeZone)
+                      if (suggested.currency) form.setFieldValue('clinic.currency', suggested.currency)
+                    }}
                   />
+                  <Select label="Time zone" withAsterisk searchable data={zones} placeholder="Set from the country" {...form.getInputProps('clinic.timeZone')} />
+                  <Select label="Currency" withAsterisk searchable data={CURRENCIES} placeholder="Set from the country" {...form.getInputProps('clinic.currency')} />
                 </SimpleGrid>
               </Stack>
             </Stepper.Step>
