@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs'
+import { writeCsv } from './admin-patients-helpers'
 import { expect, screenshot, seedClinic, signIn, STAFF, test } from './fixtures'
 
 test.describe.configure({ mode: 'serial' })
@@ -83,4 +85,42 @@ test('a patient who knows only their age is registered in seconds, shown as abou
   await expect(page.getByText('≈62 y (from the age given)')).toBeVisible()
   await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Patients' }).click()
   await expect(page.getByRole('table', { name: 'All patients' }).getByRole('row', { name: /Kamala Bai/ })).toContainText('≈62 y')
+})
+
+test('an Indian clinic file with four bad rows: the good rows come in, the bad ones come back as a CSV saying what is wrong', async ({ page, hub }) => {
+  const lines = [
+    "Patient's Name,Mobile No.,Email ID,D.O.B,Age,Gender (M/F),UHID",
+    'Asha Kulkarni,98220 10001,asha.k@example.com,14/08/1979,,F,OPD-2001',
+    'Bhavesh Shah,98220 10002,,,54,M,OPD-2002',
+    'Chandni Gupta,98220 10003,chandni@example.com,02/11/1990,,F,OPD-2003',
+    'Dinesh Yadav,98220 10004,,31/02/1985,,M,OPD-2004', // no 31 February
+    'Esha Menon,12345,,,30,F,OPD-2005', // not a phone number
+    'Farhan Ali,98220 10006,farhan@,,41,M,OPD-2006', // not an email
+    'Gita Bose,98220 10007,,,38,Q,OPD-2007', // not a gender
+    'Hari Prasad,98220 10008,,05/05/1965,,M,OPD-2008'
+  ]
+  await page.goto(hub.url)
+  await signIn(page, STAFF.admin)
+  await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Admin' }).click()
+  await page.getByRole('tab', { name: 'Import patients' }).click()
+  const chooser = page.waitForEvent('filechooser')
+  await page.getByRole('button', { name: 'Choose CSV file' }).click()
+  await (await chooser).setFiles(writeCsv('old-clinic.csv', lines))
+  await expect(page.getByLabel('With errors: 4')).toBeVisible()
+  const columns = page.getByLabel('Recognised columns')
+  for (const mapped of ['Email ID → Email', 'UHID → Previous file no.', 'D.O.B → Date of birth']) await expect(columns).toContainText(mapped)
+  await page.getByRole('checkbox', { name: /Import the valid rows, and download the 4 with errors/ }).check()
+  await screenshot(page, 'patients-list-05-import-partial')
+  const download = page.waitForEvent('download')
+  await page.getByRole('button', { name: 'Import 4 patients' }).click()
+  const file = await download
+  expect(file.suggestedFilename()).toBe('old-clinic-errors.csv')
+  const rejected = readFileSync((await file.path())!, 'utf8').trim().split(/\r?\n/)
+  expect(rejected[0]).toBe("Patient's Name,Mobile No.,Email ID,D.O.B,Age,Gender (M/F),UHID,Errors")
+  expect(rejected.slice(1).map((l) => l.split(',')[0])).toEqual(['Dinesh Yadav', 'Esha Menon', 'Farhan Ali', 'Gita Bose'])
+  expect(rejected[1]).toContain('Line 5: Date of birth')
+  await expect(page.getByText('Imported 4 patients')).toBeVisible()
+  // The good rows kept what the old system knew: email, age, file number.
+  const [bhavesh] = (await hub.call<{ items: Array<{ name: string; dateOfBirthEstimated: boolean }> }>('patients.search', { q: 'OPD-2002' }, adminToken)).items
+  expect(bhavesh).toMatchObject({ name: 'Bhavesh Shah', dateOfBirthEstimated: true })
 })

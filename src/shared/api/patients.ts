@@ -158,6 +158,15 @@ export interface ImportPreview {
 }
 
 /** A phone camera's full-size photo; the stored result is a 512 px JPEG whatever comes in. */
+export interface ImportResult {
+  imported: number
+  skippedDuplicates: number
+  /** Rows with errors left out (only when asked to import the valid rows). */
+  skippedInvalid: number
+  /** Those rows as they were in the file, with an "Errors" column, to fix and import again; null if none. */
+  rejectedCsv: string | null
+}
+
 export const MAX_PHOTO_BYTES = 25 * 1024 * 1024
 export const MAX_IMPORT_BYTES = 20 * 1024 * 1024
 
@@ -225,6 +234,8 @@ export const patientsApiSchemas = {
       file: fileBytes(MAX_IMPORT_BYTES),
       /** Rows that look like existing patients are skipped unless this is true. */
       includeDuplicates: z.boolean().default(false),
+      /** Import the valid rows even when some have errors; those come back as a CSV with an error column. */
+      skipInvalid: z.boolean().default(false),
       /** Shown in progress events so the UI can follow its own import. */
       jobId: z.string().max(64).optional()
     })
@@ -283,8 +294,8 @@ export const patientsMethods = {
     writes: false,
     upload: { field: 'file', maxBytes: MAX_IMPORT_BYTES }
   }),
-  'patients.importCommit': method<{ imported: number; skippedDuplicates: number }>()({
-    summary: 'Import a CSV of patients, all rows or none',
+  'patients.importCommit': method<ImportResult>()({
+    summary: 'Import a CSV of patients: all rows or none, or the valid rows with the rest handed back',
     input: P.importCommit,
     roles: ADMIN,
     writes: true,

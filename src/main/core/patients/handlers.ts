@@ -116,8 +116,8 @@ export const patientsHandlers: HandlerGroup = {
     async (ctx, { file }) => (await analyseImport(ctx.db, await requireSettings(ctx.db), csvText(file), ctx.now)).preview
   ),
 
-  'patients.importCommit': async (ctx, { file, includeDuplicates, jobId }) =>
-    commitImport(ctx, await requireSettings(ctx.db), { csv: csvText(file), includeDuplicates }, (done, total) => ctx.progress({ jobId: jobId ?? null, done, total }))
+  'patients.importCommit': async (ctx, { file, includeDuplicates, skipInvalid, jobId }) =>
+    commitImport(ctx, await requireSettings(ctx.db), { csv: csvText(file), includeDuplicates, skipInvalid }, (done, total) => ctx.progress({ jobId: jobId ?? null, done, total }))
 }
 
 async function setPhoto(tx: WriteContext, id: string, sha: string | null) {

@@ -1,7 +1,7 @@
 import { parse } from 'csv-parse/sync'
 import { DateTime } from 'luxon'
 import { dobFromAge, parseAge } from '../../../shared/lib/patient-rules'
-import { ApiError, IMPORT_COLUMNS, patientFieldsSchema, type ImportColumn, type ImportPreview, type ImportRowReport, type PatientFields, type Settings } from '../../../shared/api'
+import { ApiError, IMPORT_COLUMNS, PATIENT_FIELD_LABELS, patientFieldsSchema, type ImportColumn, type ImportPreview, type ImportResult, type ImportRowReport, type PatientFields, type Settings } from '../../../shared/api'
 import type { ReadDb } from '../db/read-only'
 import { fieldErrors } from '../dispatcher'
 import { findDuplicates } from './duplicates'
@@ -37,6 +37,7 @@ const simple = (header: string) => header.toLowerCase().replace(/[^a-z0-9]+/g, '
 
 interface ParsedRow {
   line: number
+  cells: string[]
   fields: PatientFields | null
   report: ImportRowReport
 }
@@ -88,7 +89,7 @@ function mapHeaders(headers: string[]) {
 }
 
 /** Reads and checks every row; nothing is written. */
-export async function analyseImport(db: ReadDb, settings: Settings, csv: string, now: Date): Promise<{ preview: ImportPreview; rows: ParsedRow[] }> {
+export async function analyseImport(db: ReadDb, settings: Settings, csv: string, now: Date): Promise<{ preview: ImportPreview; rows: ParsedRow[]; headers: string[] }> {
   const { headers, records } = readCsv(csv)
   const { columns, first, last, age, unmapped } = mapHeaders(headers)
   const seen = new Map<string, number>() // phone / email / name+dob → first line seen
@@ -145,13 +146,14 @@ export async function analyseImport(db: ReadDb, settings: Settings, csv: string,
       if (earlier !== undefined) duplicates.push(`line ${earlier}`)
       for (const k of keys) if (!seen.has(k)) seen.set(k, line)
     }
-    rows.push({ line, fields, report: { line, name, errors, duplicates } })
+    rows.push({ line, cells: record, fields, report: { line, name, errors, duplicates } })
   }
 
   const withErrors = rows.filter((r) => !r.fields).length
   const duplicates = rows.filter((r) => r.fields && r.report.duplicates.length).length
   return {
     rows,
+    headers,
     preview: {
       columns: Object.fromEntries(Object.entries(columns).map(([c, i]) => [c, headers[i!]])),
       unmappedHeaders: unmapped,
@@ -169,20 +171,23 @@ export async function analyseImport(db: ReadDb, settings: Settings, csv: string,
   }
 }
 
-/** Imports every row or none: a row with an error stops the whole import before anything is written. */
+/**
+ * Imports every row or none: a row with an error stops the whole import before anything is
+ * written; or, asked to skip them, the valid rows, handing the others back as a CSV.
+ */
 export async function commitImport(
   tx: Writer,
   settings: Settings,
-  input: { csv: string; includeDuplicates: boolean },
+  input: { csv: string; includeDuplicates: boolean; skipInvalid: boolean },
   progress: (done: number, total: number) => void
-): Promise<{ imported: number; skippedDuplicates: number }> {
-  const { rows } = await analyseImport(tx.db, settings, input.csv, tx.now)
+): Promise<ImportResult> {
+  const { rows, headers } = await analyseImport(tx.db, settings, input.csv, tx.now)
   const bad = rows.filter((r) => !r.fields)
-  if (bad.length) {
+  if (bad.length && !input.skipInvalid) {
     const list = bad.slice(0, 5).map((r) => `line ${r.line}: ${Object.entries(r.report.errors).map(([f, m]) => `${f} ${m}`).join(', ')}`)
     throw new ApiError('VALIDATION', `Nothing was imported: ${bad.length} row${bad.length > 1 ? 's have' : ' has'} errors (${list.join('; ')}${bad.length > 5 ? '; …' : ''})`, { file: `${bad.length} rows have errors` })
   }
-  const toImport = rows.filter((r) => input.includeDuplicates || r.report.duplicates.length === 0)
+  const toImport = rows.filter((r) => r.fields && (input.includeDuplicates || r.report.duplicates.length === 0))
   let imported = 0
   for (const row of toImport) {
     const patient = await insertPatient(tx, row.fields!, settings)
@@ -194,5 +199,18 @@ export async function commitImport(
     }
   }
   progress(imported, toImport.length)
-  return { imported, skippedDuplicates: rows.length - toImport.length }
+  return { imported, skippedDuplicates: rows.length - bad.length - toImport.length, skippedInvalid: bad.length, rejectedCsv: bad.length ? rejectedCsv(headers, bad) : null }
+}
+
+const LABELS: Record<string, string> = { ...PATIENT_FIELD_LABELS, file: 'File' }
+
+/** The rows left out, as the file had them, with what is wrong in a last column. */
+function rejectedCsv(headers: string[], rows: ParsedRow[]): string {
+  const quote = (cell: string) => (/[",\r\n]/.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell)
+  const line = (cells: string[]) => cells.map(quote).join(',')
+  const errors = (row: ParsedRow) =>
+    `Line ${row.line}: ${Object.entries(row.report.errors)
+      .map(([field, message]) => `${LABELS[field] ?? field} ${message}`)
+      .join('; ')}`
+  return [line([...headers, 'Errors']), ...rows.map((r) => line([...headers.map((_, i) => r.cells[i] ?? ''), errors(r)]))].join('\r\n') + '\r\n'
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { sql } from 'kysely'
 import sharp from 'sharp'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import type { DuplicateMatch, ImportPreview, Patient, PatientChange, PatientMerge, PatientSummary, SessionInfo } from '../../../shared/api'
+import type { DuplicateMatch, ImportPreview, ImportResult, Patient, PatientChange, PatientMerge, PatientSummary, SessionInfo } from '../../../shared/api'
 import type { ProgressEvent, WriteContext } from '../context'
 import { requireSettings } from '../settings/settings'
 import { ADMIN, addStaff, call, callError, openTestCore, setUpClinic, type TestCore } from '../testing'
@@ -551,6 +551,23 @@ describe('importing patients from CSV', () => {
     expect(kamala).toMatchObject({ name: 'Kamala Bai', dateOfBirthEstimated: true })
     expect(kamala.dateOfBirth!.slice(0, 4)).toBe(String(2025 - 62))
     expect((await call<Patient>(t.core, 'patients.get', { id: kamala.id }, token)).previousNumber).toBe('OLD-1043')
+  })
+
+  it('imports the valid rows when asked, and hands the others back as a CSV with what is wrong', async () => {
+    const { t, token } = await indianClinic()
+    const csv = ['Name,Mobile No,D.O.B,Gender (M/F)', 'Anita Desai,98765 43210,03/02/1980,F', '"Sunita ""Sunny"" Rao",,31/02/1990,F', 'Vikram Nair,91234 56789,,X', 'Meena Pillai,,,F'].join('\n')
+    const error = await callError(t.core, 'patients.importCommit', { file: bytes(csv) }, token)
+    expect(error.message).toMatch(/Nothing was imported: 2 rows have errors/)
+    expect(await count(t)).toBe(0)
+    const result = await call<ImportResult>(t.core, 'patients.importCommit', { file: bytes(csv), skipInvalid: true }, token)
+    expect(result).toMatchObject({ imported: 2, skippedInvalid: 2, skippedDuplicates: 0 })
+    expect(await count(t)).toBe(2)
+    expect(result.rejectedCsv!.split('\r\n')).toEqual([
+      'Name,Mobile No,D.O.B,Gender (M/F),Errors',
+      '"Sunita ""Sunny"" Rao",,31/02/1990,F,"Line 3: Date of birth ""31/02/1990"" is not a date (use DD/MM/YYYY or YYYY-MM-DD)"',
+      'Vikram Nair,91234 56789,,X,"Line 4: Gender ""X"" is not female, male or other"',
+      ''
+    ])
   })
 
   it('reports bad rows and likely duplicates with their line numbers', async () => {

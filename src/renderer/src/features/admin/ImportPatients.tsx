@@ -1,8 +1,9 @@
 import { Alert, Button, Group, Paper, Progress, Stack, Stepper, Text, Title } from '@mantine/core'
 import { IconAlertCircle, IconCircleCheck } from '@tabler/icons-react'
 import { useState } from 'react'
-import type { ImportPreview } from '../../../../shared/api'
+import type { ImportPreview, ImportResult } from '../../../../shared/api'
 import { useApi } from '../../api/context'
+import { saveFile } from '../../lib/files'
 import { ChooseFile } from './import/ChooseFile'
 import { fileProblem, readCsvFile, type ChosenFile } from './import/csv-file'
 import { ImportPreviewView, importCount } from './import/ImportPreviewView'
@@ -11,7 +12,7 @@ type Step =
   | { kind: 'choose'; checking: string | null; problem: string | null }
   | { kind: 'preview'; file: ChosenFile; preview: ImportPreview }
   | { kind: 'importing'; file: ChosenFile; preview: ImportPreview; done: number; total: number }
-  | { kind: 'done'; file: ChosenFile; imported: number; skippedDuplicates: number }
+  | ({ kind: 'done'; file: ChosenFile } & ImportResult)
   | { kind: 'failed'; file: ChosenFile; preview: ImportPreview; problem: string }
 
 const STEP_INDEX: Record<Step['kind'], number> = { choose: 0, preview: 1, importing: 2, failed: 2, done: 3 }
@@ -24,10 +25,12 @@ export function ImportPatients() {
   const api = useApi()
   const [step, setStep] = useState<Step>({ kind: 'choose', checking: null, problem: null })
   const [includeDuplicates, setIncludeDuplicates] = useState(false)
+  const [skipInvalid, setSkipInvalid] = useState(false)
 
   const choose = async (picked: File) => {
     setStep({ kind: 'choose', checking: picked.name, problem: null })
     setIncludeDuplicates(false)
+    setSkipInvalid(false)
     let file: ChosenFile
     try {
       file = await readCsvFile(picked)
@@ -51,8 +54,9 @@ export function ImportPatients() {
       setStep((s) => (s.kind === 'importing' ? { ...s, done: Math.max(s.done, event.done), total: event.total } : s))
     })
     try {
-      const result = await api.call('patients.importCommit', { file: utf8(file.csv), includeDuplicates, jobId })
+      const result = await api.call('patients.importCommit', { file: utf8(file.csv), includeDuplicates, skipInvalid, jobId })
       setStep({ kind: 'done', file, ...result })
+      if (result.rejectedCsv) downloadRejected(file.name, result.rejectedCsv)
     } catch (error) {
       setStep({ kind: 'failed', file, preview, problem: fileProblem(error) })
     } finally {
@@ -68,13 +72,13 @@ export function ImportPatients() {
         <div>
           <Title order={4}>Import patients</Title>
           <Text size="sm" c="dimmed">
-            Bring in the patient list from another system as a CSV file. DocSpot checks every row first and imports all of them or none.
+            Bring in the patient list from another system as a CSV file. DocSpot checks every row first, then imports all of them, or (if you choose) the valid ones, handing the rest back to fix.
           </Text>
         </div>
         <Stepper active={STEP_INDEX[step.kind]} size="sm" allowNextStepsSelect={false}>
           <Stepper.Step label="Choose file" description="A CSV with a header row" />
           <Stepper.Step label="Check" description="Errors and duplicates" />
-          <Stepper.Step label="Import" description="All rows or none" />
+          <Stepper.Step label="Import" description="All rows, or the valid ones" />
         </Stepper>
 
         {step.kind === 'choose' && <ChooseFile onFile={choose} checking={step.checking} problem={step.problem} />}
@@ -85,6 +89,8 @@ export function ImportPatients() {
             preview={step.preview}
             includeDuplicates={includeDuplicates}
             onIncludeDuplicates={setIncludeDuplicates}
+            skipInvalid={skipInvalid}
+            onSkipInvalid={setSkipInvalid}
             onImport={() => runImport(step.file, step.preview)}
             onChooseAnother={restart}
           />
@@ -101,7 +107,17 @@ export function ImportPatients() {
                   : 'No rows were skipped.'}{' '}
                 The new patients can be found by name, phone or date of birth right away.
               </Text>
+              {step.rejectedCsv && (
+                <Text size="sm">
+                  {step.skippedInvalid.toLocaleString('en-IN')} {step.skippedInvalid === 1 ? 'row with errors was' : 'rows with errors were'} left out and downloaded as a CSV with an Errors column: fix them there and import that file.
+                </Text>
+              )}
               <Group>
+                {step.rejectedCsv && (
+                  <Button variant="light" size="xs" onClick={() => downloadRejected(step.file.name, step.rejectedCsv!)}>
+                    Download the rows with errors again
+                  </Button>
+                )}
                 <Button variant="default" size="xs" onClick={restart}>
                   Import another file
                 </Button>
@@ -152,3 +168,8 @@ function ImportProgress({ step }: { step: Extract<Step, { kind: 'importing' | 'd
 
 /** The file travels as UTF-8 bytes, whatever encoding it was read from. */
 const utf8 = (text: string) => new TextEncoder().encode(text)
+
+/** The rows the import left out, with their errors, as "<file>-errors.csv". */
+function downloadRejected(fileName: string, csv: string) {
+  saveFile({ type: 'text/csv', bytes: new TextEncoder().encode(csv), name: `${fileName.replace(/\.csv$/i, '')}-errors.csv` })
+}

@@ -25,6 +25,8 @@ export function ImportPreviewView({
   file,
   preview,
   includeDuplicates,
+  skipInvalid,
+  onSkipInvalid,
   onIncludeDuplicates,
   onImport,
   onChooseAnother
@@ -32,6 +34,8 @@ export function ImportPreviewView({
   file: ChosenFile
   preview: ImportPreview
   includeDuplicates: boolean
+  skipInvalid: boolean
+  onSkipInvalid: (skip: boolean) => void
   onIncludeDuplicates: (value: boolean) => void
   onImport: () => void
   onChooseAnother: () => void
@@ -85,9 +89,14 @@ export function ImportPreviewView({
       </Paper>
 
       {blocked && (
-        <Alert color="red" icon={<IconAlertTriangle size={18} />} title={`${preview.withErrors} ${preview.withErrors === 1 ? 'row has' : 'rows have'} errors — nothing can be imported yet`}>
-          DocSpot imports a file only when every row is valid, so a clinic never ends up with half a list. Fix the rows below in the file (line numbers
-          count the header as line 1), save it as CSV and choose it again.
+        <Alert color="red" icon={<IconAlertTriangle size={18} />} title={`${preview.withErrors} ${preview.withErrors === 1 ? 'row has' : 'rows have'} errors — ${skipInvalid ? `${preview.withErrors === 1 ? 'it' : 'they'} will be left out and downloaded` : 'nothing can be imported yet'}`}>
+          <Stack gap="xs">
+            <Text size="sm">
+              Fix the rows below in the file (line numbers count the header as line 1), save it as CSV and choose it again. Or import the valid rows now and
+              get the others back as a CSV file with an Errors column, to fix and import on their own.
+            </Text>
+            <Checkbox checked={skipInvalid} onChange={(event) => onSkipInvalid(event.currentTarget.checked)} label={`Import the valid rows, and download the ${preview.withErrors} with errors as a CSV`} />
+          </Stack>
         </Alert>
       )}
 
@@ -173,7 +182,7 @@ export function ImportPreviewView({
       )}
 
       <Group justify="flex-end" gap="md">
-        {blocked ? (
+        {blocked && !skipInvalid ? (
           <Text size="sm" c="red">
             Fix the errors and choose the file again to import.
           </Text>
@@ -182,7 +191,7 @@ export function ImportPreviewView({
             Every row looks like an existing patient; nothing new to import.
           </Text>
         ) : null}
-        <Button leftSection={<IconFileImport size={16} />} disabled={blocked || count === 0} onClick={onImport}>
+        <Button leftSection={<IconFileImport size={16} />} disabled={(blocked && !skipInvalid) || count === 0} onClick={onImport}>
           Import {count.toLocaleString('en-IN')} {count === 1 ? 'patient' : 'patients'}
         </Button>
       </Group>
