@@ -8,7 +8,10 @@ export const CHROMIUM_ARGS = [
   '--no-first-run',
   '--disable-background-networking',
   '--disable-component-update',
-  '--disable-sync'
+  '--disable-sync',
+  // A camera that shows a test pattern, allowed without asking: the patient photo tests use it.
+  '--use-fake-device-for-media-stream',
+  '--use-fake-ui-for-media-stream'
 ]
 
 export default defineConfig({

@@ -124,3 +124,18 @@ test('an Indian clinic file with four bad rows: the good rows come in, the bad o
   const [bhavesh] = (await hub.call<{ items: Array<{ name: string; dateOfBirthEstimated: boolean }> }>('patients.search', { q: 'OPD-2002' }, adminToken)).items
   expect(bhavesh).toMatchObject({ name: 'Bhavesh Shah', dateOfBirthEstimated: true })
 })
+
+test('the desk takes a patient’s photo with the PC’s camera', async ({ page, hub }) => {
+  const { patient } = await hub.call<{ patient: { id: string } }>('patients.create', { name: 'Camera Kumar', phone: '9845098450' }, adminToken)
+  await page.goto(`${hub.url}/#/patients/${patient.id}`)
+  await signIn(page, STAFF.receptionist)
+  await page.getByRole('button', { name: 'More actions' }).click()
+  await page.getByRole('menuitem', { name: 'Take a photo with the camera' }).click()
+  const dialog = page.getByRole('dialog', { name: 'Take a photo' })
+  await expect(dialog.getByRole('button', { name: 'Take photo' })).toBeEnabled()
+  await screenshot(page, 'patients-list-06-camera')
+  await dialog.getByRole('button', { name: 'Take photo' }).click()
+  await expect(page.getByText('Photo saved')).toBeVisible()
+  await expect(page.getByRole('img', { name: 'Photo of Camera Kumar' })).toBeVisible()
+  expect((await hub.call<{ hasPhoto: boolean }>('patients.get', { id: patient.id }, adminToken)).hasPhoto).toBe(true)
+})

@@ -26,6 +26,7 @@ import { useApiQuery, useCan } from '../../api/queries'
 import { AppointmentList, ListPanel } from '../schedule/AppointmentList'
 import { showError } from '../../lib/errors'
 import { EmptyState } from '../../shell/EmptyState'
+import { CameraCapture } from './CameraCapture'
 import { ageOf, FIELD_LABEL, formatDob, formatInstant, GENDER_LABEL, initials } from './format'
 
 export function PatientProfile() {
@@ -257,6 +258,7 @@ function Actions({ patient: p, hasPhoto }: { patient: Patient; hasPhoto: boolean
   const [photoError, setPhotoError] = useState<string | null>(null)
   const [uploading, setUploading] = useState(false)
   const [archiveOpen, archive] = useDisclosure(false)
+  const [camera, setCamera] = useState(false)
 
   const upload = async (file: File | null) => {
     // The bytes go as they are; the core checks the type from the content.
@@ -291,6 +293,15 @@ function Actions({ patient: p, hasPhoto }: { patient: Patient; hasPhoto: boolean
 
   return (
     <Stack gap={6} align="flex-end">
+      {camera && (
+        <CameraCapture
+          onClose={() => setCamera(false)}
+          onCapture={(file) => {
+            setCamera(false)
+            void upload(file)
+          }}
+        />
+      )}
       <Group gap="xs" wrap="nowrap">
         {!p.archivedAt && (
           <Button leftSection={<IconPencil size={16} />} onClick={() => navigate(`/patients/${p.id}/edit`)}>
@@ -311,6 +322,9 @@ function Actions({ patient: p, hasPhoto }: { patient: Patient; hasPhoto: boolean
             </Button>
           </Menu.Target>
           <Menu.Dropdown>
+            <Menu.Item leftSection={<IconCamera size={16} />} onClick={() => setCamera(true)}>
+              Take a photo with the camera
+            </Menu.Item>
             {hasPhoto && (
               <Menu.Item leftSection={<IconTrash size={16} />} onClick={() => void removePhoto()}>
                 Remove photo
