@@ -127,6 +127,48 @@ async function main(): Promise<void> {
     console.log(`baseline = one raw FTS5 trigram MATCH for the query's first word (patient number: a unique-index lookup), no ranking`)
     console.log(`found = the patient meant (or one with the same name) is on the first page of 20`)
     console.log(`queries that found nothing: ${missed.size}${missed.size ? ` (${[...missed].slice(0, 5).join('; ')})` : ''}`)
+
+    // The patient list: a page of 50 and the total, beside the same two statements raw.
+    const cols = 'id, number, name, phone, email, date_of_birth, dob_estimated, gender, archived_at, archived_reason, photo_sha256'
+    const today = new Date().toISOString().slice(0, 10)
+    const yearsAgo = (n: number) => `${Number(today.slice(0, 4)) - n}${today.slice(4)}`
+    const listCases: Array<{ label: string; input: Record<string, unknown>; where: string; params: unknown[]; order: string; offset: number }> = [
+      { label: 'first page, newest registered', input: {}, where: 'archived_at is null', params: [], order: 'created_at desc, number desc', offset: 0 },
+      { label: 'first page, by name', input: { sort: 'name', direction: 'asc' }, where: 'archived_at is null', params: [], order: 'name_key asc, number asc', offset: 0 },
+      {
+        label: 'women aged 40-59, by name',
+        input: { sort: 'name', direction: 'asc', gender: 'female', ageFrom: 40, ageTo: 59 },
+        where: "archived_at is null and gender = 'female' and date_of_birth <= ? and date_of_birth > ?",
+        params: [yearsAgo(40), yearsAgo(60)],
+        order: 'name_key asc, number asc',
+        offset: 0
+      },
+      { label: 'page 1,000, by name', input: { sort: 'name', direction: 'asc', offset: 49_950 }, where: 'archived_at is null', params: [], order: 'name_key asc, number asc', offset: 49_950 }
+    ]
+    const listRows: string[][] = [['patient list (50 a page, with the total)', 'API p50', 'API p95', 'raw p50', 'raw p95', 'ratio p50', 'ratio p95', 'total']]
+    const reps = Array.from({ length: Math.min(QUERIES, 60) }, (_, i) => String(i))
+    let firstPage = { p50: 0, p95: 0 }
+    for (const c of listCases) {
+      let total = 0
+      const api = await time(reps, async () => {
+        const result = await core.dispatch('patients.list', c.input, { token })
+        if (!result.ok) throw new Error(`${c.label}: ${result.error.message}`)
+        total = (result.value as { total: number }).total
+      })
+      const count = raw.prepare(`select count(*) from patients where ${c.where}`).pluck()
+      const page = raw.prepare(`select ${cols} from patients where ${c.where} order by ${c.order} limit 50 offset ${c.offset}`)
+      const baseline = await time(reps, () => {
+        count.get(...c.params)
+        page.all(...c.params)
+      })
+      if (c.offset === 0 && c.label.startsWith('first page, newest')) firstPage = api
+      const f = (ms: number) => `${ms.toFixed(2)} ms`
+      listRows.push([c.label, f(api.p50), f(api.p95), f(baseline.p50), f(baseline.p95), `${(api.p50 / baseline.p50).toFixed(1)}x`, `${(api.p95 / baseline.p95).toFixed(1)}x`, total.toLocaleString('en')])
+    }
+    console.log('')
+    const listWidths = listRows[0].map((_, i) => Math.max(...listRows.map((r) => r[i].length)))
+    for (const row of listRows) console.log(row.map((c, i) => (i === 0 ? c.padEnd(listWidths[i]) : c.padStart(listWidths[i]))).join('  '))
+    console.log(`API = patients.list through the dispatcher; raw = its count and page statements, prepared, on a read-only connection (first page goal < 100 ms: ${firstPage.p95 < 100 ? 'met' : firstPage.p50 < 100 ? 'met at p50 only' : 'NOT met'})`)
     raw.close()
     await core.close()
   } finally {
