@@ -121,7 +121,7 @@ export function createDispatcher({ services, handlers, reader, events, cursor, l
     if (session.user.mustChangePassword && !AFTER_RESET.has(spec)) {
       throw new ApiError('FORBIDDEN', 'Your password was reset by an admin: choose a new password first')
     }
-    if (twoFactorRequired(settings?.twoFactorRequired, session.user.role) && !session.user.twoFactor && !ENROLMENT.has(spec)) {
+    if (twoFactorRequired(settings?.twoFactorRequired, session.user.role, session.permissions) && !session.user.twoFactor && !ENROLMENT.has(spec)) {
       throw new ApiError('FORBIDDEN', 'The clinic requires two-factor sign-in for your account: set it up first')
     }
     if (!allows(name, session.user.role, session.permissions ? { methods: session.permissions } : null)) {

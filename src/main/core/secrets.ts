@@ -26,13 +26,28 @@ export interface KeyStore {
 
 export const KEY_FILE = 'docspot.key'
 
-/** The hub's key store: the key file in the data folder, 0600. */
-export function keyFile(dataDir: string, wrap: { encrypt(b: Buffer): Buffer; decrypt(b: Buffer): Buffer } = { encrypt: (b) => b, decrypt: (b) => b }): KeyStore {
+/**
+ * The key file in the data folder, 0600: as it is (the hub), or wrapped by the OS keychain (the
+ * desktop). The file says which it holds, so either can open a folder the other made where it
+ * can, and says why where it cannot.
+ */
+export function keyFile(dataDir: string, wrap?: { encrypt(b: Buffer): Buffer; decrypt(b: Buffer): Buffer }): KeyStore {
   const file = join(dataDir, KEY_FILE)
   return {
-    load: () => (existsSync(file) ? wrap.decrypt(readFileSync(file)) : null),
+    load() {
+      if (!existsSync(file)) return null
+      const text = readFileSync(file, 'utf8').trim()
+      const [kind, body] = text.split(':')
+      if (kind === 'plain') return Buffer.from(body, 'base64')
+      if (kind === 'wrapped') {
+        if (!wrap) throw new Error(`${file} is locked to the desktop app's user account on the PC that made it; the hub cannot open it`)
+        return wrap.decrypt(Buffer.from(body, 'base64'))
+      }
+      throw new Error(`${file} is not a DocSpot key file`)
+    },
     save(key) {
-      writeFileSync(`${file}.tmp`, wrap.encrypt(key), { mode: 0o600 })
+      const text = wrap ? `wrapped:${wrap.encrypt(key).toString('base64')}` : `plain:${key.toString('base64')}`
+      writeFileSync(`${file}.tmp`, `${text}\n`, { mode: 0o600 })
       renameSync(`${file}.tmp`, file)
     }
   }
@@ -59,7 +74,8 @@ export function secretBox(store: KeyStore): SecretBox {
       const [version, data] = sealed.split(':')
       if (version !== VERSION || !data) throw new Error('Not a sealed secret')
       const bytes = Buffer.from(data, 'base64')
-      const decipher = createDecipheriv('aes-256-gcm', k, bytes.subarray(0, 12))
+      if (bytes.length < 28) throw new Error('Not a sealed secret')
+      const decipher = createDecipheriv('aes-256-gcm', k, bytes.subarray(0, 12), { authTagLength: 16 })
       decipher.setAuthTag(bytes.subarray(12, 28))
       try {
         return Buffer.concat([decipher.update(bytes.subarray(28)), decipher.final()]).toString('utf8')

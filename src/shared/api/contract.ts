@@ -41,11 +41,16 @@ export function allows(name: MethodName, caller: Caller | null, custom?: { metho
   return spec.roles.includes(caller)
 }
 
-/** What one of the clinic's own roles can be given: whatever some built-in role may do, beyond what every role may. */
+/**
+ * What one of the clinic's own roles can be given: whatever some built-in role may do, beyond
+ * what every role may; but never changing staff accounts, roles or clinic settings, which stay
+ * with full admins (a role that could would make itself admin).
+ */
 export function grantableMethods(): MethodName[] {
   return (Object.keys(api) as MethodName[]).filter((name) => {
     const spec = api[name] as MethodSpec
-    return spec.roles !== 'public' && spec.roles.some((r) => r !== 'system') && !everyoneMay(name, spec, ROLES)
+    const guarded = spec.writes && (name.startsWith('users.') || name.startsWith('roles.') || name === 'settings.update')
+    return spec.roles !== 'public' && spec.roles.some((r) => r !== 'system') && !everyoneMay(name, spec, ROLES) && !guarded
   })
 }
 

@@ -1,6 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { ApiError, DEFAULT_SETTINGS } from '../../../shared/api'
+import type { Selectable } from 'kysely'
 import { ownTransaction, type HandlerGroup } from '../context'
+import type { UsersTable } from '../db/schema'
 import type { SecretBox } from '../secrets'
 import { requireSettings, readSettings, writeSettings } from '../settings/settings'
 import { DUMMY_HASH, hashPassword, verifyPassword } from './passwords'
@@ -45,43 +47,74 @@ export const authHandlers: HandlerGroup = {
     const deviceHash = ctx.deviceKey ? createHash('sha256').update(ctx.deviceKey).digest('hex') : null
     const attempt = throttle.begin(email, ctx.address, ctx.now, throttle.isKnownDevice(email, deviceHash))
     if ('wait' in attempt) throw new ApiError('UNAUTHENTICATED', `Too many failed sign-ins. Try again in ${attempt.wait} minute${attempt.wait === 1 ? '' : 's'}, or ask the clinic admin.`)
-    const row = await ctx.db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst()
-    const ok = !!row && (await verifyPassword(password, row?.password_hash ?? DUMMY_HASH))
-    // The same answer whether or not the account exists.
-    if (!row || !ok) {
-      attempt.finish(false)
-      throw new ApiError('UNAUTHENTICATED', 'Email or password is incorrect')
+    // Whatever happens below, the attempt is settled (an unexpected error counts neither way).
+    let settled = false
+    const finish = (ok: boolean | null) => {
+      settled = true
+      attempt.finish(ok)
     }
-    // The second factor: a wrong code counts as a failed sign-in; no code yet counts neither way.
-    let second: { step: number } | { recoveryCodes: string } | null = null
-    if (row.totp_enrolled_at) {
-      if (!totpCode && !recoveryCode) {
-        attempt.finish(null)
-        throw ApiError.field('totpCode', 'is needed: enter the 6-digit code your authenticator app shows')
+    let row: Selectable<UsersTable> | undefined
+    let second: { step: number } | { recoveryCodes: string; previous: string | null } | null = null
+    try {
+      row = await ctx.db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst()
+      const ok = !!row && (await verifyPassword(password, row?.password_hash ?? DUMMY_HASH))
+      // The same answer whether or not the account exists.
+      if (!row || !ok) {
+        finish(false)
+        throw new ApiError('UNAUTHENTICATED', 'Email or password is incorrect')
       }
-      second = secondFactor(ctx.services.secrets, row, ctx.now, totpCode, recoveryCode)
-      if (!second) {
-        attempt.finish(false)
-        throw totpCode ? ApiError.field('totpCode', 'is not the current code (or was used already)') : ApiError.field('recoveryCode', 'is not one of your unused recovery codes')
+      // The second factor: a wrong code counts as a failed sign-in; no code yet counts neither way.
+      if (row.totp_enrolled_at) {
+        if (!totpCode && !recoveryCode) {
+          finish(null)
+          throw ApiError.field('totpCode', 'is needed: enter the 6-digit code your authenticator app shows')
+        }
+        second = secondFactor(ctx.services.secrets, row, ctx.now, totpCode, recoveryCode)
+        if (!second) {
+          finish(false)
+          throw totpCode ? ApiError.field('totpCode', 'is not the current code (or was used already)') : ApiError.field('recoveryCode', 'is not one of your unused recovery codes')
+        }
       }
+      finish(true)
+    } finally {
+      if (!settled) attempt.finish(null)
     }
-    attempt.finish(true)
     if (row.active !== 1) throw new ApiError('FORBIDDEN', 'This account is deactivated; ask the clinic admin')
     const custom = row.custom_role_id ? await ctx.db.selectFrom('roles').select(['name', 'methods']).where('id', '=', row.custom_role_id).executeTakeFirst() : undefined
     const user = toStaffUser({ ...row, custom_role_name: custom?.name })
+    const permissions = custom ? (JSON.parse(custom.methods) as string[]) : null
     // This PC is now known for this person: a lock an attacker causes later does not keep them out here.
     const deviceKey = ctx.deviceKey && deviceHash && throttle.isKnownDevice(email, deviceHash) ? ctx.deviceKey : randomBytes(24).toString('base64url')
-    throttle.rememberDevice(email, createHash('sha256').update(deviceKey).digest('hex'))
+    throttle.rememberDevice(email, createHash('sha256').update(deviceKey).digest('hex'), ctx.now)
     return ctx.write(async (tx) => {
       tx.actingAs(user)
-      if (second && 'step' in second) await tx.db.updateTable('users').set({ totp_last_step: second.step }).where('id', '=', user.id).execute()
-      if (second && 'recoveryCodes' in second) await tx.db.updateTable('users').set({ recovery_codes: second.recoveryCodes, updated_at: tx.now.toISOString() }).where('id', '=', user.id).execute()
+      // The code is used up in this transaction, only if nobody used it meanwhile (two sign-ins
+      // sent at once with one code: the second finds it gone and is refused).
+      if (second && 'step' in second) {
+        const step = second.step
+        const used = await tx.db
+          .updateTable('users')
+          .set({ totp_last_step: step })
+          .where('id', '=', user.id)
+          .where((eb) => eb.or([eb('totp_last_step', 'is', null), eb('totp_last_step', '<', step)]))
+          .executeTakeFirst()
+        if (Number(used.numUpdatedRows) === 0) throw ApiError.field('totpCode', 'is not the current code (or was used already)')
+      }
+      if (second && 'recoveryCodes' in second) {
+        const used = await tx.db
+          .updateTable('users')
+          .set({ recovery_codes: second.recoveryCodes, updated_at: tx.now.toISOString() })
+          .where('id', '=', user.id)
+          .where('recovery_codes', second.previous === null ? 'is' : '=', second.previous)
+          .executeTakeFirst()
+        if (Number(used.numUpdatedRows) === 0) throw ApiError.field('recoveryCode', 'is not one of your unused recovery codes')
+      }
       const session = await openSession(tx.db, user, tx.now, settings.sessionHours)
       return {
         ...session,
         deviceKey,
-        mustEnrolTwoFactor: twoFactorRequired(settings.twoFactorRequired, user.role) && !user.twoFactor,
-        permissions: custom ? (JSON.parse(custom.methods) as string[]) : null
+        mustEnrolTwoFactor: twoFactorRequired(settings.twoFactorRequired, user.role, permissions) && !user.twoFactor,
+        permissions
       }
     })
   }),
@@ -96,7 +129,7 @@ export const authHandlers: HandlerGroup = {
     return {
       user: ctx.user,
       expiresAt: ctx.session!.expiresAt,
-      mustEnrolTwoFactor: twoFactorRequired(settings.twoFactorRequired, ctx.user.role) && !ctx.user.twoFactor,
+      mustEnrolTwoFactor: twoFactorRequired(settings.twoFactorRequired, ctx.user.role, ctx.session!.permissions) && !ctx.user.twoFactor,
       permissions: ctx.session!.permissions
     }
   },
@@ -127,7 +160,7 @@ export const authHandlers: HandlerGroup = {
 
   'auth.twoFactorDisable': ownTransaction<'auth.twoFactorDisable'>(async (ctx, { password }) => {
     const settings = await requireSettings(ctx.db)
-    if (twoFactorRequired(settings.twoFactorRequired, ctx.user.role)) throw new ApiError('FORBIDDEN', 'The clinic requires two-factor sign-in for your account; an admin can reset it if your phone is lost')
+    if (twoFactorRequired(settings.twoFactorRequired, ctx.user.role, ctx.session!.permissions)) throw new ApiError('FORBIDDEN', 'The clinic requires two-factor sign-in for your account; an admin can reset it if your phone is lost')
     const row = await ctx.db.selectFrom('users').select(['password_hash']).where('id', '=', ctx.user.id).executeTakeFirstOrThrow()
     if (!(await verifyPassword(password, row.password_hash))) throw ApiError.field('password', 'is not your password')
     return ctx.write(async (tx) => {
@@ -176,12 +209,12 @@ function secondFactor(
   now: Date,
   totpCode: string | undefined,
   recoveryCode: string | undefined
-): { step: number } | { recoveryCodes: string } | null {
+): { step: number } | { recoveryCodes: string; previous: string | null } | null {
   if (totpCode) {
     const step = row.totp_secret ? checkTotp(secrets.open(row.totp_secret), totpCode, now, row.totp_last_step) : null
     return step === null ? null : { step }
   }
   const hashes = row.recovery_codes ? (JSON.parse(secrets.open(row.recovery_codes)) as string[]) : []
   const used = hashes.indexOf(hashRecoveryCode(recoveryCode!))
-  return used < 0 ? null : { recoveryCodes: secrets.seal(JSON.stringify(hashes.filter((_, i) => i !== used))) }
+  return used < 0 ? null : { recoveryCodes: secrets.seal(JSON.stringify(hashes.filter((_, i) => i !== used))), previous: row.recovery_codes }
 }

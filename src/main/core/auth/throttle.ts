@@ -56,12 +56,12 @@ export class LoginThrottle {
     return keyHash !== null && (this.knownDevices.get(email)?.has(keyHash) ?? false)
   }
 
-  rememberDevice(email: string, keyHash: string): void {
+  rememberDevice(email: string, keyHash: string, now: Date): void {
     let set = this.knownDevices.get(email)
     if (!set) this.knownDevices.set(email, (set = new Set()))
     if (set.has(keyHash)) return
     set.add(keyHash)
-    this.save()
+    this.save(now.getTime())
   }
 
   /**
@@ -96,15 +96,23 @@ export class LoginThrottle {
           const over = c.failures.length - limit
           if (over >= 0) c.lockedUntil = now.getTime() + Math.min(MAX_LOCK_MS, FIRST_LOCK_MS * 2 ** over)
         }
-        this.save()
+        this.save(now.getTime())
       }
     }
   }
 
-  private save(): void {
+  private save(now: number): void {
     if (!this.file) return
     const saved: Saved = { counters: {}, devices: {} }
-    for (const [key, c] of this.counters) if (c.failures.length || c.lockedUntil) saved.counters[key] = { failures: c.failures, lockedUntil: c.lockedUntil }
+    for (const [key, c] of this.counters) {
+      // Counts with nothing left to remember are dropped, so the file stays small.
+      const failures = c.failures.filter((t) => now - t < WINDOW_MS)
+      if (!failures.length && c.lockedUntil <= now && c.inFlight === 0) {
+        this.counters.delete(key)
+        continue
+      }
+      saved.counters[key] = { failures, lockedUntil: c.lockedUntil }
+    }
     for (const [email, set] of this.knownDevices) saved.devices[email] = [...set]
     writeFileSync(`${this.file}.tmp`, JSON.stringify(saved), { mode: 0o600 })
     renameSync(`${this.file}.tmp`, this.file)

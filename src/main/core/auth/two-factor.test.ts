@@ -76,6 +76,13 @@ describe('two-factor sign-in', () => {
     expect(!locked.ok && locked.error.message).toMatch(/Too many failed sign-ins/)
   })
 
+  it('lets one code open one session even when two sign-ins send it at the same moment', async () => {
+    const { setup } = await enrolled()
+    const code = totpCodeAt(setup.secret, t.clock.now())
+    const [a, b] = await Promise.all([login({ totpCode: code }), login({ totpCode: code })])
+    expect([a.ok, b.ok].filter(Boolean)).toHaveLength(1)
+  })
+
   it('takes each recovery code once, in place of the app', async () => {
     const { recoveryCodes } = await enrolled()
     expect((await login({ recoveryCode: recoveryCodes[3].toUpperCase() })).ok).toBe(true)
@@ -121,6 +128,19 @@ describe('a clinic that requires two-factor sign-in', () => {
     expect((await callError(t.core, 'auth.twoFactorDisable', { password: ADMIN.password }, session.token)).code).toBe('FORBIDDEN')
   })
 
+  it('counts a custom role that may do what only admins may as an admin', async () => {
+    t = await openTestCore()
+    const token = await setUpClinic(t.core)
+    const role = await call<{ id: string }>(t.core, 'roles.save', { name: 'Practice auditor', baseRole: 'receptionist', methods: ['audit.journal', 'patients.search'] }, token)
+    const desk = await addStaff(t.core, token, 'receptionist')
+    await call(t.core, 'users.update', { id: desk.user.id, fields: { customRoleId: role.id } }, token)
+    await call(t.core, 'settings.update', { twoFactorRequired: 'admins' }, token)
+    // The admin enrolled first, so they can still change things.
+    const session = await call<SessionInfo>(t.core, 'auth.login', { email: STAFF.receptionist.email, password: STAFF.receptionist.password })
+    expect(session.mustEnrolTwoFactor).toBe(true)
+    expect((await callError(t.core, 'audit.journal', {}, session.token)).message).toMatch(/set it up first/)
+  })
+
   it('lets an admin reset a lost second factor (not a receptionist), after which the password alone signs in', async () => {
     t = await openTestCore()
     const token = await setUpClinic(t.core)
@@ -139,6 +159,19 @@ describe('a clinic that requires two-factor sign-in', () => {
 })
 
 describe('the secret box', () => {
+  it('keeps the key file as it is on the hub or wrapped on the desktop, and says why the hub cannot open a wrapped one', () => {
+    const dir = tempDir()
+    try {
+      const wrap = { encrypt: (b: Buffer) => Buffer.from(b.toString('hex')), decrypt: (b: Buffer) => Buffer.from(b.toString(), 'hex') }
+      const sealed = secretBox(keyFile(dir, wrap)).seal('JBSWY3DPEHPK3PXP')
+      expect(readFileSync(join(dir, KEY_FILE), 'utf8')).toMatch(/^wrapped:/)
+      expect(secretBox(keyFile(dir, wrap)).open(sealed)).toBe('JBSWY3DPEHPK3PXP')
+      expect(() => secretBox(keyFile(dir))).toThrow(/locked to the desktop app's user account/)
+    } finally {
+      removeDir(dir)
+    }
+  })
+
   it('opens what it sealed, and says plainly when the key is not the one it was sealed with', () => {
     const a = tempDir()
     const b = tempDir()

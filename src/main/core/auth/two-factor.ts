@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { Secret, TOTP } from 'otpauth'
-import type { Role, Settings } from '../../../shared/api'
+import { api, isMethodName, type MethodSpec, type Role, type Settings } from '../../../shared/api'
 
 /**
  * Two-factor sign-in with an authenticator app: TOTP (RFC 6238) with the settings every app
@@ -50,7 +50,14 @@ export function hashRecoveryCode(code: string): string {
   return createHash('sha256').update(code.toLowerCase().replace('-', '')).digest('hex')
 }
 
-/** Whether the clinic's setting requires a second factor of this role. */
-export function twoFactorRequired(setting: Settings['twoFactorRequired'] | undefined, role: Role): boolean {
-  return setting === 'everyone' || (setting === 'admins' && role === 'admin')
+/**
+ * Whether the clinic's setting requires a second factor of this person: by their built-in role,
+ * or, with one of the clinic's own roles, as an admin when it may do anything only admins may.
+ */
+export function twoFactorRequired(setting: Settings['twoFactorRequired'] | undefined, role: Role, permissions: readonly string[] | null = null): boolean {
+  if (setting === 'everyone') return true
+  if (setting !== 'admins') return false
+  return role === 'admin' || !!permissions?.some((name) => isMethodName(name) && adminOnly(api[name] as MethodSpec))
 }
+
+const adminOnly = (spec: MethodSpec) => spec.roles !== 'public' && spec.roles.every((r) => r === 'admin' || r === 'system')

@@ -639,7 +639,7 @@ describe('importing patients from CSV', () => {
     const result = await call<{ imported: number; skippedDuplicates: number }>(t.core, 'patients.importCommit', { file: bytes(csv), jobId: 'job-1' }, token)
     stop()
 
-    expect(result).toEqual({ imported: 998, skippedDuplicates: 2 })
+    expect(result).toEqual({ imported: 998, skippedDuplicates: 2, skippedInvalid: 0, rejectedCsv: null })
     expect(await count(t)).toBe(999)
     expect(events.length).toBeGreaterThan(1)
     expect(events.every((e) => e.jobId === 'job-1' && e.total === 998)).toBe(true)
@@ -659,7 +659,7 @@ describe('importing patients from CSV', () => {
     await create(t.core, token, { name: 'Ramesh Kumar', phone: '98765 43210' })
     const csv = 'Name,Phone\nR Kumar,+91 98765 43210\nAnita Desai,91234 56789\nA Desai,091234 56789\n'
     const result = await call<{ imported: number; skippedDuplicates: number }>(t.core, 'patients.importCommit', { file: bytes(csv), includeDuplicates: true }, token)
-    expect(result).toEqual({ imported: 3, skippedDuplicates: 0 })
+    expect(result).toEqual({ imported: 3, skippedDuplicates: 0, skippedInvalid: 0, rejectedCsv: null })
     expect((await search(t.core, token, '98765 43210')).map((p) => p.number).sort()).toEqual(['P-000001', 'P-000002'])
   })
 

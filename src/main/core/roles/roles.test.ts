@@ -50,6 +50,9 @@ describe("the clinic's own roles", () => {
     expect(await call<CustomRole[]>(t.core, 'roles.list', {}, token)).toEqual([expect.objectContaining({ name: 'Billing clerk', users: 1 })])
     expect(grantableMethods()).not.toContain('auth.session')
     expect(grantableMethods()).toContain('appointments.book')
+    // Changing staff, roles or settings stays with full admins: a role could otherwise make itself admin.
+    for (const name of ['users.update', 'users.create', 'users.resetPassword', 'roles.save', 'settings.update']) expect(grantableMethods()).not.toContain(name)
+    expect((await callError(t.core, 'roles.save', { name: 'Sneaky', baseRole: 'receptionist', methods: ['users.update'] }, token)).fields).toHaveProperty('methods')
   })
 
   it('never leave the clinic without a full admin: the last one cannot be given a custom role', async () => {

@@ -273,11 +273,14 @@ export const scheduleHandlers: HandlerGroup = {
     const extras = (
       await ctx.db.selectFrom('availability_exceptions').selectAll().where('kind', '=', 'extra').where('doctor_id', 'in', ids).where('date', '>=', dates[0].date).where('date', '<=', dates[days - 1].date).execute()
     ).map(toException)
-    const minutes = (start: string, end: string) => Number(end.slice(0, 2)) * 60 + Number(end.slice(3, 5)) - Number(start.slice(0, 2)) * 60 - Number(start.slice(3, 5))
+    // A booking's buffer may run past the end of its window: each window gets room for the longest.
+    const { longest } = await ctx.db.selectFrom('appointment_types').select((eb) => eb.fn.max<number | null>('buffer_minutes').as('longest')).executeTakeFirstOrThrow()
+    const overhang = Math.ceil((longest ?? 0) / 5)
+    const minutes = (start: string, end: string) => Number(end.slice(0, 2)) * 60 + Number(end.slice(3, 5)) - Number(start.slice(0, 2)) * 60 - Number(start.slice(3, 5)) + overhang * 5
     // Day by day. A doctor whose claimed cells already fill their hours that day is skipped
     // without reading the bookings, from the claimed cells per UTC hour (a few rows a doctor).
     // Both sides lean towards searching: the hours are counted generously (leave ignored, an hour
-    // more on a clock-change day) and only the UTC hours wholly inside the clinic day are
+    // more on a clock-change day, the longest buffer after each window) and only the UTC hours wholly inside the clinic day are
     // counted, so a day with room is searched. (Cells claimed outside a doctor's hours, such as
     // a booking stranded by changed hours, count too: such a doctor may be passed over on a
     // nearly full day.)

@@ -195,6 +195,18 @@ describe('the claimed hours behind the next-free search', () => {
   })
 })
 
+describe('the next free slot after a long buffer', () => {
+  it('still searches a day whose claimed cells, buffer included, add up to its hours', async () => {
+    const { t, token, doctors, patients, consult } = await practice({ doctors: 1, patients: 1 })
+    // Monday: a 15-minute morning session and a 15:00–17:00 afternoon (3 + 24 cells).
+    await call(t.core, 'availability.setWeekly', { doctorId: doctors[0].id, sessions: [{ weekday: 1, start: '09:00', end: '09:15', slotMinutes: 15 }, { weekday: 1, start: '15:00', end: '17:00', slotMinutes: 15 }] }, token)
+    const long = await call<{ id: string }>(t.core, 'appointmentTypes.save', { name: 'Procedure', durationMinutes: 15, bufferMinutes: 120 }, token)
+    // 09:00 plus two hours of buffer: 27 cells claimed, as many as the day's hours hold.
+    await call(t.core, 'appointments.book', { patientId: patients[0].id, doctorId: doctors[0].id, typeId: long.id, start: '2025-03-10T09:00:00Z' }, token)
+    expect(await call(t.core, 'schedule.nextFree', { typeId: consult.id }, token)).toMatchObject({ date: '2025-03-10', time: '15:00' })
+  })
+})
+
 describe('status changes', () => {
   it('allows only the transitions in the table, and a cancelled or missed appointment frees its time', async () => {
     const { t, token, book } = await practice()
