@@ -40,7 +40,8 @@ export interface TestCore {
 export async function openTestCore(start = '2025-03-10T09:00:00.000Z'): Promise<TestCore> {
   const dataDir = tempDir()
   const clock = fixedClock(start)
-  const core = await createCore({ dataDir, clock, version: '1.2.3-test', log: () => {} })
+  // Jobs are run by hand in tests: a real-time schedule firing mid-test would add journal entries.
+  const core = await createCore({ dataDir, clock, version: '1.2.3-test', log: () => {}, schedules: false })
   return {
     core,
     dataDir,

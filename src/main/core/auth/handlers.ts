@@ -69,7 +69,12 @@ export const authHandlers: HandlerGroup = {
           finish(null)
           throw ApiError.field('totpCode', 'is needed: enter the 6-digit code your authenticator app shows')
         }
+        if (throttle.codesLocked(email, ctx.now)) {
+          finish(false)
+          throw new ApiError('UNAUTHENTICATED', 'Too many wrong codes for this account today. Try again tomorrow, or ask the clinic admin to reset your two-factor sign-in.')
+        }
         second = secondFactor(ctx.services.secrets, row, ctx.now, totpCode, recoveryCode)
+        throttle.codeResult(email, !second, ctx.now)
         if (!second) {
           finish(false)
           throw totpCode ? ApiError.field('totpCode', 'is not the current code (or was used already)') : ApiError.field('recoveryCode', 'is not one of your unused recovery codes')

@@ -29,12 +29,24 @@ interface Counter {
 interface Saved {
   counters: Record<string, { failures: number[]; lockedUntil: number }>
   devices: Record<string, string[]>
+  /** Per email: when wrong second-factor codes were given (the last day's). */
+  codes?: Record<string, number[]>
 }
+
+/**
+ * Wrong authenticator codes are capped per account, not just slowed: someone who has the
+ * password could otherwise keep guessing a few codes an hour for months. After this many in a
+ * day, codes are refused for the account until the day has passed or an admin resets its
+ * second factor.
+ */
+const MAX_CODE_FAILURES = 10
+const CODE_WINDOW_MS = 24 * 60 * 60_000
 
 export class LoginThrottle {
   private counters = new Map<string, Counter>()
   /** Per email: hashes of the keys of PCs where that person signed in before. */
   private knownDevices = new Map<string, Set<string>>()
+  private codeFailures = new Map<string, number[]>()
 
   constructor(private readonly file: string | null = null) {
     if (!file) return
@@ -49,6 +61,7 @@ export class LoginThrottle {
     }
     for (const [key, c] of Object.entries(saved.counters ?? {})) this.counters.set(key, { failures: c.failures ?? [], lockedUntil: c.lockedUntil ?? 0, inFlight: 0 })
     for (const [email, hashes] of Object.entries(saved.devices ?? {})) this.knownDevices.set(email, new Set(hashes))
+    for (const [email, times] of Object.entries(saved.codes ?? {})) this.codeFailures.set(email, times)
   }
 
   /** Whether this PC has signed this email in before: its owner keeps signing in while an attacker is slowed. */
@@ -101,6 +114,23 @@ export class LoginThrottle {
     }
   }
 
+  /** Whether this account takes no more codes today (too many wrong ones). */
+  codesLocked(email: string, now: Date): boolean {
+    return (this.codeFailures.get(email) ?? []).filter((t) => now.getTime() - t < CODE_WINDOW_MS).length >= MAX_CODE_FAILURES
+  }
+
+  /** A wrong code (true), or a right one, which clears the count (false). */
+  codeResult(email: string, wrong: boolean, now: Date): void {
+    if (wrong) this.codeFailures.set(email, [...(this.codeFailures.get(email) ?? []), now.getTime()])
+    else if (!this.codeFailures.delete(email)) return
+    this.save(now.getTime())
+  }
+
+  /** An admin reset the account's second factor: its code count starts again. */
+  clearCodes(email: string, now: Date): void {
+    if (this.codeFailures.delete(email)) this.save(now.getTime())
+  }
+
   private save(now: number): void {
     if (!this.file) return
     const saved: Saved = { counters: {}, devices: {} }
@@ -114,6 +144,12 @@ export class LoginThrottle {
       saved.counters[key] = { failures, lockedUntil: c.lockedUntil }
     }
     for (const [email, set] of this.knownDevices) saved.devices[email] = [...set]
+    saved.codes = {}
+    for (const [email, times] of this.codeFailures) {
+      const recent = times.filter((t) => now - t < CODE_WINDOW_MS)
+      if (recent.length) saved.codes[email] = recent
+      else this.codeFailures.delete(email)
+    }
     writeFileSync(`${this.file}.tmp`, JSON.stringify(saved), { mode: 0o600 })
     renameSync(`${this.file}.tmp`, this.file)
   }

@@ -83,6 +83,21 @@ describe('two-factor sign-in', () => {
     expect([a.ok, b.ok].filter(Boolean)).toHaveLength(1)
   })
 
+  it('caps wrong codes per account for a day, even from the owner’s own PC, and a day later the right code works', async () => {
+    const { setup } = await enrolled()
+    const signedIn = await login({ totpCode: totpCodeAt(setup.secret, t.clock.now()) })
+    // The owner's PC is exempt from the per-email slowing: only the new cap applies.
+    const deviceKey = (signedIn.ok && (signedIn.value as SessionInfo).deviceKey)!
+    const fromOwnPc = (totpCode: string) => t.core.dispatch('auth.login', { email: ADMIN.email, password: ADMIN.password, totpCode }, { deviceKey })
+    t.clock.advance(30_000)
+    const wrong = String((Number(totpCodeAt(setup.secret, t.clock.now())) + 500_000) % 1_000_000).padStart(6, '0')
+    for (let i = 0; i < 10; i++) expect((await fromOwnPc(wrong)).ok).toBe(false)
+    const refused = await fromOwnPc(totpCodeAt(setup.secret, t.clock.now()))
+    expect(!refused.ok && refused.error.message).toMatch(/Too many wrong codes for this account today/)
+    t.clock.advance(24 * 60 * 60_000)
+    expect((await fromOwnPc(totpCodeAt(setup.secret, t.clock.now()))).ok).toBe(true)
+  })
+
   it('takes each recovery code once, in place of the app', async () => {
     const { recoveryCodes } = await enrolled()
     expect((await login({ recoveryCode: recoveryCodes[3].toUpperCase() })).ok).toBe(true)

@@ -113,6 +113,7 @@ export const usersHandlers: HandlerGroup = {
     const user = await getUser(ctx.db, id)
     if (!user.totp_enrolled_at) throw ApiError.field('id', `${user.name} has no second factor to remove`)
     await ctx.db.updateTable('users').set({ totp_secret: null, totp_enrolled_at: null, totp_last_step: null, recovery_codes: null, updated_at: ctx.now.toISOString() }).where('id', '=', id).execute()
+    ctx.services.loginThrottle.clearCodes(user.email, ctx.now)
     return toStaffUser(await getUser(ctx.db, id))
   },
 
