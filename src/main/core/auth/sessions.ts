@@ -9,6 +9,21 @@ export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex')
 }
 
+/** What toStaffUser reads, from users left-joined to roles: one list for every query that shows a staff account. */
+export const STAFF_USER_COLUMNS = [
+  'users.id',
+  'users.name',
+  'users.email',
+  'users.role',
+  'users.active',
+  'users.phone',
+  'users.must_change_password',
+  'users.totp_enrolled_at',
+  'users.custom_role_id',
+  'roles.name as custom_role_name',
+  'users.created_at'
+] as const
+
 export function toStaffUser(
   row: Pick<UsersTable, 'id' | 'name' | 'email' | 'role' | 'created_at'> & {
     active: number
@@ -62,22 +77,7 @@ export async function findSession(
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
     .leftJoin('roles', 'roles.id', 'users.custom_role_id')
-    .select([
-      'sessions.expires_at',
-      'sessions.last_seen_at',
-      'users.id',
-      'users.name',
-      'users.email',
-      'users.role',
-      'users.active',
-      'users.phone',
-      'users.must_change_password',
-      'users.totp_enrolled_at',
-      'users.custom_role_id',
-      'roles.name as custom_role_name',
-      'roles.methods as custom_role_methods',
-      'users.created_at'
-    ])
+    .select(['sessions.expires_at', 'sessions.last_seen_at', 'roles.methods as custom_role_methods', ...STAFF_USER_COLUMNS])
     .where('sessions.token_hash', '=', tokenHash)
     .executeTakeFirst()
   if (!row || row.active !== 1) return null

@@ -1,24 +1,10 @@
 import { ApiError, type Role } from '../../../shared/api'
 import { hashPassword } from '../auth/passwords'
-import { toStaffUser } from '../auth/sessions'
+import { STAFF_USER_COLUMNS, toStaffUser } from '../auth/sessions'
 import { ownTransaction, type HandlerGroup, type WriteContext } from '../context'
 import type { ReadDb } from '../db/read-only'
 
-const COLUMNS = [
-  'users.id',
-  'users.name',
-  'users.email',
-  'users.role',
-  'users.active',
-  'users.phone',
-  'users.must_change_password',
-  'users.totp_enrolled_at',
-  'users.custom_role_id',
-  'roles.name as custom_role_name',
-  'users.created_at'
-] as const
-
-const users = (db: ReadDb) => db.selectFrom('users').leftJoin('roles', 'roles.id', 'users.custom_role_id').select(COLUMNS)
+const users = (db: ReadDb) => db.selectFrom('users').leftJoin('roles', 'roles.id', 'users.custom_role_id').select(STAFF_USER_COLUMNS)
 
 async function getUser(db: ReadDb, id: string) {
   const row = await users(db).where('users.id', '=', id).executeTakeFirst()
