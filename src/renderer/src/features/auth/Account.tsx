@@ -1,6 +1,6 @@
 import { Alert, Badge, Button, Center, Group, Modal, Paper, PasswordInput, Stack, Table, Text, TextInput, Title } from '@mantine/core'
 import { notifications } from '@mantine/notifications'
-import { useState } from 'react'
+import { useState, type ReactNode } from 'react'
 import { ApiError } from '../../../../shared/api'
 import { useApi, useSession } from '../../api/context'
 import { useApiQuery } from '../../api/queries'
@@ -43,24 +43,34 @@ export function ChangePasswordForm({ onDone }: { onDone?: () => void }) {
   )
 }
 
-/** Shown instead of the app after an admin reset this user's password. */
-export function ForcedPasswordChange() {
-  const { session, signOut } = useSession()
+/** A step shown instead of the app until the user has done it, with a way to sign out instead. */
+export function ForcedStep({ title, explanation, width, children }: { title: string; explanation: ReactNode; width: number; children: ReactNode }) {
+  const { signOut } = useSession()
   return (
-    <Center h="100vh">
-      <Paper withBorder p="xl" w={420}>
+    <Center mih="100vh" p="md">
+      <Paper withBorder p="xl" w={width}>
         <Stack>
-          <Title order={3}>Choose a new password</Title>
+          <Title order={3}>{title}</Title>
           <Text size="sm" c="dimmed">
-            An admin reset the password of {session?.user.email}. Choose your own before you continue.
+            {explanation}
           </Text>
-          <ChangePasswordForm />
+          {children}
           <Button variant="subtle" onClick={() => void signOut()}>
             Sign out instead
           </Button>
         </Stack>
       </Paper>
     </Center>
+  )
+}
+
+/** Shown instead of the app after an admin reset this user's password. */
+export function ForcedPasswordChange() {
+  const { session } = useSession()
+  return (
+    <ForcedStep title="Choose a new password" width={420} explanation={`An admin reset the password of ${session?.user.email}. Choose your own before you continue.`}>
+      <ChangePasswordForm />
+    </ForcedStep>
   )
 }
 

@@ -1,4 +1,4 @@
-import { Alert, Button, Center, Code, Group, Image, List, Loader, Modal, Paper, PasswordInput, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core'
+import { Alert, Button, Center, Code, Group, Image, List, Loader, Modal, PasswordInput, SimpleGrid, Stack, Text, TextInput } from '@mantine/core'
 import { notifications } from '@mantine/notifications'
 import QRCode from 'qrcode'
 import { useEffect, useState } from 'react'
@@ -6,6 +6,7 @@ import { ApiError, type TwoFactorSetup } from '../../../../shared/api'
 import { useApi, useSession } from '../../api/context'
 import { saveFile } from '../../lib/files'
 import { describeError } from '../admin/merge/errors'
+import { ForcedStep } from './Account'
 
 /**
  * Turning on two-factor sign-in: scan the QR code (or type the key) into an authenticator app,
@@ -158,21 +159,14 @@ export function TwoFactorDialog({ onClose }: { onClose: () => void }) {
 
 /** Shown instead of the app when the clinic requires a second factor this user has not set up. */
 export function ForcedTwoFactor() {
-  const { session, signOut } = useSession()
+  const { session } = useSession()
   return (
-    <Center mih="100vh" p="md">
-      <Paper withBorder p="xl" w={520}>
-        <Stack>
-          <Title order={3}>Set up two-factor sign-in</Title>
-          <Text size="sm" c="dimmed">
-            The clinic requires a second step at sign-in for {session?.user.email}: a code from an app on your phone. It takes a minute.
-          </Text>
-          <TwoFactorEnrol onDone={() => undefined} />
-          <Button variant="subtle" onClick={() => void signOut()}>
-            Sign out instead
-          </Button>
-        </Stack>
-      </Paper>
-    </Center>
+    <ForcedStep
+      title="Set up two-factor sign-in"
+      width={520}
+      explanation={`The clinic requires a second step at sign-in for ${session?.user.email}: a code from an app on your phone. It takes a minute.`}
+    >
+      <TwoFactorEnrol onDone={() => undefined} />
+    </ForcedStep>
   )
 }
