@@ -6,9 +6,9 @@ import type { ReadDb } from '../db/read-only'
 import { documentType, preparePhoto } from '../patients/photo'
 import { requireSettings } from '../settings/settings'
 import { bookAppointment, changeStatus, rescheduleAppointment } from './booking'
-import type { WeeklySession } from './slot-types'
-import { clinicDateOf, clinicDays, daysBetween, freeSlots, workingWindows } from './slots'
-import { dayBounds, getAppointment, getDoctor, listTypes, loadAppointments, loadSlotRows, toDoctor, toException, toSession } from './views'
+import type { AvailabilityException, BusyInterval, WeeklySession } from './slot-types'
+import { clinicDateOf, clinicDays, clinicMinuteOf, daysBetween, freeSlots, workingWindows } from './slots'
+import { claimedTime, dayBounds, getAppointment, getDoctor, listTypes, loadAppointments, loadSlotRows, toDoctor, toException, toSession } from './views'
 
 const PROFILE_COLUMNS = {
   name: 'name',
@@ -276,34 +276,57 @@ export const scheduleHandlers: HandlerGroup = {
     // A booking's buffer may run past the end of its window: each window gets room for the longest.
     const { longest } = await ctx.db.selectFrom('appointment_types').select((eb) => eb.fn.max<number | null>('buffer_minutes').as('longest')).executeTakeFirstOrThrow()
     const overhang = Math.ceil((longest ?? 0) / 5)
-    const minutes = (start: string, end: string) => Number(end.slice(0, 2)) * 60 + Number(end.slice(3, 5)) - Number(start.slice(0, 2)) * 60 - Number(start.slice(3, 5)) + overhang * 5
+    const toMinutes = (time: string) => Number(time.slice(0, 2)) * 60 + Number(time.slice(3, 5))
+    // No slot starts before the booking notice ends: on the day it ends in (today, usually),
+    // only the hours after it are worth anything.
+    const notBefore = ctx.now.getTime() + settings.bookingNoticeMinutes * 60_000
     // Day by day. A doctor whose claimed cells already fill their hours that day is skipped
-    // without reading the bookings, from the claimed cells per UTC hour (a few rows a doctor).
+    // without reading the bookings: a whole day from the claimed cells per UTC hour (a few rows a
+    // doctor), the day the notice ends in from its cells after that moment, counted.
     // Both sides lean towards searching: the hours are counted generously (leave ignored, an hour
-    // more on a clock-change day, the longest buffer after each window) and only the UTC hours wholly inside the clinic day are
-    // counted, so a day with room is searched. (Cells claimed outside a doctor's hours, such as
-    // a booking stranded by changed hours, count too: such a doctor may be passed over on a
-    // nearly full day.)
+    // more on a clock-change day, the longest buffer after each window) and only the UTC hours
+    // (or cells) wholly inside the clinic day are counted, so a day with room is searched. (Cells
+    // claimed outside a doctor's hours, such as a booking stranded by changed hours, count too:
+    // such a doctor may be passed over on a nearly full day.)
     for (const { date, weekday, start, end } of dates) {
+      if (end <= notBefore) continue
+      const partDay = notBefore > start
+      // From here on (local minutes, rounded up to the 5-minute grid) the day can still be booked.
+      const openFrom = partDay ? Math.ceil(clinicMinuteOf(notBefore, tz) / 5) * 5 : 0
+      const cellsIn = (from: string, to: string) => Math.max(0, toMinutes(to) - Math.max(toMinutes(from), openFrom)) / 5
       const room = new Map<string, number>()
+      const addRoom = (doctorId: string, from: string, to: string) => {
+        const cells = cellsIn(from, to)
+        if (cells > 0) room.set(doctorId, (room.get(doctorId) ?? 0) + cells + overhang)
+      }
       for (const s of sessions) {
         if (s.weekday !== weekday || (s.effectiveFrom && date < s.effectiveFrom) || (s.effectiveTo && date > s.effectiveTo)) continue
-        room.set(s.doctorId, (room.get(s.doctorId) ?? 0) + minutes(s.start, s.end) / 5)
+        addRoom(s.doctorId, s.start, s.end)
       }
-      for (const e of extras) if (e.date === date && e.doctorId && e.start && e.end) room.set(e.doctorId, (room.get(e.doctorId) ?? 0) + minutes(e.start, e.end) / 5)
+      for (const e of extras) if (e.date === date && e.doctorId && e.start && e.end) addRoom(e.doctorId, e.start, e.end)
       if (room.size === 0) continue
       const clockChange = end - start !== DAY_MS ? 12 : 0
-      const taken = await ctx.db
-        .selectFrom('appointment_cell_hours')
-        .select(['doctor_id', (eb) => eb.fn.sum<number>('cells').as('cells')])
-        .where('hour', '>=', Math.ceil(start / HOUR_MS))
-        .where('hour', '<', Math.floor(end / HOUR_MS))
-        .where('doctor_id', 'in', [...room.keys()])
-        .groupBy('doctor_id')
-        .execute()
-      const candidates = [...room.keys()].filter((id) => (taken.find((t) => t.doctor_id === id)?.cells ?? 0) < (room.get(id) ?? 0) + clockChange)
+      const doctorIds = [...room.keys()]
+      const taken = partDay
+        ? await ctx.db
+            .selectFrom('appointment_cells')
+            .select(['doctor_id', (eb) => eb.fn.countAll<number>().as('cells')])
+            .where('cell', '>=', Math.ceil(notBefore / CELL_MS))
+            .where('cell', '<', Math.floor(end / CELL_MS))
+            .where('doctor_id', 'in', doctorIds)
+            .groupBy('doctor_id')
+            .execute()
+        : await ctx.db
+            .selectFrom('appointment_cell_hours')
+            .select(['doctor_id', (eb) => eb.fn.sum<number>('cells').as('cells')])
+            .where('hour', '>=', Math.ceil(start / HOUR_MS))
+            .where('hour', '<', Math.floor(end / HOUR_MS))
+            .where('doctor_id', 'in', doctorIds)
+            .groupBy('doctor_id')
+            .execute()
+      const candidates = doctorIds.filter((id) => (taken.find((t) => t.doctor_id === id)?.cells ?? 0) < (room.get(id) ?? 0) + clockChange)
       if (candidates.length === 0) continue
-      const [found] = await searchSlots(ctx.db, ctx.now, settings, type, doctors.filter((d) => candidates.includes(d.id)), date, date, 1, sessions)
+      const found = await firstFreeOn(ctx.db, ctx.now, settings, type, doctors.filter((d) => candidates.includes(d.id)), date, { start, end }, sessions)
       if (found) return found
     }
     return null
@@ -405,6 +428,7 @@ export const scheduleHandlers: HandlerGroup = {
 }
 
 const HOUR_MS = 3_600_000
+const CELL_MS = 5 * 60_000
 const DAY_MS = 86_400_000
 
 /** A doctor's shortest slot length in these rows (an hour if none): the calendar's grid for them. */
@@ -441,11 +465,10 @@ async function searchSlots(
   now: Date,
   settings: Settings,
   type: AppointmentType,
-  doctors: Array<{ id: string; daily_cap: number | null }>,
+  doctors: SlotDoctorRow[],
   from: string,
   to: string,
-  limit: number,
-  sessions?: WeeklySession[]
+  limit: number
 ): Promise<FreeSlot[]> {
   const rows = await loadSlotRows(
     db,
@@ -453,8 +476,66 @@ async function searchSlots(
     from,
     to,
     settings.timeZone,
-    { sessions, capped: doctors.filter((d) => d.daily_cap !== null).map((d) => d.id) }
+    { capped: cappedIds(doctors), notBefore: now.getTime() + settings.bookingNoticeMinutes * 60_000 }
   )
+  return runEngine(now, settings, type, doctors, from, to, rows, limit)
+}
+
+/**
+ * The earliest free slot of a type on one clinic date (`day` its start and end, ms), reading the
+ * claimed cells a piece at a time, earliest first: about an hour of every doctor's cells, then
+ * twice as many each time. Each piece is searched with the time after it fenced off as busy, so a
+ * slot found is the day's first (an earlier one would have ended inside the piece, and been
+ * seen). The next piece starts one booking's length before the last one's end, and the time
+ * before that is fenced off instead: a slot across the seam is looked at again, whole.
+ */
+async function firstFreeOn(
+  db: ReadDb,
+  now: Date,
+  settings: Settings,
+  type: AppointmentType,
+  doctors: SlotDoctorRow[],
+  date: string,
+  day: { start: number; end: number },
+  sessions: WeeklySession[]
+): Promise<FreeSlot | null> {
+  const ids = doctors.map((d) => d.id)
+  const notBefore = now.getTime() + settings.bookingNoticeMinutes * 60_000
+  const rows = await loadSlotRows(db, ids, date, date, settings.timeZone, { sessions, capped: cappedIds(doctors), claimed: false })
+  const occupied = Math.ceil((type.durationMinutes + type.bufferMinutes) / 5)
+  const lastCell = Math.ceil(day.end / CELL_MS) + occupied
+  const firstCell = Math.floor(Math.max(day.start, notBefore) / CELL_MS)
+  const fence = (from: number, to: number) => ids.map((doctorId) => ({ doctorId, start: new Date(from * CELL_MS).toISOString(), end: new Date(to * CELL_MS).toISOString(), counts: false }))
+  let from = firstCell
+  // An hour of every doctor's cells, and never less than a few bookings' worth each.
+  let limit: number | undefined = ids.length * Math.max(12, 4 * occupied)
+  for (;;) {
+    const { busy, until } = await claimedTime(db, ids, from, lastCell, { limit })
+    const fenced = [...(from > firstCell ? fence(firstCell, from) : []), ...(until < lastCell ? fence(until, lastCell) : [])]
+    const [slot] = runEngine(now, settings, type, doctors, date, date, { ...rows, busy: [...rows.busy, ...busy, ...fenced] }, 1)
+    if (slot) return slot
+    if (until >= lastCell) return null
+    const next = until - occupied
+    if (next > from) from = next
+    else limit = undefined // a piece shorter than a booking: read the rest of the day at once
+    if (limit !== undefined) limit *= 2
+  }
+}
+
+type SlotDoctorRow = { id: string; daily_cap: number | null }
+
+const cappedIds = (doctors: SlotDoctorRow[]) => doctors.filter((d) => d.daily_cap !== null).map((d) => d.id)
+
+function runEngine(
+  now: Date,
+  settings: Settings,
+  type: AppointmentType,
+  doctors: SlotDoctorRow[],
+  from: string,
+  to: string,
+  rows: { sessions: WeeklySession[]; exceptions: AvailabilityException[]; busy: BusyInterval[] },
+  limit: number
+): FreeSlot[] {
   return freeSlots({
     timeZone: settings.timeZone,
     from,

@@ -1,7 +1,7 @@
 import { sql } from 'kysely'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Appointment, AppointmentEvent, DaySchedule, FreeSlot, Patient, PatientMerge, SessionInfo } from '../../../shared/api'
-import { addStaff, call, callError, openTestCore, setUpClinic, type TestCore } from '../testing'
+import { ADMIN, addStaff, call, callError, openTestCore, setUpClinic, type TestCore } from '../testing'
 import { setUpPractice } from './fixtures'
 
 // The test clinic is in Europe/London; the clock starts Monday 10 March 2025, 09:00 (GMT).
@@ -152,6 +152,46 @@ describe('the next free slot', () => {
     expect(await call(t.core, 'schedule.nextFree', { typeId: consult.id }, token)).toMatchObject({ date: '2025-03-13', time: '09:15' })
     // Nothing within the days asked: null.
     expect(await call(t.core, 'schedule.nextFree', { typeId: long.id, days: 3 }, token)).toBeNull()
+  })
+})
+
+describe('the next free slot, read a piece at a time', () => {
+  it('is always the first slot of the full free-slot list, whatever the fill, the type and the time of day', async () => {
+    const { t, token, doctors, patients, consult } = await practice({ doctors: 5, patients: 1 })
+    // Long days, so the search reads them in several pieces; a procedure that straddles the seams.
+    for (const doctor of doctors) {
+      await call(t.core, 'availability.setWeekly', { doctorId: doctor.id, sessions: [1, 2, 3, 4, 5, 6].flatMap((weekday) => [{ weekday, start: '08:00', end: '13:00', slotMinutes: 15 }, { weekday, start: '14:00', end: '19:00', slotMinutes: 15 }]) }, token)
+    }
+    const procedure = await call<{ id: string }>(t.core, 'appointmentTypes.save', { name: 'Procedure', durationMinutes: 45, bufferMinutes: 10 }, token)
+    // Fill Monday to Wednesday almost full, at random (seeded), with both types.
+    let seed = 7
+    const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648)
+    for (const day of ['10', '11', '12']) {
+      for (const doctor of doctors) {
+        for (let minute = 8 * 60; minute < 19 * 60; minute += 15) {
+          if (random() < 0.06) continue
+          const start = `2025-03-${day}T${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}:00Z`
+          if (Date.parse(start) < Date.parse('2025-03-10T09:00:00Z')) continue
+          const typeId = random() < 0.2 ? procedure.id : consult.id
+          await call(t.core, 'appointments.book', { patientId: patients[0].id, doctorId: doctor.id, typeId, start }, token).catch(() => null) // taken or outside hours: skipped
+        }
+      }
+    }
+    // Every five minutes through two working days, so the seams between pieces fall everywhere.
+    let compared = 0
+    for (const day of ['2025-03-10', '2025-03-11']) {
+      t.clock.set(`${day}T07:30:00Z`)
+      const token = await login(t, ADMIN.email, ADMIN.password) // the clock jumped past the sign-out time
+      for (; t.clock.now().toISOString() < `${day}T18:30`; t.clock.advance(5 * 60_000)) {
+        for (const typeId of [consult.id, procedure.id]) {
+          const list = await call<FreeSlot[]>(t.core, 'schedule.freeSlots', { typeId, from: day, to: '2025-03-14', limit: 1 }, token)
+          const next = await call<FreeSlot | null>(t.core, 'schedule.nextFree', { typeId, days: 5 }, token)
+          expect(next, `${t.clock.now().toISOString()} ${typeId === consult.id ? 'consultation' : 'procedure'}`).toEqual(list[0] ?? null)
+          compared++
+        }
+      }
+    }
+    expect(compared).toBe(2 * 132 * 2)
   })
 })
 

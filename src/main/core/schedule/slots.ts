@@ -241,6 +241,12 @@ export function clinicDays(from: string, count: number, timeZone: string): Array
   return starts.slice(0, count).map((start, i) => ({ date: formatDate(first + i * DAY), weekday: isoWeekday(first + i * DAY), start, end: starts[i + 1] }))
 }
 
+/** Minutes after the clinic's midnight (by its wall clock, in `timeZone`) at an instant (ms). */
+export function clinicMinuteOf(ms: number, timeZone: string): number {
+  const wall = new Zone(timeZone).wallAt(ms)
+  return Math.floor((((wall % DAY) + DAY) % DAY) / MINUTE)
+}
+
 /** The clinic date (YYYY-MM-DD, in `timeZone`) an instant falls on. */
 export function clinicDateOf(instant: string, timeZone: string): string {
   return formatDate(new Zone(timeZone).wallAt(parseInstant(instant)))

@@ -165,7 +165,9 @@ export function dayBounds(date: string, timeZone: string, days = 1): { from: str
  * Everything the slot engine needs about these doctors over these clinic dates. A caller that
  * already holds the doctors' weekly sessions, or knows which of them have a daily cap, passes
  * them in (`sessions` for all of `doctorIds`; `capped` among them); `exceptAppointment`'s own time
- * is left free (a move).
+ * is left free (a move). Claimed time before `notBefore` (ms; the end of the booking notice) is not
+ * read: no slot can start before it, so nothing earlier can be in its way. With `claimed: false`
+ * the claimed time is left to the caller (see claimedTime).
  */
 export async function loadSlotRows(
   db: ReadDb,
@@ -173,7 +175,7 @@ export async function loadSlotRows(
   from: string,
   to: string,
   timeZone: string,
-  options: { exceptAppointment?: string; sessions?: WeeklySession[]; capped?: string[] } = {}
+  options: { exceptAppointment?: string; sessions?: WeeklySession[]; capped?: string[]; notBefore?: number; claimed?: false } = {}
 ) {
   const { exceptAppointment } = options
   const ids = doctorIds.length ? doctorIds : ['']
@@ -189,37 +191,10 @@ export async function loadSlotRows(
   ).map(toException)
   const days = daysBetween(from, to) + 1
   const bounds = dayBounds(from, timeZone, days)
-  // Busy time is the claimed cells (they include each booking's buffer) of these doctors from
-  // the first day's start to the last day's end plus the longest booking a slot can be: one
-  // range of the (cell, doctor) index, small rows, no table lookups. Consecutive cells of a
-  // doctor join into one interval.
-  const firstCell = Math.floor(Date.parse(bounds.from) / CELL_MS)
+  // From the first day's start to the last day's end plus the longest booking a slot can be.
+  const firstCell = Math.floor(Math.max(Date.parse(bounds.from), options.notBefore ?? 0) / CELL_MS)
   const lastCell = Math.ceil((Date.parse(bounds.to) + LONGEST_BOOKING_MS) / CELL_MS)
-  const cells = await db
-    .selectFrom('appointment_cells')
-    .select(['doctor_id', 'cell'])
-    .where('cell', '>=', firstCell)
-    .where('cell', '<', lastCell)
-    .where('doctor_id', 'in', ids)
-    .orderBy('cell')
-    .execute()
-  const skip = new Set(
-    exceptAppointment === undefined ? [] : (await db.selectFrom('appointment_cells').select('id').where('appointment_id', '=', exceptAppointment).execute()).map((c) => c.id)
-  )
-  const runs = new Map<string, { start: number; end: number }>()
-  const busy: BusyInterval[] = []
-  const close = (doctorId: string, run: { start: number; end: number }) =>
-    busy.push({ doctorId, start: new Date(run.start * CELL_MS).toISOString(), end: new Date(run.end * CELL_MS).toISOString(), counts: false })
-  for (const { doctor_id, cell } of cells) {
-    if (skip.size && skip.has(`${doctor_id}:${cell}`)) continue
-    const run = runs.get(doctor_id)
-    if (run && run.end === cell) run.end = cell + 1
-    else {
-      if (run) close(doctor_id, run)
-      runs.set(doctor_id, { start: cell, end: cell + 1 })
-    }
-  }
-  for (const [doctorId, run] of runs) close(doctorId, run)
+  const busy = options.claimed === false ? [] : (await claimedTime(db, ids, firstCell, lastCell, { exceptAppointment })).busy
   // The daily cap counts appointments, so doctors with a cap also get their bookings counted.
   const capped = options.capped ?? (await db.selectFrom('doctors').select('id').where('id', 'in', ids).where('daily_cap', 'is not', null).execute()).map((d) => d.id)
   if (capped.length) {
@@ -236,4 +211,45 @@ export async function loadSlotRows(
     for (const b of booked) busy.push({ doctorId: b.doctor_id, start: b.start_at, end: b.start_at, counts: true })
   }
   return { sessions, exceptions, busy }
+}
+
+/**
+ * The claimed cells (they include each booking's buffer) of these doctors from `firstCell` to
+ * before `lastCell`, as busy intervals: one range of the (cell, doctor) index, small rows, no
+ * table lookups; consecutive cells of a doctor join into one. With `limit`, at most about that
+ * many cells are read, earliest first, and `until` says where the reading stopped: every claim
+ * before that cell is in `busy`, none after (`lastCell` when all were read).
+ */
+export async function claimedTime(db: ReadDb, ids: string[], firstCell: number, lastCell: number, options: { exceptAppointment?: string; limit?: number } = {}) {
+  const { exceptAppointment, limit } = options
+  const cells = await db
+    .selectFrom('appointment_cells')
+    .select(['doctor_id', 'cell'])
+    .where('cell', '>=', firstCell)
+    .where('cell', '<', lastCell)
+    .where('doctor_id', 'in', ids)
+    .orderBy('cell')
+    .$if(limit !== undefined, (q) => q.limit(limit!))
+    .execute()
+  // A cut-off read may hold only some doctors' claims in its last cell: that cell is read again next time.
+  const until = limit !== undefined && cells.length === limit ? cells[cells.length - 1].cell : lastCell
+  const skip = new Set(
+    exceptAppointment === undefined ? [] : (await db.selectFrom('appointment_cells').select('id').where('appointment_id', '=', exceptAppointment).execute()).map((c) => c.id)
+  )
+  const runs = new Map<string, { start: number; end: number }>()
+  const busy: BusyInterval[] = []
+  const close = (doctorId: string, run: { start: number; end: number }) =>
+    busy.push({ doctorId, start: new Date(run.start * CELL_MS).toISOString(), end: new Date(run.end * CELL_MS).toISOString(), counts: false })
+  for (const { doctor_id, cell } of cells) {
+    if (cell >= until) break
+    if (skip.size && skip.has(`${doctor_id}:${cell}`)) continue
+    const run = runs.get(doctor_id)
+    if (run && run.end === cell) run.end = cell + 1
+    else {
+      if (run) close(doctor_id, run)
+      runs.set(doctor_id, { start: cell, end: cell + 1 })
+    }
+  }
+  for (const [doctorId, run] of runs) close(doctorId, run)
+  return { busy, until }
 }

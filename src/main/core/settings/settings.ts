@@ -4,16 +4,30 @@ import type { ReadDb } from '../db/read-only'
 import type { Database } from '../db/schema'
 import type { HandlerGroup } from '../context'
 
-export async function readSettings(db: ReadDb): Promise<Settings | null> {
-  const rows = await db.selectFrom('settings').select(['key', 'value']).execute()
+/**
+ * The last settings read, by their stored text: every call reads the few rows (another process
+ * may have changed them), but they are parsed and checked again only when they differ.
+ */
+let lastRead: { text: string; settings: Readonly<Settings> } | null = null
+
+export async function readSettings(db: ReadDb): Promise<Readonly<Settings> | null> {
+  const rows = await db.selectFrom('settings').select(['key', 'value']).orderBy('key').execute()
   if (rows.length === 0) return null
+  const text = rows.map((r) => `${r.key}\u0000${r.value}`).join('\u0001')
+  if (lastRead?.text === text) return lastRead.settings
   const stored = Object.fromEntries(rows.map((r) => [r.key, JSON.parse(r.value)]))
   const parsed = settingsSchema.safeParse({ ...DEFAULT_SETTINGS, ...stored })
   if (!parsed.success) throw new ApiError('INTERNAL', `Stored settings are invalid: ${parsed.error.issues[0]?.path.join('.')}`)
-  return parsed.data
+  lastRead = { text, settings: deepFreeze(parsed.data) }
+  return lastRead.settings
 }
 
-export async function requireSettings(db: ReadDb): Promise<Settings> {
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') for (const inner of Object.values(value)) deepFreeze(inner)
+  return Object.freeze(value)
+}
+
+export async function requireSettings(db: ReadDb): Promise<Readonly<Settings>> {
   const settings = await readSettings(db)
   if (!settings) throw new ApiError('CONFLICT', 'The clinic has not been set up yet')
   return settings
