@@ -48,7 +48,7 @@ export const patientsHandlers: HandlerGroup = {
 
   'patients.get': async (ctx, { id }) => toPatient(await getPatientRow(ctx.db, id)),
 
-  'patients.search': async (ctx, input) => searchPatients(ctx.db, await requireSettings(ctx.db), input),
+  'patients.search': async (ctx, input) => searchPatients(ctx.db, await requireSettings(ctx.db), input, ctx.now),
 
   'patients.recent': async (ctx, { limit }) => {
     const rows = await ctx.db.selectFrom('patients').select(SUMMARY_COLUMNS).where('archived_at', 'is', null).orderBy('updated_at', 'desc').limit(limit).execute()

@@ -229,6 +229,86 @@ describe('finding a patient among many', () => {
   })
 })
 
+describe('telling namesakes apart', () => {
+  // The test clock says 10 March 2025. Three "Gaurav Tiwari"s, and names that contain theirs.
+  const NAMESAKES: Array<[name: string, phone: string, dateOfBirth: string]> = [
+    ['Akash Gaurav Tiwari', '98220 11111', '1990-01-01'],
+    ['Gaurav Tiwari', '98220 14321', '1978-05-12'],
+    ['Aarav Tiwari', '97430 43219', '1985-07-07'],
+    ['Gaurav Tiwari', '99822 00000', '1985-02-02'],
+    ['Gaurav Kumar Tiwari', '91111 49822', '1979-06-30'],
+    ['Gaurav Tiwari', '90000 12345', '1979-12-01'],
+    ['Abha Tiwari', '95555 98220', '1978-09-09']
+  ]
+  let s: Seeded
+  const ids = new Map<string, string>()
+  beforeAll(async () => {
+    const t = await openTestCore()
+    const token = await setUpClinic(t.core)
+    await call(t.core, 'settings.update', { defaultCountry: 'IN', timeZone: 'Asia/Kolkata' }, token)
+    for (const [name, phone, dateOfBirth] of NAMESAKES) {
+      const { patient } = await call<{ patient: Patient }>(t.core, 'patients.create', { name, phone, dateOfBirth, allowDuplicate: true }, token)
+      ids.set(`${name} ${dateOfBirth}`, patient.id)
+    }
+    // Registered by age only: "about 50" in March 2025, so an estimated 1975 birth.
+    const { patient } = await call<{ patient: Patient }>(t.core, 'patients.create', { name: 'Gaurav Tiwari', phone: '', dateOfBirth: '1975-03-10', dateOfBirthEstimated: true, allowDuplicate: true }, token)
+    ids.set('Gaurav Tiwari about 50', patient.id)
+    s = { t, token, byName: new Map() }
+  })
+  afterAll(async () => {
+    await s?.t.close()
+  })
+  const idsOf = (items: PatientSummary[]) => items.map((p) => p.id)
+  const who = (key: string) => ids.get(key)!
+
+  it('puts the exact name first, typed either way round, above names that only contain its words', async () => {
+    for (const q of ['gaurav tiwari', 'Tiwari, Gaurav', 'TIWARI GAURAV']) {
+      const { items } = await find(s, q)
+      expect(names(items.slice(0, 4)), q).toEqual(['Gaurav Tiwari', 'Gaurav Tiwari', 'Gaurav Tiwari', 'Gaurav Tiwari'])
+      expect(names(items.slice(4)).sort(), q).toEqual(['Akash Gaurav Tiwari', 'Gaurav Kumar Tiwari'])
+    }
+  })
+
+  it('narrows a name by a year of birth, counting an age-only patient a year either way', async () => {
+    expect(idsOf((await find(s, 'gaurav tiwari 1978')).items)).toEqual([who('Gaurav Tiwari 1978-05-12')])
+    expect(idsOf((await find(s, 'tiwari 1978')).items).sort()).toEqual([who('Gaurav Tiwari 1978-05-12'), who('Abha Tiwari 1978-09-09')].sort())
+    expect(idsOf((await find(s, 'gaurav tiwari 1975')).items)).toEqual([who('Gaurav Tiwari about 50')])
+    expect(idsOf((await find(s, 'gaurav tiwari 1976')).items)).toEqual([who('Gaurav Tiwari about 50')])
+    expect((await find(s, 'gaurav tiwari 1960')).items).toEqual([])
+  })
+
+  it('narrows a name by an age, typed bare or with a unit', async () => {
+    // 45 on 10 March 2025: born from 11 March 1979 to 10 March 1980.
+    const aged45 = [who('Gaurav Tiwari 1979-12-01'), who('Gaurav Kumar Tiwari 1979-06-30')].sort()
+    expect(idsOf((await find(s, 'gaurav 45')).items).sort()).toEqual(aged45)
+    expect(idsOf((await find(s, 'gaurav tiwari 45y')).items).sort()).toEqual(aged45)
+    expect(idsOf((await find(s, 'tiwari 50')).items)).toEqual([who('Gaurav Tiwari about 50')])
+  })
+
+  it('narrows a name by phone digits, a number ending in them first', async () => {
+    const { items } = await find(s, 'tiwari 9822')
+    // Ends in 9822, then contains it (the name's fit decides between those).
+    expect(idsOf(items)[0]).toBe(who('Gaurav Kumar Tiwari 1979-06-30'))
+    expect(idsOf(items).slice(1).sort()).toEqual([who('Akash Gaurav Tiwari 1990-01-01'), who('Gaurav Tiwari 1978-05-12'), who('Gaurav Tiwari 1985-02-02'), who('Abha Tiwari 1978-09-09')].sort())
+    // The whole number typed in two groups: both are in his.
+    expect(idsOf((await find(s, 'gaurav 98220 14321')).items)).toEqual([who('Gaurav Tiwari 1978-05-12')])
+    expect((await find(s, 'gaurav 98220 99999')).items).toEqual([])
+    expect(idsOf((await find(s, 'gaurav 14321')).items)).toEqual([who('Gaurav Tiwari 1978-05-12')])
+  })
+
+  it('narrows a name by a whole date of birth', async () => {
+    expect(idsOf((await find(s, 'tiwari 02/02/1985')).items)).toEqual([who('Gaurav Tiwari 1985-02-02')])
+  })
+
+  it('puts phone numbers ending in the digits typed above those that only contain them', async () => {
+    const { items } = await find(s, '4321')
+    expect(idsOf(items)).toEqual([who('Gaurav Tiwari 1978-05-12'), who('Aarav Tiwari 1985-07-07')])
+    const run = await find(s, '9822')
+    expect(idsOf(run.items)[0]).toBe(who('Gaurav Kumar Tiwari 1979-06-30'))
+    expect(run.items).toHaveLength(5)
+  })
+})
+
 describe('the search index follows changes', () => {
   let s: Seeded
   afterEach(async () => {

@@ -1,5 +1,6 @@
-import { sql } from 'kysely'
-import { parseDob } from '../../../shared/lib/patient-rules'
+import { DateTime } from 'luxon'
+import { sql, type RawBuilder } from 'kysely'
+import { parseAge, parseDob } from '../../../shared/lib/patient-rules'
 import type { PatientSummary, Settings } from '../../../shared/api'
 import { normalisePhone } from '../../../shared/lib/phone'
 import type { ReadDb } from '../db/read-only'
@@ -70,7 +71,7 @@ async function rarestTrigrams(db: Db, words: string[], perWord: number): Promise
 /** A date of birth typed into search, by the same rule as the registration form. */
 export const parseDateQuery = (q: string): string | null => parseDob(q)
 
-export async function searchPatients(db: Db, settings: Settings, options: SearchOptions): Promise<{ items: PatientSummary[]; hasMore: boolean }> {
+export async function searchPatients(db: Db, settings: Settings, options: SearchOptions, now: Date): Promise<{ items: PatientSummary[]; hasMore: boolean }> {
   const q = options.q.trim()
   const wanted = options.offset + options.limit
   const hits = new Map<number, Hit>()
@@ -111,7 +112,14 @@ export async function searchPatients(db: Db, settings: Settings, options: Search
     // Any run of digits; a trunk "0" typed in front is not part of the stored number.
     // A complete number that matched exactly needs nothing more.
     const run = digits.replace(/^0+/, '')
-    if (exact.length === 0 && run.length >= 3) add(await ftsSeqs(db, `phone : ${phrase(run)}`, CANDIDATES), 'phone', 2)
+    if (exact.length === 0 && run.length >= 3) {
+      // A caller reads out the last digits: numbers ending in them come first.
+      const seqs = await ftsSeqs(db, `phone : ${phrase(run)}`, CANDIDATES)
+      const ending = new Set(
+        seqs.length ? (await db.selectFrom('patients').select('seq').where('seq', 'in', seqs).where(sql<boolean>`substr(phone, ${-run.length}) = ${run}`).execute()).map((r) => r.seq) : []
+      )
+      for (const seq of seqs) add([seq], 'phone', 2, ending.has(seq) ? 2 : 1)
+    }
   }
 
   if (q.includes('@')) {
@@ -121,8 +129,10 @@ export async function searchPatients(db: Db, settings: Settings, options: Search
 
   // A patient number or a whole phone number that matched exactly is the answer; names are not.
   const exactIdentifier = [...hits.values()].some((h) => h.tier === 0)
-  const key = nameKey(q)
-  if (/\p{L}/u.test(key) && !q.includes('@') && !exactIdentifier) {
+  const combined = !exactIdentifier && !q.includes('@') ? combinedQuery(q) : null
+  const key = combined ? combined.name : nameKey(q)
+  if (combined) await findCombined(db, combined, now, settings.timeZone, add)
+  else if (/\p{L}/u.test(key) && !q.includes('@') && !exactIdentifier) {
     const words = key.split(' ')
     const long = words.filter((w) => w.length >= 3)
     let seqs: number[]
@@ -163,21 +173,122 @@ export async function searchPatients(db: Db, settings: Settings, options: Search
 }
 
 /**
- * Orders name candidates: the whole name starting with what was typed, then every typed
- * word starting a name word, then substrings, then (with a threshold) close spellings.
+ * Where a name stands for what was typed (`key`, its words `typed`): the lower tier first, then
+ * the higher score. The exact name first, then the same words in another order ("Tiwari,
+ * Gaurav"), then names starting with it; then names with every typed word starting one of
+ * theirs, the fewer other words the better; then names that only contain it.
+ */
+function nameRank(key: string, typed: string[], name: string): { tier: number; score: number } {
+  if (name === key) return { tier: 3, score: 3 }
+  const words = name.split(' ')
+  if (typed.length === words.length && typed.every((t) => words.includes(t))) return { tier: 3, score: 2.5 }
+  if (name.startsWith(key)) return { tier: 3, score: 2 }
+  if (typed.every((t) => words.some((w) => w.startsWith(t)))) {
+    const whole = typed.filter((t) => words.includes(t)).length
+    return { tier: 4, score: (whole + typed.length) / (2 * words.length) }
+  }
+  if (name.includes(key)) return { tier: 5, score: 1 }
+  return { tier: 5, score: nameMatchScore(key, name) }
+}
+
+/**
+ * Orders name candidates by nameRank; with a threshold, as close spellings (tier 6) that
+ * score at least that.
  */
 async function rankNames(db: Db, seqs: number[], key: string, add: (seqs: number[], on: Hit['matchedOn'], tier: number, score?: number) => void, threshold?: number) {
   if (seqs.length === 0) return
   const rows = await db.selectFrom('patients').select(['seq', 'name_key']).where('seq', 'in', seqs).execute()
   const typed = key.split(' ')
   for (const row of rows) {
-    const words = row.name_key.split(' ')
     if (threshold !== undefined) {
       const score = nameMatchScore(key, row.name_key)
       if (score >= threshold) add([row.seq], 'similar name', 6, score)
-    } else if (row.name_key.startsWith(key)) add([row.seq], 'name', 3, 1)
-    else if (typed.every((t) => words.some((w) => w.startsWith(t)))) add([row.seq], 'name', 4, 1)
-    else if (row.name_key.includes(key)) add([row.seq], 'name', 5, 1)
-    else add([row.seq], 'name', 5, nameMatchScore(key, row.name_key))
+    } else {
+      const { tier, score } = nameRank(key, typed, row.name_key)
+      add([row.seq], 'name', tier, score)
+    }
+  }
+}
+
+/** A name typed with numbers: its words, and the numbers, ages and date of birth beside it. */
+export interface CombinedQuery {
+  name: string
+  /** Digits: a year of birth, an age or part of the phone, whichever fits. */
+  numbers: string[]
+  /** Ages typed with a unit ("45y", "6m" is 0 years). */
+  ages: number[]
+  dateOfBirth: string | null
+}
+
+/**
+ * Reads a name typed with what tells namesakes apart: "ramesh sharma 1978" (year of birth),
+ * "sharma 9822" (phone digits), "priya 45" or "priya 45y" (age), "sharma 03/02/1980" (date of
+ * birth). Null when the query is a name alone, or has no name.
+ */
+export function combinedQuery(q: string): CombinedQuery | null {
+  const words: string[] = []
+  const numbers: string[] = []
+  const ages: number[] = []
+  let dateOfBirth: string | null = null
+  for (const token of q.split(/[\s,;]+/).filter(Boolean)) {
+    const date = /\d/.test(token) && /[/.-]/.test(token) ? parseDob(token) : null
+    const age = /^\d{1,3}[a-z]+$/i.test(token) ? parseAge(token) : null
+    if (date) dateOfBirth = date
+    else if (age) ages.push(age.years)
+    else if (/^\+?[\d()-]*\d[\d()-]*$/.test(token)) numbers.push(digitsOnly(token))
+    else words.push(token)
+  }
+  const name = nameKey(words.join(' '))
+  if (!/\p{L}/u.test(name) || (numbers.length === 0 && ages.length === 0 && dateOfBirth === null)) return null
+  return { name, numbers, ages, dateOfBirth }
+}
+
+/**
+ * Patients whose name matches and who fit every number typed beside it, each number read as
+ * whatever it can be: four digits a year of birth or phone digits, up to three an age or phone
+ * digits, more than four phone digits. An estimated date of birth (registered by age) counts a
+ * year either way. The filter runs in SQL over every namesake, not just the newest.
+ */
+async function findCombined(db: Db, c: CombinedQuery, now: Date, timeZone: string, add: (seqs: number[], on: Hit['matchedOn'], tier: number, score?: number) => void) {
+  const today = DateTime.fromJSDate(now, { zone: timeZone }).startOf('day')
+  const iso = (d: DateTime) => d.toISODate()!
+  const born = (from: DateTime, to: DateTime) =>
+    sql<boolean>`((dob_estimated = 0 and date_of_birth >= ${iso(from)} and date_of_birth <= ${iso(to)}) or (dob_estimated = 1 and date_of_birth >= ${iso(from.minus({ years: 1 }))} and date_of_birth <= ${iso(to.plus({ years: 1 }))}))`
+  const aged = (years: number) => born(today.minus({ years: years + 1 }).plus({ days: 1 }), today.minus({ years }))
+  const conditions: Array<RawBuilder<boolean>> = []
+  if (c.dateOfBirth) conditions.push(sql<boolean>`date_of_birth = ${c.dateOfBirth}`)
+  for (const years of c.ages) conditions.push(aged(years))
+  const phoneRuns: string[] = []
+  for (const digits of c.numbers) {
+    const value = Number(digits)
+    const either: Array<RawBuilder<boolean>> = []
+    if (digits.length === 4 && value >= 1900 && value <= today.year) either.push(born(DateTime.fromObject({ year: value, month: 1, day: 1 }), DateTime.fromObject({ year: value, month: 12, day: 31 })))
+    if (digits.length <= 3 && value <= 130) either.push(aged(value))
+    // A trunk "0" typed in front of a longer number is not part of the stored number.
+    const run = digits.length >= 6 ? digits.replace(/^0+/, '') : digits
+    if (run.length >= 3) {
+      either.push(sql<boolean>`instr(phone, ${run}) > 0`)
+      phoneRuns.push(run)
+    }
+    conditions.push(either.length ? sql<boolean>`(${sql.join(either, sql` or `)})` : sql<boolean>`0`)
+  }
+  const typed = c.name.split(' ')
+  const long = typed.filter((w) => w.length >= 3)
+  const byName = long.length
+    ? sql<boolean>`seq in (select rowid from patient_search where patient_search match ${`name : (${long.map(phrase).join(' AND ')})`})`
+    : sql<boolean>`name_key >= ${c.name} and name_key < ${`${c.name}\uffff`}`
+  const rows = await db
+    .selectFrom('patients')
+    .select(['seq', 'name_key', 'phone'])
+    .where(byName)
+    .where(sql.join(conditions, sql` and `) as RawBuilder<boolean>)
+    .orderBy('seq', 'desc')
+    .limit(CANDIDATES)
+    .execute()
+  for (const row of rows) {
+    const { tier, score } = nameRank(c.name, typed, row.name_key)
+    // A phone ending in the digits typed is the surest sign: it counts before the name's fit.
+    const ending = phoneRuns.some((run) => row.phone.endsWith(run)) ? 10 : 0
+    add([row.seq], 'name', tier, ending + score)
   }
 }

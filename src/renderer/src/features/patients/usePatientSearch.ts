@@ -59,24 +59,4 @@ export function usePatientSearch(limit: number, delay = 120) {
   return { result, loading, failed, search }
 }
 
-/** A typed patient number, date of birth or email: something to look up, never a new patient's name. */
-export function isLookup(query: string): boolean {
-  const q = query.trim()
-  return /^[A-Za-z]{0,4}-?\d+$/.test(q) || /^\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}$/.test(q) || /^\d{4}-\d{2}-\d{2}$/.test(q) || q.includes('@')
-}
-
-/** What a typed query most likely is, to prefill the registration form. */
-export function prefillFor(query: string): { name?: string; phone?: string } {
-  const q = query.trim()
-  if (!q) return {}
-  if (!/^[\d\s+().-]+$/.test(q) && isLookup(q)) return {}
-  if (!/^[\d\s+().-]+$/.test(q)) return { name: q }
-  // A few digits are more likely part of a number being looked up than a whole phone number.
-  return q.replace(/\D/g, '').length >= 7 ? { phone: q } : {}
-}
-
-export function registerPath(query: string): string {
-  const params = new URLSearchParams(prefillFor(query))
-  const s = params.toString()
-  return `/patients/new${s ? `?${s}` : ''}`
-}
+export { isLookup, prefillFor, registerPath } from '../../../../shared/lib/search-query'
