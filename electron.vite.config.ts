@@ -6,10 +6,12 @@ export default defineConfig({
   main: {
     build: {
       rollupOptions: {
-        // index: the Electron shell; server: the same core served over HTTP (npm run server).
+        // index: the Electron shell; server: the same core served over HTTP (npm run server);
+        // reader: the hub's reader threads (src/main/core/readers).
         input: {
           index: resolve('src/main/index.ts'),
-          server: resolve('src/main/server.ts')
+          server: resolve('src/main/server.ts'),
+          reader: resolve('src/main/core/readers/worker.ts')
         }
       }
     }

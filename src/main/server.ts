@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { createCore } from './core/create-core'
+import { readerCount } from './core/readers/pool'
 import { DataFolderInUseError } from './core/db/connection'
 import { startHub } from './transports/http/server'
 import { hubTls, servingPlan } from './transports/http/tls'
@@ -39,7 +40,9 @@ async function main(): Promise<void> {
   const host = values.host ?? '127.0.0.1'
   const plan = servingPlan(host, { tlsCert: values['tls-cert'], tlsKey: values['tls-key'], insecure: values.insecure })
   const tls = plan.https ? await hubTls({ dataDir, certFile: values['tls-cert'], keyFile: values['tls-key'] }) : null
-  const core = await createCore({ dataDir, version, connection: { kind: 'hub', https: plan.https, fingerprint: tls?.fingerprint ?? null, insecure: plan.insecure } })
+  // Several desks at once: the heavy reads run on reader threads (the built core/readers/worker.ts).
+  const readers = { size: readerCount(), script: fileURLToPath(new URL('./reader.js', import.meta.url)) }
+  const core = await createCore({ dataDir, version, readers, connection: { kind: 'hub', https: plan.https, fingerprint: tls?.fingerprint ?? null, insecure: plan.insecure } })
   const hub = await startHub({ core, port, host, rendererDir: fileURLToPath(new URL('../renderer', import.meta.url)), tls: tls ?? undefined })
   if (tls) console.log(`HTTPS with ${tls.generated ? "the hub's own certificate" : "the clinic's certificate"}, SHA-256 fingerprint ${tls.fingerprint}`)
   if (plan.insecure) console.warn('WARNING: --insecure: serving the LAN over plain HTTP. Passwords and patient data cross the network unencrypted.')

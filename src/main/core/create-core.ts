@@ -15,6 +15,7 @@ import { authHandlers } from './auth/handlers'
 import { createJobHost, type JobHost } from './jobs/host'
 import { registerJournalFunction, type JournalCursor } from './journal/journal'
 import { scheduleHandlers } from './schedule/handlers'
+import { ReaderPool, type ReaderOptions } from './readers/pool'
 import { readSettings } from './settings/settings'
 import { settingsHandlers } from './settings/settings'
 import { systemHandlers } from './system/system'
@@ -36,6 +37,11 @@ export interface CoreOptions {
   keyStore?: KeyStore
   /** How clients reach this core (the hub says; default: the desktop window). */
   connection?: Connection
+  /**
+   * Reader threads for the heavy reads (see readers/pool.ts). The hub, serving several desks,
+   * has them; the desktop window, one user, reads on its own thread (the default).
+   */
+  readers?: ReaderOptions
 }
 
 export interface Core {
@@ -62,6 +68,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const log = options.log ?? defaultLog
   let db: ReturnType<typeof createKysely> | null = null
   let reader: ReturnType<typeof createKysely> | null = null
+  let readers: ReaderPool | null = null
   try {
     const writer = openSqlite(join(options.dataDir, DB_FILE))
     const cursor: JournalCursor = { seq: null }
@@ -84,7 +91,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     const events = new EventEmitter()
     events.setMaxListeners(0)
     const handlers = joinHandlers(systemHandlers, authHandlers, settingsHandlers, usersHandlers, rolesHandlers, patientsHandlers, scheduleHandlers, auditHandlers)
-    const { dispatch, admit, journaledWrite } = createDispatcher({ services, handlers, reader, events, cursor, log })
+    readers = options.readers ? new ReaderPool(join(options.dataDir, DB_FILE), options.readers, log) : null
+    const { dispatch, admit, journaledWrite } = createDispatcher({ services, handlers, reader, events, cursor, readers, log })
 
     const settings = await readSettings(reader)
     const jobs = createJobHost(dispatch, { timeZone: () => settings?.timeZone ?? 'UTC', log, scheduled: options.schedules !== false })
@@ -107,6 +115,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       async close() {
         await jobs.stop()
         events.removeAllListeners()
+        await readers?.close()
         await reader!.destroy()
         await db!.destroy()
         lock.release()
@@ -114,6 +123,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     }
     return core
   } catch (error) {
+    await readers?.close()
     await reader?.destroy()
     await db?.destroy()
     lock.release()

@@ -9,6 +9,7 @@ import type { ReadDb } from './db/read-only'
 import type { Database } from './db/schema'
 import { newId } from './ids'
 import { changeEvent, openEntry, sealEntry, takeNumber, type JournalCursor } from './journal/journal'
+import type { ReaderPool, ReaderReply } from './readers/pool'
 import { readSettings } from './settings/settings'
 
 export interface CallOptions {
@@ -100,12 +101,14 @@ export interface DispatcherParts {
   events: EventEmitter
   /** The writer connection's journal cursor (see registerJournalFunction). */
   cursor: JournalCursor
+  /** Reader threads for the heavy reads (the hub); without them every read runs here. */
+  readers?: ReaderPool | null
   log: (message: string, error?: unknown) => void
 }
 
 export type JournaledWrite = <T>(method: MethodName, user: StaffUser | null, work: (ctx: WriteContext) => Promise<T>) => Promise<T>
 
-export function createDispatcher({ services, handlers, reader, events, cursor, log }: DispatcherParts): { dispatch: Dispatch; admit: Admit; journaledWrite: JournaledWrite } {
+export function createDispatcher({ services, handlers, reader, events, cursor, readers, log }: DispatcherParts): { dispatch: Dispatch; admit: Admit; journaledWrite: JournaledWrite } {
   /** The session for a call to `spec`, checked against its roles; null for a public method or a job. */
   async function authorise(name: MethodName, options: CallOptions, now: Date): Promise<Session | null> {
     const spec = api[name] as MethodSpec
@@ -165,7 +168,11 @@ export function createDispatcher({ services, handlers, reader, events, cursor, l
 
       if (!spec.writes) {
         const read = (db: ReadDb) => (handler as (ctx: ReadContext, input: never) => Promise<unknown>)({ ...base, db }, input)
-        const value = handler.ownTransaction ? await read(services.readDb) : await reader.transaction().execute(read)
+        const value = readers?.serves(method)
+          ? fromReader(await readers.run({ method, input, now: now.toISOString(), session }))
+          : handler.ownTransaction
+            ? await read(services.readDb)
+            : await reader.transaction().execute(read)
         // A read of a patient's record joins the journal: who looked, at whom, when, from where.
         if (spec.auditRead) await journaledCall(method, now, options, session, base, input).write(async () => undefined)
         return { ok: true, value }
@@ -256,6 +263,13 @@ export function createDispatcher({ services, handlers, reader, events, cursor, l
 }
 function assertMethod(method: string): asserts method is MethodName {
   if (!isMethodName(method)) throw new ApiError('NOT_FOUND', `Unknown API method "${method}"`)
+}
+
+/** A reader thread's answer, as the handler's own would be: its value, or its error thrown here. */
+function fromReader(reply: ReaderReply): unknown {
+  if (reply.ok) return reply.value
+  if ('api' in reply) throw new ApiError(reply.api.code, reply.api.message, reply.api.fields)
+  throw Object.assign(new Error(reply.error.message), { stack: reply.error.stack, code: reply.error.code })
 }
 
 function toErrorBody(error: unknown, method: string, log: (message: string, error?: unknown) => void): ApiErrorBody {

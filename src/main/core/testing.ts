@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { ApiErrorBody, Role, SessionInfo, StaffUser } from '../../shared/api'
 import { fixedClock } from './clock'
-import { createCore, type Core } from './create-core'
+import { createCore, type Core, type CoreOptions } from './create-core'
 
 export type TestClock = ReturnType<typeof fixedClock>
 
@@ -37,11 +37,11 @@ export interface TestCore {
 }
 
 /** A core over a new data folder, on a clock that only moves when the test moves it. */
-export async function openTestCore(start = '2025-03-10T09:00:00.000Z'): Promise<TestCore> {
+export async function openTestCore(start = '2025-03-10T09:00:00.000Z', options: Pick<CoreOptions, 'readers' | 'log'> = {}): Promise<TestCore> {
   const dataDir = tempDir()
   const clock = fixedClock(start)
   // Jobs are run by hand in tests: a real-time schedule firing mid-test would add journal entries.
-  const core = await createCore({ dataDir, clock, version: '1.2.3-test', log: () => {}, schedules: false })
+  const core = await createCore({ dataDir, clock, version: '1.2.3-test', log: () => {}, schedules: false, ...options })
   return {
     core,
     dataDir,
