@@ -138,6 +138,39 @@ export interface PatientMerge {
 export const IMPORT_COLUMNS = ['name', 'phone', 'email', 'dateOfBirth', 'gender', 'addressLine', 'city', 'state', 'postalCode', 'allergies', 'medicalHistory', 'notes', 'previousNumber'] as const
 export type ImportColumn = (typeof IMPORT_COLUMNS)[number]
 
+/**
+ * Where a column of an imported file can go: a patient field, or a part of one (first and last
+ * name make the name; an age gives an estimated date of birth where no date is given), or a
+ * line "Header: value" added to the patient's notes, which any number of columns may share.
+ */
+export const IMPORT_TARGETS = [...IMPORT_COLUMNS, 'firstName', 'lastName', 'age', 'addToNotes'] as const
+export type ImportTarget = (typeof IMPORT_TARGETS)[number]
+
+export const IMPORT_TARGET_LABELS: Record<ImportTarget, string> = {
+  ...(Object.fromEntries(IMPORT_COLUMNS.map((c) => [c, PATIENT_FIELD_LABELS[c]])) as Record<ImportColumn, string>),
+  firstName: 'First name',
+  lastName: 'Last name',
+  age: 'Age',
+  addToNotes: 'Add to notes'
+}
+
+/**
+ * The admin's choices on the preview: for a header of the file, where its column goes, or
+ * "ignore" to leave it out. Headers not named keep the mapping DocSpot made from their names.
+ */
+export type ImportMapping = Record<string, ImportTarget | 'ignore'>
+
+/** One column of the file, as the import reads it. */
+export interface ImportFileColumn {
+  header: string
+  /** Where its values go; null when nothing of it is imported. */
+  target: ImportTarget | null
+  /** 'header': recognised from its name; 'admin': chosen on the preview (a target or "ignore"); null: not recognised. */
+  mappedBy: 'header' | 'admin' | null
+  /** The first few different values in the column, shortened, so the admin can tell what it holds. */
+  samples: string[]
+}
+
 export interface ImportRowReport {
   /** 1-based line in the file, counting the header. */
   line: number
@@ -148,8 +181,12 @@ export interface ImportRowReport {
 }
 
 export interface ImportPreview {
+  /** Each patient field filled from the file, and the header it comes from. */
   columns: Partial<Record<ImportColumn, string>>
+  /** Headers whose columns are not imported (not recognised, or left out by the admin). */
   unmappedHeaders: string[]
+  /** Every column of the file, in the file's order. */
+  fileColumns: ImportFileColumn[]
   total: number
   valid: number
   withErrors: number
@@ -157,7 +194,6 @@ export interface ImportPreview {
   rows: ImportRowReport[]
 }
 
-/** A phone camera's full-size photo; the stored result is a 512 px JPEG whatever comes in. */
 export interface ImportResult {
   imported: number
   skippedDuplicates: number
@@ -167,8 +203,18 @@ export interface ImportResult {
   rejectedCsv: string | null
 }
 
+/** A phone camera's full-size photo; the stored result is a 512 px JPEG whatever comes in. */
 export const MAX_PHOTO_BYTES = 25 * 1024 * 1024
 export const MAX_IMPORT_BYTES = 20 * 1024 * 1024
+
+const IMPORT_CHOICES = [...IMPORT_TARGETS, 'ignore'] as const
+const importMappingSchema = z
+  .record(
+    z.string(),
+    z.enum(IMPORT_CHOICES, { error: (issue) => `${typeof issue.input === 'string' ? `"${issue.input.slice(0, 40)}"` : 'that'} is not a DocSpot field; use one of ${IMPORT_CHOICES.join(', ')}` })
+  )
+  .refine((mapping) => Object.keys(mapping).length <= 500, 'must name at most 500 columns')
+  .default({})
 
 export const patientsApiSchemas = {
   create: patientFieldsSchema.extend({ allowDuplicate: z.boolean().default(false) }).strict(),
@@ -228,10 +274,12 @@ export const patientsApiSchemas = {
   setPhoto: z.object({ id: idSchema, file: fileBytes(MAX_PHOTO_BYTES) }).strict(),
   removePhoto: z.object({ id: idSchema }).strict(),
   photo: z.object({ id: idSchema }).strict(),
-  importPreview: z.object({ file: fileBytes(MAX_IMPORT_BYTES) }).strict(),
+  importPreview: z.object({ file: fileBytes(MAX_IMPORT_BYTES), mapping: importMappingSchema }).strict(),
   importCommit: z
     .object({
       file: fileBytes(MAX_IMPORT_BYTES),
+      /** The same choices as on the preview, so what the admin checked is what is imported. */
+      mapping: importMappingSchema,
       /** Rows that look like existing patients are skipped unless this is true. */
       includeDuplicates: z.boolean().default(false),
       /** Import the valid rows even when some have errors; those come back as a CSV with an error column. */

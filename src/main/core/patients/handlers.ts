@@ -113,11 +113,11 @@ export const patientsHandlers: HandlerGroup = {
 
   // Thousands of look-ups: without one long transaction they interleave with other desks' reads.
   'patients.importPreview': ownTransaction<'patients.importPreview'>(
-    async (ctx, { file }) => (await analyseImport(ctx.db, await requireSettings(ctx.db), csvText(file), ctx.now)).preview
+    async (ctx, { file, mapping }) => (await analyseImport(ctx.db, await requireSettings(ctx.db), csvText(file), ctx.now, mapping)).preview
   ),
 
-  'patients.importCommit': async (ctx, { file, includeDuplicates, skipInvalid, jobId }) =>
-    commitImport(ctx, await requireSettings(ctx.db), { csv: csvText(file), includeDuplicates, skipInvalid }, (done, total) => ctx.progress({ jobId: jobId ?? null, done, total }))
+  'patients.importCommit': async (ctx, { file, mapping, includeDuplicates, skipInvalid, jobId }) =>
+    commitImport(ctx, await requireSettings(ctx.db), { csv: csvText(file), mapping, includeDuplicates, skipInvalid }, (done, total) => ctx.progress({ jobId: jobId ?? null, done, total }))
 }
 
 async function setPhoto(tx: WriteContext, id: string, sha: string | null) {

@@ -1,7 +1,7 @@
 import { parse } from 'csv-parse/sync'
 import { DateTime } from 'luxon'
 import { dobFromAge, parseAge } from '../../../shared/lib/patient-rules'
-import { ApiError, IMPORT_COLUMNS, PATIENT_FIELD_LABELS, patientFieldsSchema, type ImportColumn, type ImportPreview, type ImportResult, type ImportRowReport, type PatientFields, type Settings } from '../../../shared/api'
+import { ApiError, IMPORT_COLUMNS, IMPORT_TARGET_LABELS, PATIENT_FIELD_LABELS, patientFieldsSchema, type ImportColumn, type ImportFileColumn, type ImportMapping, type ImportPreview, type ImportTarget, type ImportResult, type ImportRowReport, type PatientFields, type Settings } from '../../../shared/api'
 import type { ReadDb } from '../db/read-only'
 import { fieldErrors } from '../dispatcher'
 import { findDuplicates } from './duplicates'
@@ -68,40 +68,102 @@ function readCsv(csv: string): { headers: string[]; records: Array<{ cells: stri
   return { headers: parsed[0].record, records }
 }
 
-function mapHeaders(headers: string[]) {
-  const columns: Partial<Record<ImportColumn, number>> = {}
-  const used = new Set<number>()
-  headers.forEach((header, index) => {
-    const name = simple(header)
-    for (const column of IMPORT_COLUMNS) {
-      if (columns[column] === undefined && HEADERS[column].includes(name)) {
-        columns[column] = index
-        used.add(index)
-      }
+type ColumnTarget = Exclude<ImportTarget, 'addToNotes'>
+
+/** What a header says its column holds, by the names other systems give it; null if none. */
+function recognise(header: string): ColumnTarget | null {
+  const name = simple(header)
+  const column = IMPORT_COLUMNS.find((c) => HEADERS[c].includes(name))
+  if (column) return column
+  if (FIRST.includes(name)) return 'firstName'
+  if (LAST.includes(name)) return 'lastName'
+  if (AGE.includes(name)) return 'age'
+  return null
+}
+
+interface ColumnPlan {
+  /** The column each target is read from. */
+  at: Partial<Record<ColumnTarget, number>>
+  /** Columns added to the notes as "Header: value", in the file's order. */
+  toNotes: number[]
+  fileColumns: ImportFileColumn[]
+}
+
+/**
+ * Where each column goes: the admin's choice where there is one, else what its header says.
+ * A choice takes its field from a column that was only recognised by name (which is then not
+ * imported); two choices of one field, or a choice naming no column of the file, are refused.
+ */
+function planColumns(headers: string[], records: Array<{ cells: string[] }>, mapping: ImportMapping): ColumnPlan {
+  const problems: Record<string, string> = {}
+  const chosen = new Map<number, ImportTarget | 'ignore'>()
+  for (const [header, target] of Object.entries(mapping)) {
+    const indexes = headers.flatMap((h, i) => (h === header ? [i] : []))
+    if (indexes.length === 0) problems[`mapping.${header}`] = `"${header}" is not a column of this file`
+    else if (indexes.length > 1) problems[`mapping.${header}`] = `"${header}" heads ${indexes.length} columns of this file; give them different names in its header row`
+    else chosen.set(indexes[0], target)
+  }
+  const at: ColumnPlan['at'] = {}
+  const owner = (target: ColumnTarget) => headers[at[target]!]
+  for (const [index, target] of [...chosen].sort(([a], [b]) => a - b)) {
+    if (target === 'ignore' || target === 'addToNotes') continue
+    if (at[target] === undefined) at[target] = index
+    else {
+      const label = IMPORT_TARGET_LABELS[target]
+      problems[`mapping.${owner(target)}`] ??= `${label} is chosen for both "${owner(target)}" and "${headers[index]}"; choose it for one column only`
+      problems[`mapping.${headers[index]}`] ??= `${label} is chosen for both "${owner(target)}" and "${headers[index]}"; choose it for one column only`
     }
+  }
+  const fileColumns = headers.map((header, index): ImportFileColumn => {
+    const choice = chosen.get(index)
+    if (choice !== undefined) return { header, target: choice === 'ignore' ? null : choice, mappedBy: 'admin', samples: [] }
+    const target = recognise(header)
+    // The first column a field is recognised in wins; a later one with the same kind of name is left out.
+    if (target === null || at[target] !== undefined) return { header, target: null, mappedBy: null, samples: [] }
+    at[target] = index
+    return { header, target, mappedBy: 'header', samples: [] }
   })
-  const first = headers.findIndex((h) => FIRST.includes(simple(h)))
-  const last = headers.findIndex((h) => LAST.includes(simple(h)))
-  const age = headers.findIndex((h) => AGE.includes(simple(h)))
-  for (const index of [first, last, age]) if (index >= 0) used.add(index)
-  if (columns.name === undefined && first < 0) throw ApiError.field('file', 'has no name column (looked for "Name", "Patient name" or "First name" + "Last name")')
-  return { columns, first, last, age, unmapped: headers.filter((_, i) => !used.has(i)) }
+  if (Object.keys(problems).length) throw mappingError(problems)
+  // With no column left that the admin could choose as the name, there is nothing to choose.
+  if (!hasName(at) && !Object.keys(mapping).length && fileColumns.every((c) => c.target !== null))
+    throw ApiError.field('file', 'has no name column (looked for "Name", "Patient name" or "First name" + "Last name")')
+  fileColumns.forEach((column, index) => (column.samples = samplesOf(records, index)))
+  return { at, toNotes: fileColumns.flatMap((c, i) => (c.target === 'addToNotes' ? [i] : [])), fileColumns }
+}
+
+const hasName = (at: ColumnPlan['at']) => at.name !== undefined || at.firstName !== undefined
+
+function mappingError(problems: Record<string, string>): ApiError {
+  const list = Object.entries(problems).map(([field, message]) => `${field}: ${message}`)
+  return new ApiError('VALIDATION', `The column choices cannot be used: ${list.join('; ')}`, problems)
+}
+
+/** The first few different values of a column, each cut short, for the admin to recognise it by. */
+function samplesOf(records: Array<{ cells: string[] }>, index: number): string[] {
+  const samples: string[] = []
+  for (const { cells } of records) {
+    const value = (cells[index] ?? '').replace(/\s+/g, ' ').trim()
+    const short = value.length > 40 ? `${value.slice(0, 39)}…` : value
+    if (short && !samples.includes(short)) samples.push(short)
+    if (samples.length === 3) break
+  }
+  return samples
 }
 
 /** Reads and checks every row; nothing is written. */
-export async function analyseImport(db: ReadDb, settings: Settings, csv: string, now: Date): Promise<{ preview: ImportPreview; rows: ParsedRow[]; headers: string[] }> {
+export async function analyseImport(db: ReadDb, settings: Settings, csv: string, now: Date, mapping: ImportMapping = {}): Promise<{ preview: ImportPreview; rows: ParsedRow[]; headers: string[] }> {
   const { headers, records } = readCsv(csv)
-  const { columns, first, last, age, unmapped } = mapHeaders(headers)
+  const { at, toNotes, fileColumns } = planColumns(headers, records, mapping)
   const seen = new Map<string, number>() // phone / email / name+dob → first line seen
   const rows: ParsedRow[] = []
 
   for (const { cells: record, line } of records) {
     if (line % 250 === 0) await new Promise((resolve) => setImmediate(resolve)) // let other desks in
-    const cell = (column: ImportColumn) => (columns[column] !== undefined ? (record[columns[column]!] ?? '') : '')
-    const name = cell('name') || [first >= 0 ? record[first] : '', last >= 0 ? record[last] : ''].filter(Boolean).join(' ')
+    const cell = (target: ColumnTarget) => (at[target] !== undefined ? (record[at[target]!] ?? '') : '')
+    const name = cell('name') || [cell('firstName'), cell('lastName')].filter(Boolean).join(' ')
     const errors: Record<string, string> = {}
     const rawDob = cell('dateOfBirth')
-    const rawAge = age >= 0 ? (record[age] ?? '').trim() : ''
+    const rawAge = cell('age').trim()
     const fromAge = !rawDob && rawAge ? parseAge(rawAge) : null
     const dob = rawDob ? parseDateQuery(rawDob) : fromAge ? dobFromAge(fromAge, DateTime.fromJSDate(now, { zone: settings.timeZone }).toISODate()!) : null
     if (rawDob && !dob) errors.dateOfBirth = `"${rawDob}" is not a date (use DD/MM/YYYY or YYYY-MM-DD)`
@@ -123,7 +185,7 @@ export async function analyseImport(db: ReadDb, settings: Settings, csv: string,
       postalCode: cell('postalCode'),
       allergies: cell('allergies'),
       medicalHistory: cell('medicalHistory'),
-      notes: cell('notes'),
+      notes: [cell('notes').trim(), ...toNotes.map((i) => ((record[i] ?? '').trim() ? `${headers[i]}: ${record[i].trim()}` : ''))].filter(Boolean).join('\n'),
       previousNumber: cell('previousNumber')
     })
     if (!parsed.success) Object.assign(errors, fieldErrors(parsed.error))
@@ -155,8 +217,9 @@ export async function analyseImport(db: ReadDb, settings: Settings, csv: string,
     rows,
     headers,
     preview: {
-      columns: Object.fromEntries(Object.entries(columns).map(([c, i]) => [c, headers[i!]])),
-      unmappedHeaders: unmapped,
+      columns: Object.fromEntries(IMPORT_COLUMNS.filter((c) => at[c] !== undefined).map((c) => [c, headers[at[c]!]])),
+      unmappedHeaders: fileColumns.filter((c) => c.target === null).map((c) => c.header),
+      fileColumns,
       total: rows.length,
       valid: rows.length - withErrors,
       withErrors,
@@ -178,10 +241,12 @@ export async function analyseImport(db: ReadDb, settings: Settings, csv: string,
 export async function commitImport(
   tx: Writer,
   settings: Settings,
-  input: { csv: string; includeDuplicates: boolean; skipInvalid: boolean },
+  input: { csv: string; mapping: ImportMapping; includeDuplicates: boolean; skipInvalid: boolean },
   progress: (done: number, total: number) => void
 ): Promise<ImportResult> {
-  const { rows, headers } = await analyseImport(tx.db, settings, input.csv, tx.now)
+  const { rows, headers, preview } = await analyseImport(tx.db, settings, input.csv, tx.now, input.mapping)
+  if (!preview.fileColumns.some((c) => c.target === 'name' || c.target === 'firstName'))
+    throw ApiError.field('mapping', 'has no column for the name: choose Name, or First name and Last name, for one of the columns')
   const bad = rows.filter((r) => !r.fields)
   if (bad.length && !input.skipInvalid) {
     const list = bad.slice(0, 5).map((r) => `line ${r.line}: ${Object.entries(r.report.errors).map(([f, m]) => `${f} ${m}`).join(', ')}`)

@@ -686,6 +686,130 @@ describe('importing patients from CSV', () => {
     await call(t.core, 'patients.importCommit', { file: bytes(csv) }, token)
     expect((await recent(t.core, token)).map((p) => p.name).sort()).toEqual(['Madonna', 'Priya Nair'])
   })
+
+  describe('with the admin choosing where columns go', () => {
+    const csv = [
+      'Patient Name,Mobile No,Ref No,Mobile (WhatsApp),Referred By,Blood Group,City',
+      'Anita Desai,98765 43210,R-77,91234 56789,Dr Rao,B+,Pune',
+      'Kamala Bai,98220 10001,R-78,,Dr Shah,,Nashik',
+      'Vikram Nair,98220 10002,R-79,,,O-,Kochi'
+    ].join('\n')
+    const patientByName = async (core: TestCore['core'], token: string, name: string) => {
+      const [found] = await search(core, token, name)
+      return call<Patient>(core, 'patients.get', { id: found.id }, token)
+    }
+
+    it('reports every column with where it goes, how, and a few of its values', async () => {
+      const { t, token } = await indianClinic()
+      const preview = await call<ImportPreview>(t.core, 'patients.importPreview', { file: bytes(csv) }, token)
+      expect(preview.fileColumns).toEqual([
+        { header: 'Patient Name', target: 'name', mappedBy: 'header', samples: ['Anita Desai', 'Kamala Bai', 'Vikram Nair'] },
+        { header: 'Mobile No', target: 'phone', mappedBy: 'header', samples: ['98765 43210', '98220 10001', '98220 10002'] },
+        { header: 'Ref No', target: null, mappedBy: null, samples: ['R-77', 'R-78', 'R-79'] },
+        { header: 'Mobile (WhatsApp)', target: null, mappedBy: null, samples: ['91234 56789'] },
+        { header: 'Referred By', target: null, mappedBy: null, samples: ['Dr Rao', 'Dr Shah'] },
+        { header: 'Blood Group', target: null, mappedBy: null, samples: ['B+', 'O-'] },
+        { header: 'City', target: 'city', mappedBy: 'header', samples: ['Pune', 'Nashik', 'Kochi'] }
+      ])
+      expect(preview.unmappedHeaders).toEqual(['Ref No', 'Mobile (WhatsApp)', 'Referred By', 'Blood Group'])
+    })
+
+    it('imports an unrecognised column into the field chosen for it, and adds others to the notes', async () => {
+      const { t, token } = await indianClinic()
+      const mapping = { 'Ref No': 'previousNumber', 'Referred By': 'addToNotes', 'Blood Group': 'addToNotes' }
+      const preview = await call<ImportPreview>(t.core, 'patients.importPreview', { file: bytes(csv), mapping }, token)
+      expect(preview.columns).toEqual({ name: 'Patient Name', phone: 'Mobile No', previousNumber: 'Ref No', city: 'City' })
+      expect(preview.fileColumns.map((c) => [c.header, c.target, c.mappedBy])).toEqual([
+        ['Patient Name', 'name', 'header'],
+        ['Mobile No', 'phone', 'header'],
+        ['Ref No', 'previousNumber', 'admin'],
+        ['Mobile (WhatsApp)', null, null],
+        ['Referred By', 'addToNotes', 'admin'],
+        ['Blood Group', 'addToNotes', 'admin'],
+        ['City', 'city', 'header']
+      ])
+      expect(preview.unmappedHeaders).toEqual(['Mobile (WhatsApp)'])
+      expect(preview).toMatchObject({ total: 3, valid: 3, withErrors: 0 })
+
+      expect(await call<ImportResult>(t.core, 'patients.importCommit', { file: bytes(csv), mapping }, token)).toMatchObject({ imported: 3 })
+      const [anita] = await search(t.core, token, 'R-77')
+      expect(anita).toMatchObject({ name: 'Anita Desai', matchedOn: 'previous number' })
+      expect(await call<Patient>(t.core, 'patients.get', { id: anita.id }, token)).toMatchObject({ previousNumber: 'R-77', notes: 'Referred By: Dr Rao\nBlood Group: B+' })
+      // An empty cell adds no line.
+      expect(await patientByName(t.core, token, 'Vikram Nair')).toMatchObject({ previousNumber: 'R-79', notes: 'Blood Group: O-' })
+    })
+
+    it('takes a field from the column recognised for it when the admin gives it to another, and leaves out a column set to ignore', async () => {
+      const { t, token } = await indianClinic()
+      const mapping = { 'Mobile (WhatsApp)': 'phone', City: 'ignore' }
+      const preview = await call<ImportPreview>(t.core, 'patients.importPreview', { file: bytes(csv), mapping }, token)
+      expect(preview.columns).toEqual({ name: 'Patient Name', phone: 'Mobile (WhatsApp)' })
+      expect(preview.fileColumns.find((c) => c.header === 'Mobile No')).toMatchObject({ target: null, mappedBy: null })
+      expect(preview.fileColumns.find((c) => c.header === 'City')).toMatchObject({ target: null, mappedBy: 'admin' })
+
+      await call(t.core, 'patients.importCommit', { file: bytes(csv), mapping }, token)
+      expect(await patientByName(t.core, token, 'Anita Desai')).toMatchObject({ phone: '+919123456789', city: '' })
+      expect(await patientByName(t.core, token, 'Kamala Bai')).toMatchObject({ phone: '', city: '' })
+      expect(await search(t.core, token, '98765 43210')).toEqual([])
+    })
+
+    it('checks values in the chosen field by its rules, as for a recognised column', async () => {
+      const { t, token } = await indianClinic()
+      const preview = await call<ImportPreview>(t.core, 'patients.importPreview', { file: bytes(csv), mapping: { 'Blood Group': 'gender' } }, token)
+      expect(preview).toMatchObject({ valid: 1, withErrors: 2 })
+      expect(preview.rows.find((r) => r.name === 'Anita Desai')!.errors).toEqual({ gender: '"B+" is not female, male or other' })
+    })
+
+    it('refuses a field DocSpot does not have, a field chosen twice and a header not in the file, naming each, and writes nothing', async () => {
+      const { t, token } = await indianClinic()
+      const before = await t.core.services.db.selectFrom('journal').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()
+      for (const method of ['patients.importPreview', 'patients.importCommit']) {
+        const unknown = await callError(t.core, method, { file: bytes(csv), mapping: { 'Blood Group': 'bloodGroup' } }, token)
+        expect(unknown.code).toBe('VALIDATION')
+        expect(Object.keys(unknown.fields!)).toEqual(['mapping.Blood Group'])
+        expect(unknown.fields!['mapping.Blood Group']).toMatch(/^"bloodGroup" is not a DocSpot field; use one of name, phone/)
+
+        const twice = await callError(t.core, method, { file: bytes(csv), mapping: { 'Ref No': 'previousNumber', 'Referred By': 'previousNumber' } }, token)
+        expect(twice.code).toBe('VALIDATION')
+        expect(twice.fields).toEqual({
+          'mapping.Ref No': 'Previous file no. is chosen for both "Ref No" and "Referred By"; choose it for one column only',
+          'mapping.Referred By': 'Previous file no. is chosen for both "Ref No" and "Referred By"; choose it for one column only'
+        })
+        expect(twice.message).toContain('mapping.Ref No')
+
+        const missing = await callError(t.core, method, { file: bytes(csv), mapping: { 'Contact Number 2': 'phone' } }, token)
+        expect(missing.code).toBe('VALIDATION')
+        expect(missing.fields).toEqual({ 'mapping.Contact Number 2': '"Contact Number 2" is not a column of this file' })
+      }
+      expect(await count(t)).toBe(0)
+      const after = await t.core.services.db.selectFrom('journal').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()
+      expect(after.n).toBe(before.n)
+    })
+
+    it('refuses a header that heads two columns, since it cannot say which', async () => {
+      const { t, token } = await indianClinic()
+      const twoPhones = 'Name,Phone,Phone\nAnita Desai,98765 43210,91234 56789\n'
+      const error = await callError(t.core, 'patients.importPreview', { file: bytes(twoPhones), mapping: { Phone: 'ignore' } }, token)
+      expect(error.fields).toEqual({ 'mapping.Phone': '"Phone" heads 2 columns of this file; give them different names in its header row' })
+    })
+
+    it('lets the admin choose the name column of a file whose name header is not recognised, and refuses to import with no name column', async () => {
+      const { t, token } = await indianClinic()
+      const naam = 'Naam,Mobile\nAnita Desai,98765 43210\n'
+      const unnamed = await call<ImportPreview>(t.core, 'patients.importPreview', { file: bytes(naam) }, token)
+      expect(unnamed.fileColumns.map((c) => c.target)).toEqual([null, 'phone'])
+      expect(unnamed).toMatchObject({ valid: 0, withErrors: 1 })
+      expect(unnamed.rows[0].errors).toEqual({ name: 'is required' })
+      const refused = await callError(t.core, 'patients.importCommit', { file: bytes(naam), skipInvalid: true }, token)
+      expect(refused.fields).toEqual({ mapping: 'has no column for the name: choose Name, or First name and Last name, for one of the columns' })
+      expect(await count(t)).toBe(0)
+
+      const mapping = { Naam: 'name' }
+      expect(await call<ImportPreview>(t.core, 'patients.importPreview', { file: bytes(naam), mapping }, token)).toMatchObject({ valid: 1, withErrors: 0 })
+      expect(await call<ImportResult>(t.core, 'patients.importCommit', { file: bytes(naam), mapping }, token)).toMatchObject({ imported: 1 })
+      expect(await patientByName(t.core, token, 'Anita Desai')).toMatchObject({ phone: '+919876543210' })
+    })
+  })
 })
 
 

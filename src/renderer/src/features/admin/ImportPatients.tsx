@@ -1,33 +1,45 @@
 import { Alert, Button, Group, Paper, Progress, Stack, Stepper, Text, Title } from '@mantine/core'
 import { IconAlertCircle, IconCircleCheck } from '@tabler/icons-react'
-import { useState } from 'react'
-import type { ImportPreview, ImportResult } from '../../../../shared/api'
+import { useRef, useState } from 'react'
+import type { ImportMapping, ImportPreview, ImportResult } from '../../../../shared/api'
 import { useApi } from '../../api/context'
 import { saveFile } from '../../lib/files'
 import { ChooseFile } from './import/ChooseFile'
-import { fileProblem, readCsvFile, type ChosenFile } from './import/csv-file'
+import type { ColumnChoice } from './import/ColumnChoices'
+import { fileProblem, mappingProblems, readCsvFile, type ChosenFile } from './import/csv-file'
 import { ImportPreviewView, importCount } from './import/ImportPreviewView'
+
+/** A file, the admin's column choices, and the hub's check of the file with them. */
+interface Checked {
+  file: ChosenFile
+  mapping: ImportMapping
+  preview: ImportPreview
+}
 
 type Step =
   | { kind: 'choose'; checking: string | null; problem: string | null }
-  | { kind: 'preview'; file: ChosenFile; preview: ImportPreview }
-  | { kind: 'importing'; file: ChosenFile; preview: ImportPreview; done: number; total: number }
+  | ({ kind: 'preview'; rechecking: boolean; mappingErrors: Record<string, string> } & Checked)
+  | ({ kind: 'importing'; done: number; total: number } & Checked)
   | ({ kind: 'done'; file: ChosenFile } & ImportResult)
-  | { kind: 'failed'; file: ChosenFile; preview: ImportPreview; problem: string }
+  | ({ kind: 'failed'; problem: string } & Checked)
 
 const STEP_INDEX: Record<Step['kind'], number> = { choose: 0, preview: 1, importing: 2, failed: 2, done: 3 }
 
 /**
  * Patients from another system, in three steps: choose a CSV, look at the hub's check of
- * every row, import. The hub imports all rows or none, so a failure leaves nothing behind.
+ * every row (saying, where it did not recognise a column, where that column goes), import.
+ * The hub imports all rows or none, so a failure leaves nothing behind.
  */
 export function ImportPatients() {
   const api = useApi()
   const [step, setStep] = useState<Step>({ kind: 'choose', checking: null, problem: null })
   const [includeDuplicates, setIncludeDuplicates] = useState(false)
   const [skipInvalid, setSkipInvalid] = useState(false)
+  // Only the answer to the latest check is shown, however the answers arrive.
+  const latestCheck = useRef(0)
 
   const choose = async (picked: File) => {
+    const check = ++latestCheck.current
     setStep({ kind: 'choose', checking: picked.name, problem: null })
     setIncludeDuplicates(false)
     setSkipInvalid(false)
@@ -39,32 +51,50 @@ export function ImportPatients() {
     }
     try {
       const preview = await api.call('patients.importPreview', { file: utf8(file.csv) })
-      setStep({ kind: 'preview', file, preview })
+      if (check === latestCheck.current) setStep({ kind: 'preview', file, preview, mapping: {}, rechecking: false, mappingErrors: {} })
     } catch (error) {
-      setStep({ kind: 'choose', checking: null, problem: fileProblem(error) })
+      if (check === latestCheck.current) setStep({ kind: 'choose', checking: null, problem: fileProblem(error) })
     }
   }
 
-  const runImport = async (file: ChosenFile, preview: ImportPreview) => {
+  /** The admin says where a column goes: check the file again with that choice. */
+  const chooseColumn = async ({ file, preview, mapping: before }: Checked, header: string, choice: ColumnChoice) => {
+    const check = ++latestCheck.current
+    const mapping = { ...before, [header]: choice }
+    setStep({ kind: 'preview', file, preview, mapping, rechecking: true, mappingErrors: {} })
+    try {
+      const checked = await api.call('patients.importPreview', { file: utf8(file.csv), mapping })
+      if (check === latestCheck.current) setStep({ kind: 'preview', file, preview: checked, mapping, rechecking: false, mappingErrors: {} })
+    } catch (error) {
+      // The last good check stays on screen, with the choices that cannot be used marked.
+      if (check === latestCheck.current) setStep({ kind: 'preview', file, preview, mapping, rechecking: false, mappingErrors: mappingProblems(error) })
+    }
+  }
+
+  const runImport = async ({ file, preview, mapping }: Checked) => {
     const jobId = crypto.randomUUID()
     const expected = importCount(preview, includeDuplicates)
-    setStep({ kind: 'importing', file, preview, done: 0, total: expected })
+    setStep({ kind: 'importing', file, preview, mapping, done: 0, total: expected })
     const stop = api.onProgress((event) => {
       if (event.jobId !== jobId) return
       setStep((s) => (s.kind === 'importing' ? { ...s, done: Math.max(s.done, event.done), total: event.total } : s))
     })
     try {
-      const result = await api.call('patients.importCommit', { file: utf8(file.csv), includeDuplicates, skipInvalid, jobId })
+      // The same choices as the check on screen, so what the admin saw is what is imported.
+      const result = await api.call('patients.importCommit', { file: utf8(file.csv), mapping, includeDuplicates, skipInvalid, jobId })
       setStep({ kind: 'done', file, ...result })
       if (result.rejectedCsv) downloadRejected(file.name, result.rejectedCsv)
     } catch (error) {
-      setStep({ kind: 'failed', file, preview, problem: fileProblem(error) })
+      setStep({ kind: 'failed', file, preview, mapping, problem: fileProblem(error) })
     } finally {
       stop()
     }
   }
 
-  const restart = () => setStep({ kind: 'choose', checking: null, problem: null })
+  const restart = () => {
+    latestCheck.current++
+    setStep({ kind: 'choose', checking: null, problem: null })
+  }
 
   return (
     <Paper withBorder p="lg" maw={1180} component="section" aria-label="Import patients">
@@ -87,11 +117,15 @@ export function ImportPatients() {
           <ImportPreviewView
             file={step.file}
             preview={step.preview}
+            mapping={step.mapping}
+            mappingErrors={step.mappingErrors}
+            rechecking={step.rechecking}
+            onChoose={(header, choice) => chooseColumn(step, header, choice)}
             includeDuplicates={includeDuplicates}
             onIncludeDuplicates={setIncludeDuplicates}
             skipInvalid={skipInvalid}
             onSkipInvalid={setSkipInvalid}
-            onImport={() => runImport(step.file, step.preview)}
+            onImport={() => runImport(step)}
             onChooseAnother={restart}
           />
         )}
@@ -132,7 +166,7 @@ export function ImportPatients() {
               <Text size="sm">{step.problem}</Text>
               <Text size="sm">The import stopped before any patient was saved, so the file can be imported again in full once the problem is fixed.</Text>
               <Group>
-                <Button variant="default" size="xs" onClick={() => setStep({ kind: 'preview', file: step.file, preview: step.preview })}>
+                <Button variant="default" size="xs" onClick={() => setStep({ kind: 'preview', file: step.file, preview: step.preview, mapping: step.mapping, rechecking: false, mappingErrors: {} })}>
                   Back to the check
                 </Button>
                 <Button variant="default" size="xs" onClick={restart}>

@@ -1,7 +1,9 @@
-import { Alert, Badge, Button, Checkbox, Group, List, Paper, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core'
-import { IconAlertTriangle, IconFileImport, IconFileSpreadsheet } from '@tabler/icons-react'
-import type { ImportColumn, ImportPreview } from '../../../../../shared/api'
-import { COLUMN_LABELS, rowProblem, sizeText, type ChosenFile } from './csv-file'
+import { Alert, Badge, Button, Checkbox, Collapse, Group, List, Loader, Paper, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core'
+import { IconAlertTriangle, IconChevronDown, IconChevronUp, IconFileImport, IconFileSpreadsheet } from '@tabler/icons-react'
+import { useState } from 'react'
+import { IMPORT_TARGET_LABELS, type ImportMapping, type ImportPreview } from '../../../../../shared/api'
+import { ColumnChoices, hasNameColumn, type ColumnChoice } from './ColumnChoices'
+import { rowProblem, sizeText, type ChosenFile } from './csv-file'
 
 function Stat({ label, value, color }: { label: string; value: number; color?: string }) {
   return (
@@ -29,10 +31,19 @@ export function ImportPreviewView({
   onSkipInvalid,
   onIncludeDuplicates,
   onImport,
-  onChooseAnother
+  onChooseAnother,
+  mapping,
+  mappingErrors,
+  rechecking,
+  onChoose
 }: {
   file: ChosenFile
   preview: ImportPreview
+  /** The admin's column choices, as sent with the check that is running or last ran. */
+  mapping: ImportMapping
+  mappingErrors: Record<string, string>
+  rechecking: boolean
+  onChoose: (header: string, choice: ColumnChoice) => void
   includeDuplicates: boolean
   skipInvalid: boolean
   onSkipInvalid: (skip: boolean) => void
@@ -44,7 +55,12 @@ export function ImportPreviewView({
   const duplicateRows = preview.rows.filter((r) => Object.keys(r.errors).length === 0 && r.duplicates.length > 0)
   const count = importCount(preview, includeDuplicates)
   const blocked = preview.withErrors > 0
-  const columns = Object.entries(preview.columns) as Array<[ImportColumn, string]>
+  const imported = preview.fileColumns.filter((c) => c.target !== null)
+  const unmapped = preview.fileColumns.filter((c) => c.mappedBy === null)
+  const badChoices = Object.keys(mappingErrors).length > 0
+  // Open from the start when some column needs a decision; otherwise a click away.
+  const [choosing, setChoosing] = useState(unmapped.length > 0 || !hasNameColumn(preview.fileColumns))
+  const open = choosing || badChoices
 
   return (
     <Stack>
@@ -68,23 +84,55 @@ export function ImportPreviewView({
         <Stat label="Look like existing" value={preview.duplicates} color="orange" />
       </SimpleGrid>
 
-      <Paper withBorder p="md">
-        <Stack gap="xs">
-          <Text size="sm" fw={600}>
-            Columns
-          </Text>
-          <Group gap={6} aria-label="Recognised columns">
-            {columns.map(([column, header]) => (
-              <Badge key={column} variant="light" color="teal" tt="none" size="lg" fw={500}>
-                {header === COLUMN_LABELS[column] ? header : `${header} → ${COLUMN_LABELS[column]}`}
+      <Paper withBorder p="md" component="section" aria-label="Columns">
+        <Stack gap="sm">
+          <Group justify="space-between" wrap="nowrap">
+            <Group gap="xs">
+              <Text size="sm" fw={600}>
+                Columns
+              </Text>
+              <Text size="sm" c="dimmed">
+                {imported.length} of {preview.fileColumns.length} imported
+              </Text>
+              {rechecking && (
+                <Group gap={6} role="status">
+                  <Loader size={14} />
+                  <Text size="sm" c="dimmed">
+                    Checking the file again…
+                  </Text>
+                </Group>
+              )}
+            </Group>
+            <Button
+              variant="subtle"
+              size="compact-sm"
+              onClick={() => setChoosing(!open)}
+              disabled={badChoices}
+              aria-expanded={open}
+              aria-controls="import-column-choices"
+              rightSection={open ? <IconChevronUp size={14} /> : <IconChevronDown size={14} />}
+            >
+              {open ? 'Hide column choices' : 'Change where columns go'}
+            </Button>
+          </Group>
+          {/* What the last good check read; faded while a newer choice is checked or cannot be used. */}
+          <Group gap={6} aria-label="Recognised columns" opacity={rechecking || badChoices ? 0.5 : 1}>
+            {imported.map(({ header, target }) => (
+              <Badge key={header} variant="light" color={target === 'addToNotes' ? 'grape' : 'teal'} tt="none" size="lg" fw={500}>
+                {header === IMPORT_TARGET_LABELS[target!] ? header : `${header} → ${IMPORT_TARGET_LABELS[target!]}`}
               </Badge>
             ))}
           </Group>
-          {preview.unmappedHeaders.length > 0 && (
+          {unmapped.length > 0 && (
             <Text size="sm" c="dimmed">
-              Not imported (DocSpot has no field for them): {preview.unmappedHeaders.map((h) => `“${h}”`).join(', ')}
+              Not recognised, so not imported unless you choose a field for {unmapped.length === 1 ? 'it' : 'them'}: {unmapped.map((c) => `“${c.header}”`).join(', ')}
             </Text>
           )}
+          <Collapse expanded={open} id="import-column-choices">
+            <Stack gap="sm" pt="xs">
+              <ColumnChoices columns={preview.fileColumns} choices={mapping} errors={mappingErrors} onChoose={onChoose} />
+            </Stack>
+          </Collapse>
         </Stack>
       </Paper>
 
@@ -182,7 +230,11 @@ export function ImportPreviewView({
       )}
 
       <Group justify="flex-end" gap="md">
-        {blocked && !skipInvalid ? (
+        {badChoices ? (
+          <Text size="sm" c="red">
+            Fix the column choices above to import.
+          </Text>
+        ) : blocked && !skipInvalid ? (
           <Text size="sm" c="red">
             Fix the errors and choose the file again to import.
           </Text>
@@ -191,7 +243,7 @@ export function ImportPreviewView({
             Every row looks like an existing patient; nothing new to import.
           </Text>
         ) : null}
-        <Button leftSection={<IconFileImport size={16} />} disabled={(blocked && !skipInvalid) || count === 0} onClick={onImport}>
+        <Button leftSection={<IconFileImport size={16} />} disabled={(blocked && !skipInvalid) || count === 0 || badChoices || rechecking} onClick={onImport}>
           Import {count.toLocaleString('en-IN')} {count === 1 ? 'patient' : 'patients'}
         </Button>
       </Group>

@@ -55,7 +55,15 @@ export async function readCsvFile(file: File): Promise<ChosenFile> {
 /** A hub error about the file, in words an admin can act on. */
 export function fileProblem(error: unknown): string {
   if (error instanceof ApiError && error.fields?.file) return `The file ${error.fields.file}.`
+  if (error instanceof ApiError && error.fields?.mapping) return `The column choices: ${error.fields.mapping}.`
   return error instanceof Error ? error.message : String(error)
+}
+
+/** A hub error about the column choices, by "mapping.<header>" (or "mapping" for them all). */
+export function mappingProblems(error: unknown): Record<string, string> {
+  const fields = error instanceof ApiError ? Object.entries(error.fields ?? {}).filter(([field]) => field === 'mapping' || field.startsWith('mapping.')) : []
+  if (fields.length) return Object.fromEntries(fields.map(([field, message]) => [field, capitalise(message)]))
+  return { mapping: fileProblem(error) }
 }
 
 export function rowProblem(field: string, message: string): string {
