@@ -1,6 +1,8 @@
 import SQLite from 'better-sqlite3'
 import { GENESIS_HASH, entryHash, type HashedEntry, type HashedRow } from '../src/main/core/journal/chain'
 import { nameKey } from '../src/main/core/patients/text'
+import { isEmail } from '../src/shared/lib/patient-rules'
+import { normalisePhone } from '../src/shared/lib/phone'
 
 // Names as an Indian city clinic sees them, with a share of international patients.
 const INDIAN_FIRST = ['Aarav', 'Aditi', 'Aditya', 'Akash', 'Amit', 'Ananya', 'Anil', 'Anjali', 'Arjun', 'Asha', 'Deepa', 'Deepak', 'Divya', 'Gaurav', 'Geeta', 'Harish', 'Ishaan', 'Kavya', 'Kiran', 'Krishna', 'Lakshmi', 'Manish', 'Meera', 'Mohan', 'Nandini', 'Neha', 'Nikhil', 'Pooja', 'Prakash', 'Priya', 'Rahul', 'Rajesh', 'Ramesh', 'Ravi', 'Rekha', 'Rohan', 'Sanjay', 'Sarita', 'Shreya', 'Sita', 'Sneha', 'Sunil', 'Suresh', 'Tanvi', 'Uma', 'Varun', 'Vijay', 'Vikram', 'Vinod', 'Zoya', 'Farhan', 'Ayesha', 'Imran', 'Fatima', 'Gurpreet', 'Harpreet', 'Jaspreet', 'Manpreet', 'Thomas', 'Mary', 'Joseph', 'Anitha', 'Bindu', 'Chitra', 'Dinesh', 'Ganesh', 'Hemant', 'Jyoti', 'Kamala', 'Latha', 'Madhavi', 'Naveen', 'Padma', 'Raghav', 'Sandhya', 'Tejas', 'Usha', 'Vasanth', 'Yamini', 'Abdul', 'Salma']
@@ -29,8 +31,14 @@ export interface GeneratedPatient {
   dob: string
 }
 
+/**
+ * Patients as a clinic registers them, every one passing DocSpot's own checks (the phone a
+ * real number of its country, the email an address): a number drawn that the phone rules
+ * refuse is drawn again, and an email is made of plain letters.
+ */
 export function generatePatients(count: number, random = rng()): GeneratedPatient[] {
   const pick = <T>(list: T[]) => list[Math.floor(random() * list.length)]
+  const ascii = (word: string) => nameKey(word).normalize('NFKD').replace(/[^a-z0-9]/g, '')
   const out: GeneratedPatient[] = []
   for (let seq = 1; seq <= count; seq++) {
     const world = random() < 0.15
@@ -38,8 +46,13 @@ export function generatePatients(count: number, random = rng()): GeneratedPatien
     const middle = !world && random() < 0.25 ? ` ${pick(INDIAN_FIRST)}` : ''
     const last = pick(world ? WORLD_LAST : INDIAN_LAST)
     const name = `${first}${middle} ${last}`
-    const phone = world ? `+447${String(Math.floor(random() * 1e9)).padStart(9, '0')}` : `+91${6 + Math.floor(random() * 4)}${String(Math.floor(random() * 1e9)).padStart(9, '0')}`
-    const email = random() < 0.4 ? `${nameKey(first).replace(/ /g, '')}.${nameKey(last).replace(/ /g, '')}${seq}@example.com` : ''
+    let phone: string | null = null
+    while (!phone) {
+      const drawn = world ? `+447${String(Math.floor(random() * 1e9)).padStart(9, '0')}` : `+91${6 + Math.floor(random() * 4)}${String(Math.floor(random() * 1e9)).padStart(9, '0')}`
+      phone = normalisePhone(drawn, 'IN')
+    }
+    const email = random() < 0.4 ? `${ascii(first) || 'patient'}.${ascii(last) || 'patient'}${seq}@example.com` : ''
+    if (email && !isEmail(email)) throw new Error(`The generator made an email DocSpot refuses: ${email}`)
     const year = 1940 + Math.floor(random() * 85)
     const month = 1 + Math.floor(random() * 12)
     const day = 1 + Math.floor(random() * 28)
@@ -47,6 +60,12 @@ export function generatePatients(count: number, random = rng()): GeneratedPatien
     out.push({ seq, number: `P-${String(seq).padStart(6, '0')}`, name, phone, email, dob })
   }
   return out
+}
+
+/** Generated patients as a CSV a clinic would import (the import's own headers). */
+export function patientsCsv(patients: GeneratedPatient[]): string {
+  const cell = (text: string) => (/[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text)
+  return ['Name,Phone,Email,Date of birth', ...patients.map((p) => [p.name, p.phone, p.email, p.dob].map(cell).join(','))].join('\n') + '\n'
 }
 
 /** The method name the bulk load's journal entry carries. */

@@ -1,18 +1,27 @@
 // npm run bench: patient search on 200,000 patients, then the change journal (bench/journal.ts) and
 // scheduling (bench/schedule.ts), each figure beside a raw-SQLite baseline
 // measured in the same run (these machines are noisy; compare ratios, not milliseconds).
-import { mkdtempSync, rmSync } from 'node:fs'
+import { spawn } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import SQLite from 'better-sqlite3'
-import { createCore } from '../src/main/core/create-core'
-import { DB_FILE } from '../src/main/core/db/connection'
-import { generatePatients, insertPatients, rng, type GeneratedPatient } from './generate'
+import { DateTime } from 'luxon'
+import { createCore, type Core } from '../src/main/core/create-core'
+import { DB_FILE, traceReads } from '../src/main/core/db/connection'
+import { readerCount } from '../src/main/core/readers/pool'
+import { startHub } from '../src/main/transports/http/server'
+import { generatePatients, insertPatients, patientsCsv, rng, type GeneratedPatient } from './generate'
 import { journalBench } from './journal'
 import { scheduleBench } from './schedule'
 
 const COUNT = Number(process.env.BENCH_PATIENTS ?? 200_000)
 const QUERIES = Number(process.env.BENCH_QUERIES ?? 200)
+/** Generated patients imported through the API's CSV import (the rest are loaded raw). */
+const IMPORTED = Number(process.env.BENCH_IMPORTED ?? 5_000)
+/** Seconds each concurrency run lasts. */
+const LOAD_SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 8)
+const TIME_ZONE = 'Asia/Kolkata'
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]
@@ -30,58 +39,122 @@ async function time(queries: string[], run: (q: string) => unknown): Promise<{ p
   return { p50: percentile(samples, 50), p95: percentile(samples, 95) }
 }
 
-/** What a receptionist types, drawn from the generated patients; `target` is who they mean. */
-let target: GeneratedPatient
-const targets = new Map<string, GeneratedPatient>()
-function queryMix(patients: GeneratedPatient[]): Record<string, string[]> {
+type Kind = 'identifier' | 'name' | 'combined'
+interface QueryKind {
+  label: string
+  kind: Kind
+  /** Each query with the patient it is meant to find. */
+  queries: Array<{ q: string; meant: GeneratedPatient }>
+}
+
+/** What a receptionist types, drawn from the generated patients, each with the patient meant. */
+function queryMix(patients: GeneratedPatient[]): QueryKind[] {
   const random = rng(7)
-  const sample = () => (target = patients[Math.floor(random() * patients.length)])
-  const typo = (word: string) => {
-    const i = 1 + Math.floor(random() * (word.length - 2))
-    return word.slice(0, i) + word.slice(i + 1) // one letter dropped
+  const today = DateTime.now().setZone(TIME_ZONE)
+  const sample = () => patients[Math.floor(random() * patients.length)]
+  const words = (p: GeneratedPatient) => p.name.split(' ')
+  const letters = 'abcdefghijklmnopqrstuvwxyz'
+  // One slip in one word of four letters or more (first name or surname, at random), never its first letter.
+  const slip = (p: GeneratedPatient, make: (word: string, at: number) => string) => {
+    const w = words(p)
+    const pair = [0, w.length - 1]
+    const long = pair.filter((i) => w[i].length >= 4)
+    if (long.length === 0) return null
+    const which = long[Math.floor(random() * long.length)]
+    const word = w[which]
+    const at = 1 + Math.floor(random() * (word.length - 2))
+    const out = [...w]
+    out[which] = make(word, at)
+    return `${out[0]} ${out[out.length - 1]}`
   }
-  const n = (make: () => string) =>
-    Array.from({ length: QUERIES }, () => {
-      const q = make()
-      targets.set(q, target)
-      return q
-    })
-  return {
-    'name prefix (3-5 letters)': n(() => sample().name.slice(0, 3 + Math.floor(random() * 3))),
-    'full name': n(() => sample().name),
-    'first + surname': n(() => {
-      const w = sample().name.split(' ')
-      return `${w[0]} ${w.at(-1)}`
-    }),
-    'name with a typo': n(() => {
-      const w = sample().name.split(' ')
-      return `${typo(w[0])} ${w.at(-1)}`
-    }),
-    'phone digits (5-7)': n(() => {
-      const digits = sample().phone.slice(-10)
+  const kind = (label: string, k: Kind, make: (p: GeneratedPatient) => string | null): QueryKind => {
+    const queries: QueryKind['queries'] = []
+    while (queries.length < QUERIES) {
+      const meant = sample()
+      const q = make(meant)
+      if (q) queries.push({ q, meant })
+    }
+    return { label, kind: k, queries }
+  }
+  const age = (p: GeneratedPatient) => Math.floor(today.diff(DateTime.fromISO(p.dob, { zone: TIME_ZONE }), 'years').years)
+  const digits = (p: GeneratedPatient) => p.phone.replace(/\D/g, '')
+  return [
+    kind('patient number', 'identifier', (p) => p.number),
+    kind('whole phone, as dialled', 'identifier', (p) => `0${digits(p).slice(-10)}`),
+    kind('date of birth (dd/mm/yyyy)', 'identifier', (p) => p.dob.split('-').reverse().join('/')),
+    kind('phone, last 4 digits', 'identifier', (p) => digits(p).slice(-4)),
+    kind('phone, 5-7 digits anywhere', 'identifier', (p) => {
+      const d = digits(p).slice(-10)
       const len = 5 + Math.floor(random() * 3)
       const at = Math.floor(random() * (10 - len))
-      return digits.slice(at, at + len)
+      return d.slice(at, at + len)
     }),
-    'whole phone': n(() => `0${sample().phone.slice(-10)}`),
-    'patient number': n(() => sample().number),
-    'date of birth': n(() => {
-      const [y, m, d] = sample().dob.split('-')
-      return `${d}/${m}/${y}`
-    })
+    kind('name prefix (3-5 letters)', 'name', (p) => p.name.slice(0, 3 + Math.floor(random() * 3))),
+    kind('full name', 'name', (p) => p.name),
+    kind('first + surname', 'name', (p) => `${words(p)[0]} ${words(p).at(-1)}`),
+    kind('surname, first', 'name', (p) => `${words(p).at(-1)}, ${words(p)[0]}`),
+    kind('typo: a letter dropped', 'name', (p) => slip(p, (w, i) => w.slice(0, i) + w.slice(i + 1))),
+    kind('typo: two letters swapped', 'name', (p) => slip(p, (w, i) => (i + 1 < w.length ? w.slice(0, i) + w[i + 1] + w[i] + w.slice(i + 2) : null) ?? w)),
+    kind('typo: a letter wrong', 'name', (p) =>
+      slip(p, (w, i) => {
+        let c = w[i]
+        while (c.toLowerCase() === w[i].toLowerCase()) c = letters[Math.floor(random() * letters.length)]
+        return w.slice(0, i) + c + w.slice(i + 1)
+      })
+    ),
+    kind('full name + year of birth', 'combined', (p) => `${p.name} ${p.dob.slice(0, 4)}`),
+    kind('first + surname + age', 'combined', (p) => `${words(p)[0]} ${words(p).at(-1)} ${age(p)}`),
+    kind('surname + last 4 phone digits', 'combined', (p) => `${words(p).at(-1)} ${digits(p).slice(-4)}`)
+  ]
+}
+
+/** The generated patients must be ones DocSpot itself accepts: a share goes in through the CSV import. */
+async function importThroughApi(patients: GeneratedPatient[]): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'docspot-bench-import-'))
+  const core = await createCore({ dataDir: dir, log: () => {}, schedules: false })
+  try {
+    const token = await setUp(core)
+    const file = new TextEncoder().encode(patientsCsv(patients))
+    const started = process.hrtime.bigint()
+    const preview = await core.dispatch('patients.importPreview', { file }, { token })
+    if (!preview.ok) throw new Error(`importPreview: ${preview.error.message}`)
+    const p = preview.value as { total: number; withErrors: number; rows: unknown[] }
+    if (p.withErrors !== 0 || p.total !== patients.length) throw new Error(`The import refused ${p.withErrors} of ${p.total} generated patients: ${JSON.stringify(p.rows.slice(0, 3))}`)
+    const commit = await core.dispatch('patients.importCommit', { file, includeDuplicates: true }, { token })
+    if (!commit.ok) throw new Error(`importCommit: ${commit.error.message}`)
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9
+    const imported = (commit.value as { imported: number }).imported
+    if (imported !== patients.length) throw new Error(`The import took ${imported} of ${patients.length} generated patients`)
+    return `${imported.toLocaleString('en')} of them also imported through patients.importPreview + importCommit as a CSV: all valid, all taken, ${seconds.toFixed(1)} s (${Math.round(imported / seconds)} patients/s)`
+  } finally {
+    await core.close()
+    rmSync(dir, { recursive: true, force: true })
   }
 }
 
+async function setUp(core: Core): Promise<string> {
+  const setup = await core.dispatch('setup.createClinic', {
+    clinic: { clinicName: 'Bench Clinic', timeZone: TIME_ZONE, currency: 'INR', defaultCountry: 'IN' },
+    admin: { name: 'Bench Admin', email: 'bench@example.com', password: 'benchmark password' }
+  })
+  if (!setup.ok) throw new Error(setup.error.message)
+  return (setup.value as { token: string }).token
+}
+
+const table = (rows: string[][]) => {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)))
+  for (const row of rows) console.log(row.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  '))
+}
+const ms = (n: number) => `${n.toFixed(2)} ms`
+const ratio = (a: number, b: number) => `${(a / b).toFixed(1)}x`
+
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'docspot-bench-'))
+  const closers: Array<() => Promise<void>> = []
   try {
     const core = await createCore({ dataDir, log: () => {} })
-    const setup = await core.dispatch('setup.createClinic', {
-      clinic: { clinicName: 'Bench Clinic', timeZone: 'Asia/Kolkata', currency: 'INR', defaultCountry: 'IN' },
-      admin: { name: 'Bench Admin', email: 'bench@example.com', password: 'benchmark password' }
-    })
-    if (!setup.ok) throw new Error(setup.error.message)
-    const token = (setup.value as { token: string }).token
+    closers.push(() => core.close())
+    const token = await setUp(core)
 
     const started = Date.now()
     const patients = generatePatients(COUNT)
@@ -94,39 +167,113 @@ async function main(): Promise<void> {
     const check = verified.value as { ok: boolean; entries: number; broken: { seq: number; reason: string } | null }
     if (!check.ok) throw new Error(`audit.verify after the bulk load: entry ${check.broken?.seq} ${check.broken?.reason}`)
     console.log(`DocSpot patient search benchmark: ${COUNT.toLocaleString('en')} patients (generated, indexed and journaled in ${loaded.toFixed(1)} s), ${QUERIES} queries per kind`)
-    console.log(`bulk load = journal entry ${load.seq} (${load.rows.toLocaleString('en')} rows captured); audit.verify through the core: ok, ${check.entries} entries, ${((Date.now() - verifyStarted) / 1000).toFixed(1)} s\n`)
+    console.log(`bulk load = journal entry ${load.seq} (${load.rows.toLocaleString('en')} rows captured); audit.verify through the core: ok, ${check.entries} entries, ${((Date.now() - verifyStarted) / 1000).toFixed(1)} s`)
+    console.log(`${await importThroughApi(patients.slice(0, IMPORTED))}\n`)
 
-    // Baseline: the raw trigram index lookup for the same text, no ranking, no API.
-    const raw = new SQLite(join(dataDir, DB_FILE), { readonly: true })
-    const rawLookup = raw.prepare(`select rowid from patient_search where patient_search match ? order by rowid desc limit 20`)
-    const rawByNumber = raw.prepare(`select * from patients where number = ? collate nocase`)
-    const phrase = (q: string) => `"${q.replace(/"/g, '""')}"`
-
-    const rows: string[][] = [['query kind', 'search p50', 'search p95', 'baseline p50', 'baseline p95', 'ratio p50', 'ratio p95', 'found']]
-    const missed = new Set<string>()
-    const found: Record<string, Set<string>> = {}
-    for (const [kind, queries] of Object.entries(queryMix(patients))) {
-      const search = await time(queries, async (q) => {
-        const result = await core.dispatch('patients.search', { q, limit: 20 }, { token })
-        if (!result.ok) throw new Error(`${q}: ${result.error.message}`)
-        const items = (result.value as { items: Array<{ name: string; number: string }> }).items
-        if (items.length === 0) missed.add(`${kind}: ${q}`)
-        const meant = targets.get(q)!
-        // Found if the patient meant, or one with the very same name, is on the first page.
-        if (items.some((i) => i.number === meant.number || i.name === meant.name)) (found[kind] ??= new Set()).add(q)
-      })
-      const baseline = await time(queries, (q) =>
-        kind === 'patient number' ? rawByNumber.get(q) : rawLookup.all(phrase(q.replace(/^0/, '').toLowerCase().split(/[ /]/)[0].padEnd(3, ' ')))
-      )
-      const f = (ms: number) => `${ms.toFixed(2)} ms`
-      rows.push([kind, f(search.p50), f(search.p95), f(baseline.p50), f(baseline.p95), `${(search.p50 / baseline.p50).toFixed(1)}x`, `${(search.p95 / baseline.p95).toFixed(1)}x`, `${Math.round((100 * (found[kind]?.size ?? 0)) / new Set(queries).size)}%`])
+    // What each query runs: every statement on the read-only connection (session, settings,
+    // the search's own), captured once, then replayed raw with prepared statements.
+    const kinds = queryMix(patients)
+    const search = async (q: string) => {
+      const result = await core.dispatch('patients.search', { q, limit: 20 }, { token })
+      if (!result.ok) throw new Error(`${q}: ${result.error.message}`)
+      return (result.value as { items: Array<{ number: string }> }).items
     }
-    const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)))
-    for (const row of rows) console.log(row.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  '))
-    console.log(`\nsearch = patients.search through the dispatcher (session check, validation, transaction, ranking), limit 20`)
-    console.log(`baseline = one raw FTS5 trigram MATCH for the query's first word (patient number: a unique-index lookup), no ranking`)
-    console.log(`found = the patient meant (or one with the same name) is on the first page of 20`)
-    console.log(`queries that found nothing: ${missed.size}${missed.size ? ` (${[...missed].slice(0, 5).join('; ')})` : ''}`)
+    const statements = new Map<string, Array<[string, unknown[]]>>()
+    for (const { queries } of kinds) {
+      for (const { q } of queries) {
+        const ran: Array<[string, unknown[]]> = []
+        traceReads((text, parameters) => ran.push([text, [...parameters]]))
+        await search(q)
+        traceReads(null)
+        statements.set(q, ran)
+      }
+    }
+    const raw = new SQLite(join(dataDir, DB_FILE), { readonly: true })
+    const prepared = new Map<string, SQLite.Statement>()
+    const replay = (q: string) => {
+      for (const [text, parameters] of statements.get(q)!) {
+        let statement = prepared.get(text)
+        if (!statement) prepared.set(text, (statement = raw.prepare(text)))
+        if (statement.reader) statement.all(parameters)
+        else statement.run(parameters)
+      }
+    }
+
+    const rows: string[][] = [['query kind', 'API p50', 'API p95', 'same SQL p50', 'same SQL p95', 'ratio p50', 'ratio p95', 'meant on page 1', 'meant in top 5']]
+    const worst: Record<Kind, number> = { identifier: 0, name: 0, combined: 0 }
+    const combinedTop5 = { found: 0, of: 0 }
+    const missed: string[] = []
+    for (const { label, kind, queries } of kinds) {
+      let page1 = 0
+      let top5 = 0
+      for (const { q, meant } of queries) {
+        const items = await search(q)
+        const at = items.findIndex((i) => i.number === meant.number)
+        if (at >= 0) page1++
+        if (at >= 0 && at < 5) top5++
+        if (at < 0 && missed.length < 8) missed.push(`${label}: "${q}"`)
+      }
+      if (kind === 'combined') {
+        combinedTop5.found += top5
+        combinedTop5.of += queries.length
+      }
+      const texts = queries.map((x) => x.q)
+      const api = await time(texts, search)
+      const baseline = await time(texts, replay)
+      worst[kind] = Math.max(worst[kind], api.p50 / baseline.p50)
+      const share = (n: number) => `${Math.round((100 * n) / queries.length)}%`
+      rows.push([label, ms(api.p50), ms(api.p95), ms(baseline.p50), ms(baseline.p95), ratio(api.p50, baseline.p50), ratio(api.p95, baseline.p95), share(page1), share(top5)])
+    }
+    table(rows)
+    console.log(`\nAPI = patients.search through the dispatcher (session check, validation, snapshot transaction, ranking), limit 20, on the calling thread`)
+    console.log(`same SQL = every statement that call ran on the read-only connection (session and settings reads included; the session's occasional last-seen write is not), replayed raw with prepared statements`)
+    console.log(`meant = the generated patient the query was made from, by patient number (a namesake does not count)`)
+    const goal = (met: boolean) => (met ? 'met' : 'NOT met')
+    console.log(`goals: identifiers within 2x of their SQL: ${goal(worst.identifier <= 2)} (worst ${worst.identifier.toFixed(1)}x); names within 1.5x: ${goal(worst.name <= 1.5)} (worst ${worst.name.toFixed(1)}x); combined queries with the patient meant in the top 5 for 95%: ${goal(combinedTop5.found >= 0.95 * combinedTop5.of)} (${Math.round((100 * combinedTop5.found) / combinedTop5.of)}%)`)
+    console.log(`not on page 1 (first few): ${missed.join('; ') || 'none'}`)
+
+    // Desks at once: the hub over HTTP, with its reader threads and without, 1 and 8 clients.
+    const queriesFile = join(dataDir, 'queries.json')
+    const mix = kinds.flatMap((k) => k.queries.map((x) => x.q))
+    const shuffle = rng(11)
+    for (let i = mix.length - 1; i > 0; i--) {
+      const j = Math.floor(shuffle() * (i + 1))
+      ;[mix[i], mix[j]] = [mix[j], mix[i]]
+    }
+    writeFileSync(queriesFile, JSON.stringify(mix))
+    const pooled = await createCore({ dataDir, log: () => {}, schedules: false, unclaimedFolder: true, readers: { size: readerCount() } })
+    closers.push(() => pooled.close())
+    const loadRows: string[][] = [['desks searching at once (HTTP)', 'requests/s', 'p50', 'p95', 'vs 1 desk']]
+    const throughput: Record<string, number> = {}
+    for (const [label, hubCore] of [[`hub with ${readerCount()} reader threads`, pooled], ['hub reading on its main thread', core]] as const) {
+      const hub = await startHub({ core: hubCore, port: 0 })
+      try {
+        const desks = (clients: number, seconds: number) =>
+          // Not spawnSync: the hub answers on this process's threads.
+          new Promise<string>((resolve, reject) => {
+            const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'load.ts'), hub.url, token, String(clients), String(seconds), queriesFile])
+            let stdout = ''
+            let stderr = ''
+            child.stdout.on('data', (chunk) => (stdout += chunk))
+            child.stderr.on('data', (chunk) => (stderr += chunk))
+            child.on('close', (code) => (code === 0 ? resolve(stdout) : reject(new Error(`bench/load.ts: ${stderr}`))))
+          })
+        await desks(8, 2) // warm-up: threads started, code compiled, statements prepared
+        for (const clients of [1, 8]) {
+          const out = await desks(clients, LOAD_SECONDS)
+          const r = JSON.parse(out.trim().split('\n').at(-1)!) as { requests: number; seconds: number; p50: number; p95: number }
+          const perSecond = r.requests / r.seconds
+          throughput[`${label} ${clients}`] = perSecond
+          loadRows.push([`${label}, ${clients} desk${clients > 1 ? 's' : ''}`, perSecond.toFixed(0), ms(r.p50), ms(r.p95), clients === 1 ? '1.0x' : ratio(perSecond, throughput[`${label} 1`])])
+        }
+      } finally {
+        await hub.close()
+      }
+    }
+    console.log('')
+    table(loadRows)
+    const scale = throughput[`hub with ${readerCount()} reader threads 8`] / throughput[`hub with ${readerCount()} reader threads 1`]
+    console.log(`each desk sends the next query of the mix above as soon as its last is answered, for ${LOAD_SECONDS} s, from a separate process; machine: ${readerCount()} reader threads for ${(await import('node:os')).availableParallelism()} cores (goal: 8 desks at least 1.7x one desk's requests/s: ${goal(scale >= 1.7)}, ${scale.toFixed(1)}x)`)
 
     // The patient list: a page of 50 and the total, beside the same two statements raw.
     const cols = 'id, number, name, phone, email, date_of_birth, dob_estimated, gender, archived_at, archived_reason, photo_sha256'
@@ -171,10 +318,12 @@ async function main(): Promise<void> {
     for (const row of listRows) console.log(row.map((c, i) => (i === 0 ? c.padEnd(listWidths[i]) : c.padStart(listWidths[i]))).join('  '))
     console.log(`API = patients.list through the dispatcher; raw = its count and page statements, prepared, on a read-only connection (first page goal < 100 ms: ${firstPage.p95 < 100 ? 'met' : firstPage.p50 < 100 ? 'met at p50 only' : 'NOT met'})`)
     raw.close()
-    await core.close()
   } finally {
+    for (const close of closers.reverse()) await close()
     rmSync(dataDir, { recursive: true, force: true })
   }
+  // BENCH_ONLY=search stops here (a quicker look at search alone).
+  if (process.env.BENCH_ONLY === 'search') return
   await journalBench()
   await scheduleBench()
 }

@@ -128,9 +128,34 @@ function withStatementCache(sqlite: SQLite.Database): SqliteDatabase {
       else statement = sqlite.prepare(text)
       kept.set(text, statement)
       if (kept.size > 500) kept.delete(kept.keys().next().value!)
-      return statement
+      return tracer && sqlite.readonly ? traced(statement, text, tracer) : statement
     }
   }
+}
+
+type Tracer = (sql: string, parameters: readonly unknown[]) => void
+let tracer: Tracer | null = null
+
+/**
+ * The benchmark's window on the SQL a call runs: every statement run on a read-only connection
+ * of this thread, with its parameters, goes to `trace` until it is set back to null. (The bench
+ * replays them raw, as the baseline a call's overhead is measured against.)
+ */
+export function traceReads(trace: Tracer | null): void {
+  tracer = trace
+}
+
+function traced(statement: SQLite.Statement, text: string, trace: Tracer): SQLite.Statement {
+  const note = <T>(run: (parameters: unknown[]) => T) => (parameters: unknown[]) => {
+    trace(text, parameters ?? [])
+    return run(parameters)
+  }
+  // (`reader` and the rest are read through the prototype.)
+  return Object.assign(Object.create(statement) as SQLite.Statement, {
+    all: note((p) => statement.all(p)),
+    run: note((p) => statement.run(p)),
+    iterate: note((p) => statement.iterate(p))
+  })
 }
 
 /** Runs pending migrations (or up to `target`); throws with the failing migration's name. */

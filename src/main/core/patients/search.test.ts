@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { Patient, PatientSummary } from '../../../shared/api'
 import { call, openTestCore, setUpClinic, type TestCore } from '../testing'
 import { parseDateQuery } from './search'
-import { nameKey, nameMatchScore, similarity } from './text'
+import { editDistance, nameKey, nameMatchScore, similarity } from './text'
 
 type Seed = [name: string, phone?: string, email?: string, dateOfBirth?: string]
 
@@ -352,6 +352,12 @@ describe('name comparison', () => {
     expect(nameKey('Dr. R. K. Sharma')).toBe('dr r k sharma')
     expect(nameKey('राम शर्मा')).not.toBe('')
     expect(nameKey('---')).toBe('')
+  })
+
+  it('editDistance counts a swap of neighbours as one edit, and any lengths', () => {
+    expect([editDistance('shrama', 'sharma'), editDistance('kitten', 'sitting'), editDistance('', 'abc'), editDistance('abc', ''), editDistance('ca', 'abc')]).toEqual([1, 3, 3, 3, 3])
+    expect(editDistance('a'.repeat(100), 'b'.repeat(90))).toBe(100)
+    expect(editDistance('sharma', 'sharma')).toBe(0)
   })
 
   it('similarity is 1 for the same name, 0 for nothing shared, symmetric, and high for a one-letter slip', () => {

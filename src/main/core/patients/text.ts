@@ -32,17 +32,28 @@ export function similarity(a: string, b: string): number {
  * alignment): "shrama" is one edit from "sharma", the most common kind of typo.
  */
 export function editDistance(a: string, b: string): number {
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array(b.length).fill(0)])
-  for (let j = 1; j <= b.length; j++) d[0][j] = j
+  // Three rolling rows (the swap looks two back), reused between calls: ranking a typo search
+  // compares hundreds of names, and allocating a table for each pair cost more than the sums.
+  const width = b.length + 1
+  if (rows.length < 3 * width) rows = new Int32Array(3 * width * 2)
+  let before = 0 // row i - 2
+  let previous = width // row i - 1
+  let current = 2 * width // row i
+  for (let j = 0; j <= b.length; j++) rows[previous + j] = j
   for (let i = 1; i <= a.length; i++) {
+    rows[current] = i
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1
-      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost)
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1)
+      let d = Math.min(rows[previous + j] + 1, rows[current + j - 1] + 1, rows[previous + j - 1] + cost)
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, rows[before + j - 2] + 1)
+      rows[current + j] = d
     }
+    ;[before, previous, current] = [previous, current, before]
   }
-  return d[a.length][b.length]
+  return rows[previous + b.length]
 }
+
+let rows = new Int32Array(3 * 64)
 
 /** How well one typed word matches one name word, 0..1; a prefix is a full match (still typing). */
 function wordScore(typed: string, word: string): number {

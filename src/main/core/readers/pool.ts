@@ -82,6 +82,8 @@ export class ReaderPool {
     for (const r of this.readers) if (r.pending.size < reader.pending.size) reader = r
     const id = this.nextId++
     return new Promise((resolve, reject) => {
+      // A thread with calls to answer keeps the process alive; an idle one does not.
+      if (reader.pending.size === 0) reader.worker.ref()
       reader.pending.set(id, { resolve, reject })
       reader.worker.postMessage({ ...request, id } satisfies ReaderRequest)
     })
@@ -94,6 +96,7 @@ export class ReaderPool {
         (r) =>
           new Promise<void>((resolve) => {
             r.worker.once('exit', () => resolve())
+            r.worker.ref() // kept alive until it has closed its connection
             r.worker.postMessage('close')
           })
       )
@@ -107,6 +110,7 @@ export class ReaderPool {
     worker.on('message', (reply: ReaderReply) => {
       const waiting = reader.pending.get(reply.id)
       reader.pending.delete(reply.id)
+      if (reader.pending.size === 0) worker.unref()
       waiting?.resolve(reply)
     })
     // A thread that dies fails its calls (the caller sees INTERNAL) and is replaced.
