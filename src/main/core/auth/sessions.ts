@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto'
 import type { Kysely } from 'kysely'
 import type { SessionInfo, StaffUser } from '../../../shared/api'
+import { precompiled } from '../db/precompiled'
 import type { ReadDb } from '../db/read-only'
 import type { Database, UsersTable } from '../db/schema'
 import type { Session } from '../context'
@@ -65,6 +66,16 @@ export async function openSession(db: Kysely<Database>, user: StaffUser, now: Da
  * Reads on `readDb`; its bookkeeping writes are not awaited, so a request never waits for a
  * long write elsewhere just to be let in.
  */
+/** Every call reads its session: the query is built once. */
+const sessionByToken = precompiled((db, tokenHash: string) =>
+  db
+    .selectFrom('sessions')
+    .innerJoin('users', 'users.id', 'sessions.user_id')
+    .leftJoin('roles', 'roles.id', 'users.custom_role_id')
+    .select(['sessions.expires_at', 'sessions.last_seen_at', 'roles.methods as custom_role_methods', ...STAFF_USER_COLUMNS])
+    .where('sessions.token_hash', '=', tokenHash)
+)
+
 export async function findSession(
   { db, readDb }: { db: Kysely<Database>; readDb: ReadDb },
   token: string,
@@ -73,13 +84,7 @@ export async function findSession(
   log: (message: string, error?: unknown) => void
 ): Promise<Session | null> {
   const tokenHash = hashToken(token)
-  const row = await readDb
-    .selectFrom('sessions')
-    .innerJoin('users', 'users.id', 'sessions.user_id')
-    .leftJoin('roles', 'roles.id', 'users.custom_role_id')
-    .select(['sessions.expires_at', 'sessions.last_seen_at', 'roles.methods as custom_role_methods', ...STAFF_USER_COLUMNS])
-    .where('sessions.token_hash', '=', tokenHash)
-    .executeTakeFirst()
+  const [row] = await sessionByToken(readDb, tokenHash)
   if (!row || row.active !== 1) return null
   const idleSince = now.getTime() - new Date(row.last_seen_at).getTime()
   const write = (query: { execute(): Promise<unknown> }) => void query.execute().catch((error) => log('session bookkeeping failed', error))

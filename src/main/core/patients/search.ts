@@ -3,6 +3,7 @@ import { sql, type RawBuilder } from 'kysely'
 import { parseAge, parseDob } from '../../../shared/lib/patient-rules'
 import type { PatientSummary, Settings } from '../../../shared/api'
 import { normalisePhone } from '../../../shared/lib/phone'
+import { precompiled } from '../db/precompiled'
 import type { ReadDb } from '../db/read-only'
 import { SUMMARY_COLUMNS, toSummary } from './repository'
 import { digitsOnly, nameKey, nameMatchScore, swapVariants, trigrams } from './text'
@@ -67,6 +68,13 @@ async function rarestTrigrams(db: Db, words: string[], perWord: number): Promise
   return [...new Set(chosen)]
 }
 
+// The identifier lookups, built once (see precompiled): they are most of a lookup's own work.
+const byNumber = precompiled((db, number: string) => db.selectFrom('patients').select('seq').where(sql<boolean>`number = ${number} collate nocase`))
+const byPreviousNumber = precompiled((db, number: string) => db.selectFrom('patients').select('seq').where(sql<boolean>`previous_number = ${number} collate nocase`).where('previous_number', '!=', ''))
+const bySeq = precompiled((db, seq: number) => db.selectFrom('patients').select('seq').where('seq', '=', seq))
+const byColumn = (column: 'phone' | 'email' | 'date_of_birth') => precompiled((db, value: string) => db.selectFrom('patients').select('seq').where(column, '=', value).limit(CANDIDATES))
+const BY_COLUMN = { phone: byColumn('phone'), email: byColumn('email'), date_of_birth: byColumn('date_of_birth') }
+
 /** Accepts 31/12/1990, 31-12-1990, 31.12.1990 (day first, as clinics write) and 1990-12-31. */
 /** A date of birth typed into search, by the same rule as the registration form. */
 export const parseDateQuery = (q: string): string | null => parseDob(q)
@@ -81,24 +89,21 @@ export async function searchPatients(db: Db, settings: Settings, options: Search
       if (!known || tier < known.tier || (tier === known.tier && score > known.score)) hits.set(seq, { seq, matchedOn, tier, score })
     }
   }
-  const seqsWhere = async (column: 'phone' | 'email' | 'date_of_birth', value: string) =>
-    (await db.selectFrom('patients').select('seq').where(column, '=', value).limit(CANDIDATES).execute()).map((r) => r.seq)
+  const seqsWhere = async (column: 'phone' | 'email' | 'date_of_birth', value: string) => (await BY_COLUMN[column](db, value)).map((r) => r.seq)
 
   const digits = digitsOnly(q)
   const looksLikePhone = /^[\d\s+().-]+$/.test(q) && digits.length >= 3
 
   // Patient number, typed in full ("P-000123", any case) or as its running number ("123").
   if (q.length >= 2) {
-    const rows = await db.selectFrom('patients').select('seq').where(sql<boolean>`number = ${q} collate nocase`).execute()
-    add(rows.map((r) => r.seq), 'number', 0)
+    add((await byNumber(db, q)).map((r) => r.seq), 'number', 0)
   }
   // The number the previous system gave (file no., UHID), typed in full.
   if (q.length >= 1) {
-    const rows = await db.selectFrom('patients').select('seq').where(sql<boolean>`previous_number = ${q} collate nocase`).where('previous_number', '!=', '').execute()
-    add(rows.map((r) => r.seq), 'previous number', 0)
+    add((await byPreviousNumber(db, q)).map((r) => r.seq), 'previous number', 0)
   }
   if (/^\d+$/.test(q) && q.length <= settings.patientNumberDigits) {
-    add((await db.selectFrom('patients').select('seq').where('seq', '=', Number(q)).execute()).map((r) => r.seq), 'number', 0)
+    add((await bySeq(db, Number(q))).map((r) => r.seq), 'number', 0)
   }
 
   // Date of birth.

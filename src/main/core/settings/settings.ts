@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely'
 import { ApiError, DEFAULT_SETTINGS, settingsSchema, type Settings } from '../../../shared/api'
+import { precompiled } from '../db/precompiled'
 import type { ReadDb } from '../db/read-only'
 import type { Database } from '../db/schema'
 import type { HandlerGroup } from '../context'
@@ -10,8 +11,10 @@ import type { HandlerGroup } from '../context'
  */
 let lastRead: { text: string; settings: Readonly<Settings> } | null = null
 
+const settingsRows = precompiled((db) => db.selectFrom('settings').select(['key', 'value']).orderBy('key'))
+
 export async function readSettings(db: ReadDb): Promise<Readonly<Settings> | null> {
-  const rows = await db.selectFrom('settings').select(['key', 'value']).orderBy('key').execute()
+  const rows = await settingsRows(db)
   if (rows.length === 0) return null
   const text = rows.map((r) => `${r.key}\u0000${r.value}`).join('\u0001')
   if (lastRead?.text === text) return lastRead.settings
