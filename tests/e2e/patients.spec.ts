@@ -260,3 +260,29 @@ test('a doctor sees the profile and allergies but no edit controls', async ({ pa
   await expect(page.getByRole('heading', { name: 'No such patient' })).toBeVisible()
   await signOut(page)
 })
+
+test('namesakes are told apart by a year of birth or phone digits typed after the name', async ({ page, hub }) => {
+  const made: Array<{ number: string }> = []
+  for (const [phone, dateOfBirth] of [['98220 14321', '1978-05-12'], ['99822 00000', '1985-02-02'], ['90000 12345', '1979-12-01']]) {
+    made.push((await hub.call<{ patient: { number: string } }>('patients.create', { name: 'Gaurav Tiwari', phone, dateOfBirth, allowDuplicate: true }, adminToken)).patient)
+  }
+  await page.setViewportSize({ width: 1366, height: 768 })
+  await page.goto(hub.url)
+  await signIn(page, STAFF.receptionist)
+  const search = page.getByRole('combobox', { name: 'Search patients' })
+  await page.keyboard.press('/')
+  await page.keyboard.type('gaurav tiwari')
+  await expect(page.getByRole('option', { name: /^Gaurav Tiwari, P-/ })).toHaveCount(3)
+  await search.fill('gaurav tiwari 1978')
+  await expect(page.getByRole('option', { name: new RegExp(`Gaurav Tiwari, ${made[0].number}`) })).toBeVisible()
+  await expect(page.getByRole('option', { name: /^Gaurav Tiwari, P-/ })).toHaveCount(1)
+  await screenshot(page, 'patients-09-namesake-by-year')
+  await search.fill('tiwari 2345')
+  await expect(page.getByRole('option', { name: new RegExp(`Gaurav Tiwari, ${made[2].number}`) })).toBeVisible()
+  await expect(page.getByRole('option', { name: /^Gaurav Tiwari, P-/ })).toHaveCount(1)
+  // Nobody of that name born then: registering takes the name, not the year.
+  await search.fill('gaurav tiwari 1960')
+  await expect(page.getByText('No patient matches “gaurav tiwari 1960”')).toBeVisible()
+  await page.getByRole('option', { name: 'Register new patient' }).click()
+  await expect(page.getByRole('textbox', { name: 'Name', exact: true })).toHaveValue('gaurav tiwari')
+})
