@@ -109,7 +109,24 @@ class DocSpotSqliteDialect extends SqliteDialect {
 }
 
 export function createKysely(sqlite: SQLite.Database): Kysely<Database> {
-  return new Kysely<Database>({ dialect: new DocSpotSqliteDialect({ database: withStatementCache(sqlite) }, !sqlite.readonly) })
+  const database = withStatementCache(sqlite)
+  const kysely = new Kysely<Database>({ dialect: new DocSpotSqliteDialect({ database }, !sqlite.readonly) })
+  if (sqlite.readonly) directReaders.set(kysely, database)
+  return kysely
+}
+
+/** Read-only connections, by their Kysely (not its transactions): see directReader. */
+const directReaders = new WeakMap<object, SqliteDatabase>()
+
+/**
+ * The statements of a read-only connection, for a fixed read outside any transaction (the
+ * session and settings every call checks): run straight away, without Kysely's connection
+ * hand-over, which costs more than the read. Safe because better-sqlite3 runs each statement
+ * to completion, and on a read-only connection a statement run while another call's snapshot
+ * transaction is open only reads that snapshot. Null for anything else (a transaction, the writer).
+ */
+export function directReader(db: object): SqliteDatabase | null {
+  return directReaders.get(db) ?? null
 }
 
 /**

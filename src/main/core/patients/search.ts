@@ -74,6 +74,10 @@ const byPreviousNumber = precompiled((db, number: string) => db.selectFrom('pati
 const bySeq = precompiled((db, seq: number) => db.selectFrom('patients').select('seq').where('seq', '=', seq))
 const byColumn = (column: 'phone' | 'email' | 'date_of_birth') => precompiled((db, value: string) => db.selectFrom('patients').select('seq').where(column, '=', value).limit(CANDIDATES))
 const BY_COLUMN = { phone: byColumn('phone'), email: byColumn('email'), date_of_birth: byColumn('date_of_birth') }
+// The hits' rows, their seqs as one JSON array (so the query keeps one shape however many there are).
+const inSeqs = (seqs: string) => sql<boolean>`seq in (select value from json_each(${seqs}))`
+const summariesOf = precompiled((db, seqs: string) => db.selectFrom('patients').select([...SUMMARY_COLUMNS, 'seq', 'name_key']).where(inSeqs(seqs)))
+const activeSummariesOf = precompiled((db, seqs: string) => db.selectFrom('patients').select([...SUMMARY_COLUMNS, 'seq', 'name_key']).where(inSeqs(seqs)).where('archived_at', 'is', null))
 
 /** Accepts 31/12/1990, 31-12-1990, 31.12.1990 (day first, as clinics write) and 1990-12-31. */
 /** A date of birth typed into search, by the same rule as the registration form. */
@@ -162,12 +166,8 @@ export async function searchPatients(db: Db, settings: Settings, options: Search
   }
 
   if (hits.size === 0) return { items: [], hasMore: false }
-  const rows = await db
-    .selectFrom('patients')
-    .select([...SUMMARY_COLUMNS, 'seq', 'name_key'])
-    .where('seq', 'in', [...hits.keys()])
-    .$if(!options.includeArchived, (qb) => qb.where('archived_at', 'is', null))
-    .execute()
+  const seqs = JSON.stringify([...hits.keys()])
+  const rows = options.includeArchived ? await summariesOf(db, seqs) : await activeSummariesOf(db, seqs)
   rows.sort((a, b) => {
     const ha = hits.get(a.seq)!
     const hb = hits.get(b.seq)!
