@@ -1,6 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import type { FreeSlot, PatientSummary } from '../../../shared/api'
+import { join } from 'node:path'
 import { createCore } from '../create-core'
+import { DB_FILE } from '../db/connection'
+import { ReaderPool } from './pool'
 import { setUpPractice } from '../schedule/fixtures'
 import { call, callError, openTestCore, setUpClinic, type TestCore } from '../testing'
 
@@ -54,5 +57,30 @@ describe('reads on reader threads (the hub)', () => {
     expect(error).toMatchObject({ code: 'VALIDATION', fields: { typeId: expect.stringMatching(/not a known appointment type/) } })
     expect(await callError(t.core, 'patients.search', { q: 'sharma' })).toMatchObject({ code: 'UNAUTHENTICATED' })
     expect(await callError(t.core, 'patients.search', { q: 'x'.repeat(500) }, token)).toMatchObject({ code: 'VALIDATION', fields: { q: expect.any(String) } })
+  })
+})
+
+describe('a reader thread that dies', () => {
+  it('fails only the calls it had, and is replaced for the next ones', async () => {
+    const t = await openTestCore(undefined, { readers: { size: 1 } })
+    open.push(t)
+    const token = await setUpClinic(t.core)
+    await call(t.core, 'patients.create', { name: 'Gaurav Tiwari', allowDuplicate: true }, token)
+    const logged: string[] = []
+    const pool = new ReaderPool(join(t.dataDir, DB_FILE), { size: 1 }, (message) => logged.push(message))
+    try {
+      const session = { user: { id: 'x', role: 'admin' }, tokenHash: '', expiresAt: '', permissions: null } as never
+      const ask = () => pool.run({ method: 'patients.search', input: { q: 'tiwari', limit: 20, offset: 0, includeArchived: false }, now: new Date().toISOString(), session })
+      expect(await ask()).toMatchObject({ ok: true, value: { items: [{ name: 'Gaurav Tiwari' }] } })
+      // The thread is killed while a call waits on it.
+      const waiting = ask()
+      await (pool as unknown as { readers: Array<{ worker: { terminate(): Promise<number> } }> }).readers[0].worker.terminate()
+      // (It may have answered in the instant before it died; if not, its caller hears why.)
+      expect(await waiting.then(() => 'answered', (error: Error) => error.message)).toMatch(/^answered$|exited with code/)
+      expect(logged).toEqual(['A reader thread stopped; starting another'])
+      expect(await ask()).toMatchObject({ ok: true, value: { items: [{ name: 'Gaurav Tiwari' }] } })
+    } finally {
+      await pool.close()
+    }
   })
 })
