@@ -1,7 +1,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { HubProcess } from './fixtures'
+import type { FileChooser, Page } from '@playwright/test'
+import { signIn, STAFF, type HubProcess } from './fixtures'
 
 /** Calls the hub and returns its answer as is, so a test can look at an error's code. */
 export async function rawCall(hub: HubProcess, method: string, input: unknown, token?: string): Promise<{ ok: boolean; value?: unknown; error?: { code: string; message: string } }> {
@@ -38,4 +39,19 @@ export function writeCsv(name: string, lines: string[]): string {
   const path = join(dir, name)
   writeFileSync(path, lines.join('\n') + '\n')
   return path
+}
+
+/** Signs the admin in and opens one of the Admin screen's tabs. */
+export async function openAdminTab(page: Page, hubUrl: string, tab: 'Merge patients' | 'Import patients'): Promise<void> {
+  await page.goto(hubUrl)
+  await signIn(page, STAFF.admin)
+  await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Admin' }).click()
+  await page.getByRole('tab', { name: tab }).click()
+}
+
+/** Chooses a CSV file on the Import patients tab. */
+export async function chooseCsv(page: Page, file: Parameters<FileChooser['setFiles']>[0]): Promise<void> {
+  const chooser = page.waitForEvent('filechooser')
+  await page.getByRole('button', { name: 'Choose CSV file' }).click()
+  await (await chooser).setFiles(file)
 }

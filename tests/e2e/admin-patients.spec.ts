@@ -1,6 +1,6 @@
 import type { Page } from '@playwright/test'
-import { expect, screenshot, seedClinic, signIn, STAFF, startHubProcess, test, type HubProcess } from './fixtures'
-import { IMPORT_HEADER, importRows, rawCall, writeCsv } from './admin-patients-helpers'
+import { expect, screenshot, seedClinic, STAFF, startHubProcess, test, type HubProcess } from './fixtures'
+import { chooseCsv, IMPORT_HEADER, importRows, openAdminTab, rawCall, writeCsv } from './admin-patients-helpers'
 
 test.describe.configure({ mode: 'serial' })
 
@@ -54,13 +54,6 @@ test.afterAll(async () => {
 async function screenshotFromTop(page: Page, name: string) {
   await page.evaluate('window.scrollTo(0, 0)')
   await screenshot(page, name)
-}
-
-async function openAdminTab(page: Page, hubUrl: string, tab: 'Merge patients' | 'Import patients') {
-  await page.goto(hubUrl)
-  await signIn(page, STAFF.admin)
-  await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Admin' }).click()
-  await page.getByRole('tab', { name: tab }).click()
 }
 
 async function pickPatient(page: Page, picker: RegExp, query: string, number: string) {
@@ -168,9 +161,7 @@ test('an admin imports patients from a CSV: errors block the import until the fi
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download the template CSV' }).click()])
   expect(download.suggestedFilename()).toBe('docspot-patients-template.csv')
 
-  let chooser = page.waitForEvent('filechooser')
-  await page.getByRole('button', { name: 'Choose CSV file' }).click()
-  await (await chooser).setFiles(writeCsv('patients-from-old-system.csv', [IMPORT_HEADER, ...broken, existing]))
+  await chooseCsv(page, writeCsv('patients-from-old-system.csv', [IMPORT_HEADER, ...broken, existing]))
 
   const errors = page.getByRole('table', { name: 'Rows with errors' })
   await expect(errors).toBeVisible()
@@ -193,9 +184,7 @@ test('an admin imports patients from a CSV: errors block the import until the fi
   expect(before.items).toHaveLength(0)
 
   await page.getByRole('button', { name: 'Choose another file' }).click()
-  chooser = page.waitForEvent('filechooser')
-  await page.getByRole('button', { name: 'Choose CSV file' }).click()
-  await (await chooser).setFiles(writeCsv('patients-fixed.csv', [IMPORT_HEADER, ...rows, existing]))
+  await chooseCsv(page, writeCsv('patients-fixed.csv', [IMPORT_HEADER, ...rows, existing]))
 
   await expect(page.getByLabel('With errors: 0')).toBeVisible()
   await expect(page.getByRole('table', { name: 'Rows with errors' })).toHaveCount(0)
@@ -220,9 +209,7 @@ test('an admin imports patients from a CSV: errors block the import until the fi
 test('a file that cannot be imported is refused with a message saying why', async ({ page }) => {
   await openAdminTab(page, hub.url, 'Import patients')
   const choose = async (file: { name: string; mimeType: string; buffer: Buffer }) => {
-    const chooser = page.waitForEvent('filechooser')
-    await page.getByRole('button', { name: 'Choose CSV file' }).click()
-    await (await chooser).setFiles(file)
+    await chooseCsv(page, file)
   }
   const problem = page.getByRole('alert').filter({ hasText: 'This file cannot be imported' })
 

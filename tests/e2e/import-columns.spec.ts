@@ -1,5 +1,5 @@
-import { writeCsv } from './admin-patients-helpers'
-import { expect, screenshot, seedClinic, signIn, STAFF, test } from './fixtures'
+import { chooseCsv, openAdminTab, writeCsv } from './admin-patients-helpers'
+import { expect, screenshot, seedClinic, test } from './fixtures'
 
 test.describe.configure({ mode: 'serial' })
 // The reception PCs these clinics buy: a 1366×768 laptop screen.
@@ -22,13 +22,8 @@ test('an admin imports a file with columns DocSpot does not recognise, choosing 
     'Jatin Malhotra,98300 20002,RF-502,,M',
     'Kiran Bedi,98300 20003,RF-503,Dr Ghosh,F'
   ]
-  await page.goto(hub.url)
-  await signIn(page, STAFF.admin)
-  await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Admin' }).click()
-  await page.getByRole('tab', { name: 'Import patients' }).click()
-  const chooser = page.waitForEvent('filechooser')
-  await page.getByRole('button', { name: 'Choose CSV file' }).click()
-  await (await chooser).setFiles(writeCsv('referral-register.csv', lines))
+  await openAdminTab(page, hub.url, 'Import patients')
+  await chooseCsv(page, writeCsv('referral-register.csv', lines))
 
   // Three columns are not recognised; their choices are open from the start, with a few values each.
   await expect(page.getByLabel('Patients in file: 3')).toBeVisible()

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs'
-import { writeCsv } from './admin-patients-helpers'
+import { chooseCsv, openAdminTab, writeCsv } from './admin-patients-helpers'
 import { expect, screenshot, seedClinic, signIn, STAFF, test } from './fixtures'
 
 test.describe.configure({ mode: 'serial' })
@@ -99,13 +99,8 @@ test('an Indian clinic file with four bad rows: the good rows come in, the bad o
     'Gita Bose,98220 10007,,,38,Q,OPD-2007', // not a gender
     'Hari Prasad,98220 10008,,05/05/1965,,M,OPD-2008'
   ]
-  await page.goto(hub.url)
-  await signIn(page, STAFF.admin)
-  await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Admin' }).click()
-  await page.getByRole('tab', { name: 'Import patients' }).click()
-  const chooser = page.waitForEvent('filechooser')
-  await page.getByRole('button', { name: 'Choose CSV file' }).click()
-  await (await chooser).setFiles(writeCsv('old-clinic.csv', lines))
+  await openAdminTab(page, hub.url, 'Import patients')
+  await chooseCsv(page, writeCsv('old-clinic.csv', lines))
   await expect(page.getByLabel('With errors: 4')).toBeVisible()
   const columns = page.getByLabel('Recognised columns')
   for (const mapped of ['Email ID → Email', 'UHID → Previous file no.', 'D.O.B → Date of birth']) await expect(columns).toContainText(mapped)

@@ -4,7 +4,7 @@ import type { WriteContext } from '../context'
 import type { ReadDb } from '../db/read-only'
 import { requireSettings } from '../settings/settings'
 import { clinicDateOf, freeSlots } from './slots'
-import { dayBounds, getAppointment, getDoctor, loadAppointments, loadSlotRows } from './views'
+import { dayBounds, getAppointment, getDoctor, loadAppointments, loadSlotRows, noticeEnds } from './views'
 
 /** The grain of the double-booking guarantee: a doctor's time is claimed in 5-minute cells. */
 export const CELL_MINUTES = 5
@@ -71,7 +71,7 @@ async function checkPlacement(db: ReadDb, settings: Settings, now: Date, p: Plac
   const endIso = startUtc.plus({ minutes: type.duration_minutes }).toISO()!
   const when = clinicTime(startIso, tz)
   if (startUtc.toMillis() < now.getTime()) throw ApiError.field('start', `${when} is in the past`)
-  if (startUtc.toMillis() < now.getTime() + settings.bookingNoticeMinutes * 60_000) {
+  if (startUtc.toMillis() < noticeEnds(now, settings)) {
     throw ApiError.field('start', `${when} is less than ${settings.bookingNoticeMinutes} minutes from now, the clinic's booking notice`)
   }
 

@@ -8,7 +8,7 @@ import { requireSettings } from '../settings/settings'
 import { bookAppointment, changeStatus, rescheduleAppointment } from './booking'
 import type { AvailabilityException, BusyInterval, WeeklySession } from './slot-types'
 import { clinicDateOf, clinicDays, clinicMinuteOf, daysBetween, freeSlots, workingWindows } from './slots'
-import { claimedTime, dayBounds, getAppointment, getDoctor, listTypes, loadAppointments, loadSlotRows, toDoctor, toException, toSession } from './views'
+import { claimedTime, dayBounds, noticeEnds, getAppointment, getDoctor, listTypes, loadAppointments, loadSlotRows, toDoctor, toException, toSession } from './views'
 
 const PROFILE_COLUMNS = {
   name: 'name',
@@ -279,7 +279,7 @@ export const scheduleHandlers: HandlerGroup = {
     const toMinutes = (time: string) => Number(time.slice(0, 2)) * 60 + Number(time.slice(3, 5))
     // No slot starts before the booking notice ends: on the day it ends in (today, usually),
     // only the hours after it are worth anything.
-    const notBefore = ctx.now.getTime() + settings.bookingNoticeMinutes * 60_000
+    const notBefore = noticeEnds(ctx.now, settings)
     // Day by day. A doctor whose claimed cells already fill their hours that day is skipped
     // without reading the bookings: a whole day from the claimed cells per UTC hour (a few rows a
     // doctor), the day the notice ends in from its cells after that moment, counted.
@@ -476,7 +476,7 @@ async function searchSlots(
     from,
     to,
     settings.timeZone,
-    { capped: cappedIds(doctors), notBefore: now.getTime() + settings.bookingNoticeMinutes * 60_000 }
+    { capped: cappedIds(doctors), notBefore: noticeEnds(now, settings) }
   )
   return runEngine(now, settings, type, doctors, from, to, rows, limit)
 }
@@ -500,7 +500,7 @@ async function firstFreeOn(
   sessions: WeeklySession[]
 ): Promise<FreeSlot | null> {
   const ids = doctors.map((d) => d.id)
-  const notBefore = now.getTime() + settings.bookingNoticeMinutes * 60_000
+  const notBefore = noticeEnds(now, settings)
   const rows = await loadSlotRows(db, ids, date, date, settings.timeZone, { sessions, capped: cappedIds(doctors), claimed: false })
   const occupied = Math.ceil((type.durationMinutes + type.bufferMinutes) / 5)
   const lastCell = Math.ceil(day.end / CELL_MS) + occupied

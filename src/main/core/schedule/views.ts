@@ -1,5 +1,5 @@
 import type { Selectable } from 'kysely'
-import { ApiError, type Appointment, type AppointmentType, type Doctor, type ExceptionView, type WeeklySessionView } from '../../../shared/api'
+import { ApiError, type Appointment, type AppointmentType, type Doctor, type ExceptionView, type Settings, type WeeklySessionView } from '../../../shared/api'
 import type { ReadDb } from '../db/read-only'
 import type { AvailabilityExceptionsTable, DoctorSessionsTable, DoctorsTable } from '../db/schema'
 import type { AvailabilityException, BusyInterval, WeeklySession } from './slot-types'
@@ -9,6 +9,11 @@ import { clinicDays, daysBetween } from './slots'
 const CELL_MS = 5 * 60_000
 /** The longest a booking can hold a doctor: the longest type (8 hours) and buffer (2 hours). */
 const LONGEST_BOOKING_MS = 10 * 3_600_000
+
+/** When the booking notice that starts now ends (ms): no slot may start before it. */
+export function noticeEnds(now: Date, settings: Pick<Settings, 'bookingNoticeMinutes'>): number {
+  return now.getTime() + settings.bookingNoticeMinutes * 60_000
+}
 
 export function toDoctor(row: Selectable<DoctorsTable>): Doctor {
   return {
