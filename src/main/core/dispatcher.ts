@@ -3,6 +3,7 @@ import { EventEmitter } from 'node:events'
 import type { z } from 'zod'
 import { ApiError, allows, api, isMethodName, type ApiErrorBody, type ApiResult, type MethodName, type MethodSpec, type StaffUser } from '../../shared/api'
 import { findSession } from './auth/sessions'
+import { readSnapshot } from './db/connection'
 import type { Actor, ChangeEvent, HandlerGroup, Handlers, OwnTransactionContext, ProgressEvent, ReadContext, Services, Session, WriteContext } from './context'
 import type { Kysely } from 'kysely'
 import type { ReadDb } from './db/read-only'
@@ -172,7 +173,7 @@ export function createDispatcher({ services, handlers, reader, events, cursor, r
           ? fromReader(await readers.run({ method, input, now: now.toISOString(), session }))
           : handler.ownTransaction
             ? await read(services.readDb)
-            : await reader.transaction().execute(read)
+            : await readSnapshot(reader, read)
         // A read of a patient's record joins the journal: who looked, at whom, when, from where.
         if (spec.auditRead) await journaledCall(method, now, options, session, base, input).write(async () => undefined)
         return { ok: true, value }

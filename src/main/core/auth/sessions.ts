@@ -76,6 +76,9 @@ const userById = precompiled((db, id: string) =>
 )
 const roleById = precompiled((db, id: string) => db.selectFrom('roles').select(['name', 'methods']).where('id', '=', id))
 
+/** The hashes of tokens seen lately: every call hashes its token, which costs as much as a read. */
+const recentHashes = new Map<string, string>()
+
 export async function findSession(
   { db, readDb }: { db: Kysely<Database>; readDb: ReadDb },
   token: string,
@@ -83,7 +86,9 @@ export async function findSession(
   idleMinutes: number,
   log: (message: string, error?: unknown) => void
 ): Promise<Session | null> {
-  const tokenHash = hashToken(token)
+  const tokenHash = recentHashes.get(token) ?? hashToken(token)
+  if (recentHashes.size >= 1_000) recentHashes.clear()
+  recentHashes.set(token, tokenHash)
   const [session] = await sessionByToken(readDb, tokenHash)
   const [user] = session ? await userById(readDb, session.user_id) : []
   if (!session || !user || user.active !== 1) return null

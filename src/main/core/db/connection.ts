@@ -4,6 +4,7 @@ import SQLite from 'better-sqlite3'
 import { CompiledQuery, Kysely, SqliteAdapter, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver, type SqliteDatabase, type SqliteDialectConfig } from 'kysely'
 import { Migrator, type Migration } from 'kysely/migration'
 import type { Database } from './schema'
+import type { ReadDb } from './read-only'
 import { migrations as allMigrations } from '../../../../migrations'
 
 export const DB_FILE = 'docspot.sqlite'
@@ -115,18 +116,32 @@ export function createKysely(sqlite: SQLite.Database): Kysely<Database> {
   return kysely
 }
 
-/** Read-only connections, by their Kysely (not its transactions): see directReader. */
+/** Read-only connections, by their Kysely and by their open snapshot transactions: see directReader. */
 const directReaders = new WeakMap<object, SqliteDatabase>()
 
 /**
- * The statements of a read-only connection, for a fixed read outside any transaction (the
- * session and settings every call checks): run straight away, without Kysely's connection
- * hand-over, which costs more than the read. Safe because better-sqlite3 runs each statement
- * to completion, and on a read-only connection a statement run while another call's snapshot
- * transaction is open only reads that snapshot. Null for anything else (a transaction, the writer).
+ * The statements of a read-only connection, for a fixed read (see precompiled): run straight
+ * away, without Kysely's connection hand-over, which costs more than the read. For the
+ * connection itself (the session and settings every call checks) this is safe because
+ * better-sqlite3 runs each statement to completion, and on a read-only connection a statement
+ * run while another call's snapshot is open only reads that snapshot. For a snapshot opened by
+ * readSnapshot, the snapshot holds the connection, so the statement runs inside it. Null for
+ * anything else (the writer and its transactions).
  */
 export function directReader(db: object): SqliteDatabase | null {
   return directReaders.get(db) ?? null
+}
+
+/**
+ * A read call's snapshot: one transaction on the read-only connection `reader`, whose fixed
+ * reads run straight on its statements (see directReader) while Kysely holds the connection.
+ */
+export function readSnapshot<T>(reader: Kysely<Database>, work: (db: ReadDb) => Promise<T>): Promise<T> {
+  const database = directReaders.get(reader)
+  return reader.transaction().execute((snapshot) => {
+    if (database) directReaders.set(snapshot, database)
+    return work(snapshot as ReadDb)
+  })
 }
 
 /**

@@ -70,7 +70,9 @@ async function rarestTrigrams(db: Db, words: string[], perWord: number): Promise
 
 // The identifier lookups, built once (see precompiled): they are most of a lookup's own work.
 const byNumber = precompiled((db, number: string) => db.selectFrom('patients').select('seq').where(sql<boolean>`number = ${number} collate nocase`))
-const byPreviousNumber = precompiled((db, number: string) => db.selectFrom('patients').select('seq').where(sql<boolean>`previous_number = ${number} collate nocase`).where('previous_number', '!=', ''))
+// (`!= ''` written into the SQL: as a bound value it would make SQLite plan the statement anew
+// on every run, to see whether the partial index on previous numbers applies.)
+const byPreviousNumber = precompiled((db, number: string) => db.selectFrom('patients').select('seq').where(sql<boolean>`previous_number = ${number} collate nocase and previous_number != ''`))
 const bySeq = precompiled((db, seq: number) => db.selectFrom('patients').select('seq').where('seq', '=', seq))
 const byColumn = (column: 'phone' | 'email' | 'date_of_birth') => precompiled((db, value: string) => db.selectFrom('patients').select('seq').where(column, '=', value).limit(CANDIDATES))
 const BY_COLUMN = { phone: byColumn('phone'), email: byColumn('email'), date_of_birth: byColumn('date_of_birth') }
@@ -139,9 +141,9 @@ export async function searchPatients(db: Db, settings: Settings, options: Search
   // A patient number or a whole phone number that matched exactly is the answer; names are not.
   const exactIdentifier = [...hits.values()].some((h) => h.tier === 0)
   const combined = !exactIdentifier && !q.includes('@') ? combinedQuery(q) : null
-  const key = combined ? combined.name : nameKey(q)
+  const key = combined ? combined.name : exactIdentifier ? '' : nameKey(q)
   if (combined) await findCombined(db, combined, now, settings.timeZone, add)
-  else if (/\p{L}/u.test(key) && !q.includes('@') && !exactIdentifier) {
+  else if (/\p{L}/u.test(key) && !q.includes('@')) {
     const words = key.split(' ')
     const long = words.filter((w) => w.length >= 3)
     let seqs: number[]

@@ -4,8 +4,7 @@
 import { parentPort, workerData } from 'node:worker_threads'
 import { ApiError, type MethodName } from '../../../shared/api'
 import type { ReadContext } from '../context'
-import { createKysely, openSqlite } from '../db/connection'
-import type { ReadDb } from '../db/read-only'
+import { createKysely, openSqlite, readSnapshot } from '../db/connection'
 import { patientsHandlers } from '../patients/handlers'
 import { scheduleHandlers } from '../schedule/handlers'
 import type { ReaderReply, ReaderRequest } from './pool'
@@ -25,7 +24,7 @@ parentPort!.on('message', async (request: ReaderRequest | 'close') => {
     const handler = handlers[method] as (ctx: ReadContext, input: unknown) => Promise<unknown>
     // No services here: pooled methods read the database and nothing else.
     const base = { session, user: session?.user as ReadContext['user'], role: session?.user.role ?? null, now: new Date(now), address: null, deviceKey: null, services: undefined as never, progress: () => {} }
-    const value = await reader.transaction().execute((db) => handler({ ...base, db: db as ReadDb }, input))
+    const value = await readSnapshot(reader, (db) => handler({ ...base, db }, input))
     reply = { id, ok: true, value }
   } catch (error) {
     reply =
