@@ -10,6 +10,7 @@ import * as m0008 from './0008_custom_roles'
 import * as m0009 from './0009_patient_list'
 import * as m0010 from './0010_estimated_dob'
 import * as m0011 from './0011_previous_number'
+import * as m0012 from './0012_front_desk'
 
 /** Every migration, in order. Imported statically: a packaged app cannot scan a folder. */
 export const migrations: Record<string, Migration> = {
@@ -23,5 +24,6 @@ export const migrations: Record<string, Migration> = {
   '0008_custom_roles': m0008,
   '0009_patient_list': m0009,
   '0010_estimated_dob': m0010,
-  '0011_previous_number': m0011
+  '0011_previous_number': m0011,
+  '0012_front_desk': m0012
 }

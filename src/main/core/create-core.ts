@@ -15,6 +15,7 @@ import { authHandlers } from './auth/handlers'
 import { createJobHost, type JobHost } from './jobs/host'
 import { registerJournalFunction, type JournalCursor } from './journal/journal'
 import { scheduleHandlers } from './schedule/handlers'
+import { frontDeskHandlers } from './frontdesk/handlers'
 import { ReaderPool, type ReaderOptions } from './readers/pool'
 import { readSettings } from './settings/settings'
 import { settingsHandlers } from './settings/settings'
@@ -90,7 +91,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     }
     const events = new EventEmitter()
     events.setMaxListeners(0)
-    const handlers = joinHandlers(systemHandlers, authHandlers, settingsHandlers, usersHandlers, rolesHandlers, patientsHandlers, scheduleHandlers, auditHandlers)
+    const handlers = joinHandlers(systemHandlers, authHandlers, settingsHandlers, usersHandlers, rolesHandlers, patientsHandlers, scheduleHandlers, frontDeskHandlers, auditHandlers)
     readers = options.readers ? new ReaderPool(join(options.dataDir, DB_FILE), options.readers, log) : null
     const { dispatch, admit, journaledWrite } = createDispatcher({ services, handlers, reader, events, cursor, readers, log })
 

@@ -150,6 +150,8 @@ export interface Appointment {
   cancelReason: string | null
   roomId: string | null
   bookedBy: string | null
+  /** The recurring series it belongs to, if any. */
+  seriesId: string | null
   createdAt: string
   updatedAt: string
 }

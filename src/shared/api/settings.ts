@@ -19,7 +19,13 @@ const settingRules = {
   /** How long before its start an appointment can still be booked at the desk (minutes; 0 = up to its start). */
   bookingNoticeMinutes: z.number().int().min(0).max(7 * 24 * 60),
   /** Who must sign in with a second factor (an authenticator app's code) as well as a password. */
-  twoFactorRequired: z.enum(['nobody', 'admins', 'everyone'])
+  twoFactorRequired: z.enum(['nobody', 'admins', 'everyone']),
+  /** Tokens count up per doctor per day, or across the clinic per day. */
+  tokenNumbering: z.enum(['doctor', 'clinic']),
+  /** A booked patient arriving up to this many minutes after their time still counts as on time. */
+  lateGraceMinutes: z.number().int().min(0).max(240),
+  /** Where a patient arriving later than that is placed: by arrival (as a walk-in), or still by their appointment time. */
+  lateArrivalRule: z.enum(['arrival', 'appointment'])
 }
 
 /** Everything an admin can set. Stored one key per row; defaults fill what was never set. */
@@ -38,7 +44,10 @@ export const DEFAULT_SETTINGS: Omit<Settings, 'clinicName' | 'timeZone' | 'curre
   autoLogoutMinutes: 30,
   sessionHours: 12,
   bookingNoticeMinutes: 0,
-  twoFactorRequired: 'nobody'
+  twoFactorRequired: 'nobody',
+  tokenNumbering: 'doctor',
+  lateGraceMinutes: 10,
+  lateArrivalRule: 'arrival'
 }
 
 /** Only the settings being changed: zod's .partial() would keep defaults and reset the rest. */

@@ -119,6 +119,12 @@ export interface Database {
   doctor_sessions: DoctorSessionsTable
   availability_exceptions: AvailabilityExceptionsTable
   appointments: AppointmentsTable
+  queue_entries: QueueEntriesTable
+  queue_events: QueueEventsTable
+  displays: DisplaysTable
+  waitlist: WaitlistTable
+  appointment_series: AppointmentSeriesTable
+  day_closings: DayClosingsTable
   appointment_cells: AppointmentCellsTable
   appointment_events: AppointmentEventsTable
   appointment_cell_hours: AppointmentCellHoursTable
@@ -249,6 +255,7 @@ export interface AppointmentsTable {
   booked_by: string | null
   created_at: string
   updated_at: string
+  series_id: string | null
 }
 
 /** Claimed cells per doctor per UTC hour (hour = cell / 12), kept by triggers (migration 0006). */
@@ -275,4 +282,81 @@ export interface AppointmentEventsTable {
   to_status: string | null
   reason: string | null
   changes: string
+}
+
+export interface QueueEntriesTable {
+  id: string
+  date: string
+  doctor_id: string
+  token: number
+  token_scope: string
+  patient_id: string
+  appointment_id: string | null
+  kind: 'walk_in' | 'booked'
+  status: 'waiting' | 'in_consultation' | 'completed' | 'skipped' | 'left'
+  arrived_at: string
+  sort_at: number
+  placement: string
+  called_at: string | null
+  completed_at: string | null
+  off_day_reason: string | null
+  left_reason: string | null
+  created_by: string | null
+  updated_at: string
+}
+
+export interface QueueEventsTable {
+  id: string
+  entry_id: string
+  at: string
+  user_id: string | null
+  action: 'issued' | 'arrived' | 'moved' | 'skipped' | 'recalled' | 'called' | 'completed' | 'left'
+  reason: string | null
+}
+
+export interface DisplaysTable {
+  id: string
+  name: string
+  code_hash: string | null
+  code_expires_at: string | null
+  token_hash: string | null
+  paired_at: string | null
+  chime: number
+  revoked_at: string | null
+  created_by: string | null
+  created_at: string
+}
+
+export interface WaitlistTable {
+  id: string
+  patient_id: string
+  doctor_id: string | null
+  type_id: string
+  from_date: string
+  to_date: string
+  time_of_day: 'any' | 'morning' | 'afternoon' | 'evening'
+  note: string
+  status: 'waiting' | 'booked' | 'removed'
+  appointment_id: string | null
+  created_by: string | null
+  created_at: string
+  updated_at: string
+}
+
+export interface AppointmentSeriesTable {
+  id: string
+  patient_id: string
+  doctor_id: string
+  type_id: string
+  rrule: string
+  created_by: string | null
+  created_at: string
+}
+
+export interface DayClosingsTable {
+  id: string
+  date: string
+  closed_at: string
+  closed_by: string | null
+  summary: string
 }

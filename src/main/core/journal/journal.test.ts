@@ -3,7 +3,7 @@ import SQLite from 'better-sqlite3'
 import { sql } from 'kysely'
 import sharp from 'sharp'
 import { afterEach, describe, expect, it } from 'vitest'
-import { api, type Appointment, type Doctor, type ChainCheck, type JournalEntry, type Patient, type PatientMerge, type SessionInfo, type StaffUser, type TwoFactorSetup, type WriteMethodName } from '../../../shared/api'
+import { api, type Appointment, type Display, type Doctor, type QueueEntry, type ChainCheck, type JournalEntry, type Patient, type PatientMerge, type SessionInfo, type StaffUser, type TwoFactorSetup, type WriteMethodName } from '../../../shared/api'
 import type { ChangeEvent, Handler } from '../context'
 import { createCore } from '../create-core'
 import { DB_FILE, createKysely, migrate, openSqlite } from '../db/connection'
@@ -62,6 +62,17 @@ async function enrol(t: TestCore, token: string, password: string) {
 }
 
 const rowsOf = (entry: { rows: Row[] }) => entry.rows.map((r) => `${r.op} ${r.tbl}`)
+
+/** Two walk-ins waiting for one doctor today. */
+async function twoWaiting(t: TestCore, token: string) {
+  const practice = await setUpPractice(t.core, token, { doctors: 1, patients: 2 })
+  const doctorId = practice.doctors[0].id
+  const issue = async (i: number) => (await call<{ entry: QueueEntry }>(t.core, 'queue.issueToken', { patientId: practice.patients[i].id, doctorId }, token)).entry
+  const first = await issue(0)
+  t.clock.advance(60_000)
+  const second = await issue(1)
+  return { first, second, doctorId }
+}
 
 /**
  * One case for every write method in the API table. A new write method without a case here
@@ -427,6 +438,197 @@ const CASES: { [M in WriteMethodName]: Case } = {
     return {
       act: () => call(t.core, 'appointments.setStatus', { id: booked.id, status: 'confirmed' }, token),
       expect: (entry) => expect(rowsOf(entry)).toEqual(['update appointments', 'insert appointment_events'])
+    }
+  },
+  'queue.issueToken': async ({ t, token }) => {
+    const practice = await setUpPractice(t.core, token, { doctors: 1, patients: 1 })
+    return {
+      act: () => call(t.core, 'queue.issueToken', { patientId: practice.patients[0].id, doctorId: practice.doctors[0].id }, token),
+      expect: (entry, value) => {
+        expect(rowsOf(entry)).toEqual(['insert queue_entries', 'insert queue_events'])
+        expect(JSON.parse(entry.rows[0].data)).toMatchObject({ token: 1, kind: 'walk_in', status: 'waiting' })
+        expect((value as { entry: QueueEntry }).entry.token).toBe(1)
+      }
+    }
+  },
+  'queue.arrive': async ({ t, token }) => {
+    const practice = await setUpPractice(t.core, token, { doctors: 1, patients: 1 })
+    const booked = await practice.book({ start: '2025-03-10T09:30:00Z' })
+    return {
+      act: () => call(t.core, 'queue.arrive', { appointmentId: booked.id }, token),
+      expect: (entry) => expect(rowsOf(entry)).toEqual(['update appointments', 'insert appointment_events', 'insert queue_entries', 'insert queue_events'])
+    }
+  },
+  'queue.move': async ({ t, token }) => {
+    const { first, second } = await twoWaiting(t, token)
+    return {
+      act: () => call(t.core, 'queue.move', { entryId: second.id, position: 1, reason: 'Chest pain' }, token),
+      expect: (entry) => {
+        expect(rowsOf(entry)).toEqual(['update queue_entries', 'insert queue_events'])
+        expect(JSON.parse(entry.rows[0].data).placement).toContain('Chest pain')
+        expect(entry.rows[0].row_key).not.toBe(first.id)
+      }
+    }
+  },
+  'queue.skip': async ({ t, token }) => {
+    const { first } = await twoWaiting(t, token)
+    return {
+      act: () => call(t.core, 'queue.skip', { entryId: first.id }, token),
+      expect: (entry) => expect(entry.rows.map((r) => [r.op, r.tbl, JSON.parse(r.data).status ?? JSON.parse(r.data).action])).toEqual([['update', 'queue_entries', 'skipped'], ['insert', 'queue_events', 'skipped']])
+    }
+  },
+  'queue.recall': async ({ t, token }) => {
+    const { first } = await twoWaiting(t, token)
+    await call(t.core, 'queue.skip', { entryId: first.id }, token)
+    return {
+      act: () => call(t.core, 'queue.recall', { entryId: first.id }, token),
+      expect: (entry) => expect(rowsOf(entry)).toEqual(['update queue_entries', 'insert queue_events'])
+    }
+  },
+  'queue.leave': async ({ t, token }) => {
+    const { first } = await twoWaiting(t, token)
+    return {
+      act: () => call(t.core, 'queue.leave', { entryId: first.id, reason: 'Could not wait' }, token),
+      expect: (entry) => expect(JSON.parse(entry.rows[0].data)).toMatchObject({ status: 'left', left_reason: 'Could not wait' })
+    }
+  },
+  'queue.callNext': async ({ t, token }) => {
+    const { first, doctorId } = await twoWaiting(t, token)
+    return {
+      act: () => call(t.core, 'queue.callNext', { doctorId }, token),
+      expect: (entry) => {
+        expect(entry.rows[0].row_key).toBe(first.id)
+        expect(JSON.parse(entry.rows[0].data).status).toBe('in_consultation')
+      }
+    }
+  },
+  'queue.complete': async ({ t, token }) => {
+    const { first, doctorId } = await twoWaiting(t, token)
+    await call(t.core, 'queue.callNext', { doctorId }, token)
+    return {
+      act: () => call(t.core, 'queue.complete', { entryId: first.id }, token),
+      expect: (entry) => expect(JSON.parse(entry.rows[0].data)).toMatchObject({ status: 'completed', completed_at: expect.any(String) })
+    }
+  },
+  'day.close': async ({ t, token }) => {
+    await twoWaiting(t, token)
+    return {
+      act: () => call(t.core, 'day.close', { date: '2025-03-10' }, token),
+      expect: (entry) => {
+        expect(entry.rows.filter((r) => r.tbl === 'queue_entries').map((r) => JSON.parse(r.data).status)).toEqual(['left', 'left'])
+        expect(rowsOf(entry).at(-1)).toBe('insert day_closings')
+      }
+    }
+  },
+  'displays.create': async ({ t, token }) => ({
+    act: () => call(t.core, 'displays.create', { name: 'Waiting hall TV' }, token),
+    expect: (entry, value) => {
+      const { pairingCode } = value as { pairingCode: string }
+      expect(rowsOf(entry)).toEqual(['insert displays', 'update displays'])
+      // Only the code's hash is kept.
+      expect(entry.rows.map((r) => r.data).join()).not.toContain(pairingCode)
+    }
+  }),
+  'displays.newCode': async ({ t, token }) => {
+    const { display } = await call<{ display: Display }>(t.core, 'displays.create', { name: 'Waiting hall TV' }, token)
+    return {
+      act: () => call(t.core, 'displays.newCode', { id: display.id }, token),
+      expect: (entry) => expect(rowsOf(entry)).toEqual(['update displays'])
+    }
+  },
+  'displays.update': async ({ t, token }) => {
+    const { display } = await call<{ display: Display }>(t.core, 'displays.create', { name: 'Waiting hall TV' }, token)
+    return {
+      act: () => call(t.core, 'displays.update', { id: display.id, chime: false }, token),
+      expect: (entry) => expect(JSON.parse(entry.rows[0].data).chime).toBe(0)
+    }
+  },
+  'displays.revoke': async ({ t, token }) => {
+    const { display } = await call<{ display: Display }>(t.core, 'displays.create', { name: 'Waiting hall TV' }, token)
+    return {
+      act: () => call(t.core, 'displays.revoke', { id: display.id }, token),
+      expect: (entry) => expect(JSON.parse(entry.rows[0].data).revoked_at).toEqual(expect.any(String))
+    }
+  },
+  'displays.pair': async ({ t, token }) => {
+    const { pairingCode } = await call<{ pairingCode: string }>(t.core, 'displays.create', { name: 'Waiting hall TV' }, token)
+    return {
+      act: () => call(t.core, 'displays.pair', { pairingCode }),
+      expect: (entry, value) => {
+        expect(entry.user_id).toBeNull()
+        expect(JSON.parse(entry.input)).toEqual({ pairingCode: '[withheld]' })
+        expect(entry.rows[0].data).not.toContain((value as { displayToken: string }).displayToken)
+      }
+    }
+  },
+  'waitlist.add': async ({ t, token }) => {
+    const p = await setUpPractice(t.core, token, { doctors: 1, patients: 1 })
+    return {
+      act: () => call(t.core, 'waitlist.add', { patientId: p.patients[0].id, typeId: p.consult.id, fromDate: '2025-03-10', toDate: '2025-03-14' }, token),
+      expect: (entry, value) => {
+        expect(rowsOf(entry)).toEqual(['insert waitlist'])
+        expect(entry.rows[0].row_key).toBe((value as { id: string }).id)
+        expect(JSON.parse(entry.allocated).ids).toEqual([(value as { id: string }).id])
+      }
+    }
+  },
+  'waitlist.remove': async ({ t, token }) => {
+    const p = await setUpPractice(t.core, token, { doctors: 1, patients: 1 })
+    const e = await call<{ id: string }>(t.core, 'waitlist.add', { patientId: p.patients[0].id, typeId: p.consult.id, fromDate: '2025-03-10', toDate: '2025-03-14' }, token)
+    return {
+      act: () => call(t.core, 'waitlist.remove', { id: e.id }, token),
+      expect: (entry) => {
+        expect(rowsOf(entry)).toEqual(['update waitlist'])
+        expect(JSON.parse(entry.rows[0].data)).toMatchObject({ status: 'removed' })
+      }
+    }
+  },
+  'waitlist.book': async ({ t, token }) => {
+    const p = await setUpPractice(t.core, token, { doctors: 1, patients: 1 })
+    const e = await call<{ id: string }>(t.core, 'waitlist.add', { patientId: p.patients[0].id, typeId: p.consult.id, fromDate: '2025-03-10', toDate: '2025-03-14' }, token)
+    return {
+      act: () => call(t.core, 'waitlist.book', { id: e.id, doctorId: p.doctors[0].id, start: '2025-03-11T09:30:00Z' }, token),
+      expect: (entry, value) => {
+        const { appointment } = value as { appointment: Appointment }
+        expect(rowsOf(entry)).toEqual(['insert appointments', 'insert appointment_cells', 'insert appointment_cells', 'insert appointment_cells', 'insert appointment_events', 'update waitlist'])
+        expect(JSON.parse(entry.rows.at(-1)!.data)).toMatchObject({ status: 'booked', appointment_id: appointment.id })
+      }
+    }
+  },
+  'series.book': async ({ t, token }) => {
+    const p = await setUpPractice(t.core, token, { doctors: 1, patients: 1 })
+    return {
+      act: () => call(t.core, 'series.book', { patientId: p.patients[0].id, doctorId: p.doctors[0].id, typeId: p.consult.id, start: '2025-03-11T09:30:00Z', repeat: { frequency: 'weekly', count: 2 } }, token),
+      expect: (entry, value) => {
+        const { seriesId, appointments } = value as { seriesId: string; appointments: Appointment[] }
+        const one = ['insert appointments', 'insert appointment_cells', 'insert appointment_cells', 'insert appointment_cells', 'insert appointment_events']
+        expect(rowsOf(entry)).toEqual(['insert appointment_series', ...one, ...one])
+        expect(entry.rows[0].row_key).toBe(seriesId)
+        expect(appointments.map((a) => JSON.parse(entry.rows.find((r) => r.row_key === a.id)!.data).series_id)).toEqual([seriesId, seriesId])
+      }
+    }
+  },
+  'series.move': async ({ t, token }) => {
+    const p = await setUpPractice(t.core, token, { doctors: 1, patients: 1 })
+    const { appointments } = await call<{ appointments: Appointment[] }>(t.core, 'series.book', { patientId: p.patients[0].id, doctorId: p.doctors[0].id, typeId: p.consult.id, start: '2025-03-11T09:30:00Z', repeat: { frequency: 'weekly', count: 2 } }, token)
+    return {
+      act: () => call(t.core, 'series.move', { appointmentId: appointments[0].id, start: '2025-03-11T10:00:00Z' }, token),
+      expect: (entry) => {
+        const one = ['delete appointment_cells', 'delete appointment_cells', 'delete appointment_cells', 'update appointments', 'insert appointment_cells', 'insert appointment_cells', 'insert appointment_cells', 'insert appointment_events']
+        expect(rowsOf(entry)).toEqual([...one, ...one])
+      }
+    }
+  },
+  'series.cancel': async ({ t, token }) => {
+    const p = await setUpPractice(t.core, token, { doctors: 1, patients: 1 })
+    const { appointments } = await call<{ appointments: Appointment[] }>(t.core, 'series.book', { patientId: p.patients[0].id, doctorId: p.doctors[0].id, typeId: p.consult.id, start: '2025-03-11T09:30:00Z', repeat: { frequency: 'weekly', count: 2 } }, token)
+    return {
+      act: () => call(t.core, 'series.cancel', { appointmentId: appointments[0].id, reason: 'Feeling better' }, token),
+      expect: (entry) => {
+        const one = ['delete appointment_cells', 'delete appointment_cells', 'delete appointment_cells', 'update appointments', 'insert appointment_events']
+        expect(rowsOf(entry)).toEqual([...one, ...one])
+        expect(entry.rows.filter((r) => r.tbl === 'appointments').map((r) => JSON.parse(r.data))).toMatchObject([{ status: 'cancelled', cancel_reason: 'Feeling better' }, { status: 'cancelled' }])
+      }
     }
   },
   'patients.importCommit': async ({ t, token }) => {

@@ -53,7 +53,7 @@ interface Placement {
  * daily cap. Returns the instants it covers. Overlaps with other bookings are left to the
  * cells (see claimCells); an overbook skips them, and the cap.
  */
-async function checkPlacement(db: ReadDb, settings: Settings, now: Date, p: Placement) {
+export async function checkPlacement(db: ReadDb, settings: Settings, now: Date, p: Placement) {
   const tz = settings.timeZone
   const doctor = await getDoctor(db, p.doctorId)
   if (doctor.active !== 1) throw ApiError.field('doctorId', `${doctor.name} is no longer taking appointments`)
@@ -147,7 +147,7 @@ async function claimCells(tx: WriteContext, appointmentId: string, doctor: { id:
 
 export async function bookAppointment(
   tx: WriteContext,
-  input: { patientId: string; doctorId: string; typeId: string; start: string; reason: string; mode: CommunicationMode; overbookReason?: string }
+  input: { patientId: string; doctorId: string; typeId: string; start: string; reason: string; mode: CommunicationMode; overbookReason?: string; seriesId?: string }
 ): Promise<Appointment> {
   const settings = await requireSettings(tx.db)
   const patient = await tx.db.selectFrom('patients').select(['id', 'number', 'name', 'archived_at', 'merged_into']).where('id', '=', input.patientId).executeTakeFirst()
@@ -175,6 +175,7 @@ export async function bookAppointment(
       cancel_reason: null,
       room_id: placed.roomId,
       booked_by: tx.user.id,
+      series_id: input.seriesId ?? null,
       created_at: at,
       updated_at: at
     })

@@ -5,6 +5,7 @@ import { ownTransaction, type HandlerGroup, type WriteContext } from '../context
 import type { ReadDb } from '../db/read-only'
 import { documentType, preparePhoto } from '../patients/photo'
 import { requireSettings } from '../settings/settings'
+import { followAppointment } from '../frontdesk/queue'
 import { bookAppointment, changeStatus, rescheduleAppointment } from './booking'
 import type { AvailabilityException, BusyInterval, WeeklySession } from './slot-types'
 import { clinicDateOf, clinicDays, clinicMinuteOf, daysBetween, freeSlots, workingWindows } from './slots'
@@ -64,6 +65,11 @@ function refuseOutside(outside: Appointment[], timeZone: string): never {
     'CONFLICT',
     `${outside.length} booked appointment${outside.length > 1 ? 's' : ''} would fall outside the new hours (${list.join('; ')}${outside.length > 5 ? '; …' : ''}). Move them first, or save anyway and move them from the list.`
   )
+}
+
+async function followed(tx: WriteContext, appointment: Appointment): Promise<Appointment> {
+  await followAppointment(tx, appointment)
+  return appointment
 }
 
 export const scheduleHandlers: HandlerGroup = {
@@ -392,8 +398,9 @@ export const scheduleHandlers: HandlerGroup = {
 
   'appointments.book': async (ctx, input) => bookAppointment(ctx, input),
   'appointments.reschedule': async (ctx, input) => rescheduleAppointment(ctx, input),
-  'appointments.cancel': async (ctx, { id, reason }) => changeStatus(ctx, id, 'cancelled', reason),
-  'appointments.setStatus': async (ctx, { id, status }) => changeStatus(ctx, id, status),
+  'appointments.cancel': async (ctx, { id, reason }) => followed(ctx, await changeStatus(ctx, id, 'cancelled', reason)),
+  // The day's queue follows the calendar: arrived joins it (with a token), and so on.
+  'appointments.setStatus': async (ctx, { id, status }) => followed(ctx, await changeStatus(ctx, id, status)),
   'appointments.get': async (ctx, { id }) => getAppointment(ctx.db, id),
 
   'appointments.history': async (ctx, { id }) => {

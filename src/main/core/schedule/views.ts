@@ -121,6 +121,7 @@ export async function loadAppointments(db: ReadDb, where: { ids?: string[]; doct
       'a.cancel_reason',
       'a.room_id',
       'a.booked_by',
+      'a.series_id',
       'a.created_at',
       'a.updated_at'
     ])
@@ -149,6 +150,7 @@ export async function loadAppointments(db: ReadDb, where: { ids?: string[]; doct
     cancelReason: r.cancel_reason,
     roomId: r.room_id,
     bookedBy: r.booked_by,
+    seriesId: r.series_id,
     createdAt: r.created_at,
     updatedAt: r.updated_at
   }))
