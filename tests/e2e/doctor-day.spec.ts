@@ -27,11 +27,13 @@ test('the doctor sees today’s list in order, starts the waiting patient and co
   await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Doctor' }).click()
   const list = page.getByRole('table', { name: "Today's appointments" })
   await expect(list.getByTestId('appointment-row').first()).toContainText('Anita Desai')
-  await expect(page.getByTestId('next-patient')).toContainText('Next: Anita Desai')
-  await expect(page.getByTestId('next-patient')).toContainText('Waiting at reception')
+  // Marked arrived at the desk, she is in the doctor's queue with a token.
+  const queue = page.getByRole('region', { name: 'Your queue' })
+  await expect(queue.getByTestId('now-serving')).toContainText('Next: token 1, Anita Desai')
   await screenshot(page, 'doctor-01-day')
   await list.getByRole('button', { name: 'Start' }).click()
-  await expect(page.getByTestId('next-patient')).toContainText('With you now: Anita Desai')
+  await expect(queue.getByTestId('now-serving')).toContainText('Anita Desai')
+  await expect(queue.getByTestId('now-serving')).toContainText('With you since')
   await list.getByRole('button', { name: 'Complete' }).click()
   await expect(list.getByTestId('appointment-row').first()).toContainText('Completed')
   // A doctor cannot check patients in or mark no-shows: that is the desk's.

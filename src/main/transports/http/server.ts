@@ -243,6 +243,40 @@ async function handleEvents(core: Core, req: IncomingMessage, res: ServerRespons
   })
 }
 
+/**
+ * A paired waiting-room screen's stream: its board (token numbers by doctor, no names) now, and
+ * again after every committed write that changes it, within the write's own turn. A check every
+ * few seconds refreshes the clock and ends the stream when the screen is unpaired.
+ */
+async function handleDisplayEvents(core: Core, req: IncomingMessage, res: ServerResponse, checkMs: number): Promise<void> {
+  const displayToken = bearer(req) ?? ''
+  const read = () => core.dispatch('displays.board', { displayToken })
+  const first = await read()
+  if (!first.ok) return sendError(res, first.error)
+  res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive' })
+  let last = ''
+  let pending: Promise<void> = Promise.resolve()
+  const push = () => {
+    // One board at a time, in order: a quick run of writes never sends an older board last.
+    pending = pending.then(async () => {
+      const board = await read()
+      if (!board.ok) return void res.end()
+      const text = JSON.stringify(board.value)
+      if (text !== last) res.write(`event: board\ndata: ${(last = text)}\n\n`)
+    })
+  }
+  push()
+  const offChange = core.onChange(push)
+  const check = setInterval(() => {
+    push()
+    res.write(': heartbeat\n\n')
+  }, Math.min(checkMs, 5_000))
+  req.on('close', () => {
+    clearInterval(check)
+    offChange()
+  })
+}
+
 function serveStatic(rendererDir: string | undefined, req: IncomingMessage, res: ServerResponse, pathname: string): void {
   if (!rendererDir || !existsSync(rendererDir)) {
     res.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8' })
@@ -291,6 +325,7 @@ export async function startHub({ core, port, host = '127.0.0.1', rendererDir, ev
       }
       if (url.pathname === '/api/openapi.json') return send(res, 200, openApiDocument(core.services.version))
       if (url.pathname === '/api/events') return handleEvents(core, req, res, eventSessionCheckMs)
+      if (url.pathname === '/api/display-events') return handleDisplayEvents(core, req, res, eventSessionCheckMs)
       if (url.pathname.startsWith('/api/')) return handleApi(core, req, res, url.pathname.slice(5))
       if (req.method !== 'GET' && req.method !== 'HEAD') return sendError(res, { code: 'NOT_FOUND', message: 'Not found' })
       return serveStatic(rendererDir, req, res, url.pathname)

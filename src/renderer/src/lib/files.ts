@@ -11,3 +11,15 @@ export function saveFile(file: FileOutput, fallbackName = 'docspot-export'): voi
   link.remove()
   setTimeout(() => URL.revokeObjectURL(url), 10_000)
 }
+
+/**
+ * Opens a file the core sent (a PDF to print: a token slip, the day-end summary) in a new
+ * window, where the viewer's Print button sends it to the printer. Where a new window is not
+ * allowed, it is saved instead.
+ */
+export function openFile(file: FileOutput): void {
+  const url = URL.createObjectURL(new Blob([file.bytes as Uint8Array<ArrayBuffer>], { type: file.type }))
+  const opened = window.open(url, '_blank')
+  if (!opened) saveFile(file)
+  setTimeout(() => URL.revokeObjectURL(url), 60_000)
+}

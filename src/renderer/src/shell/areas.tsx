@@ -1,4 +1,4 @@
-import { IconCalendarTime, IconDesk, IconSettings, IconStethoscope, IconUsers } from '@tabler/icons-react'
+import { IconCalendarTime, IconDesk, IconHourglass, IconListNumbers, IconSettings, IconStethoscope, IconUsers } from '@tabler/icons-react'
 import type { ComponentType } from 'react'
 import type { Role } from '../../../shared/api'
 import { AdminHome } from '../features/admin/AdminHome'
@@ -6,6 +6,8 @@ import { CalendarPage } from '../features/calendar/CalendarPage'
 import { DoctorHome } from '../features/doctor/DoctorHome'
 import { PatientsArea } from '../features/patients/PatientsArea'
 import { ReceptionHome } from '../features/reception/ReceptionHome'
+import { QueuePage } from '../features/queue/QueuePage'
+import { WaitlistPage } from '../features/waitlist/WaitlistPage'
 
 export interface Area {
   path: string
@@ -19,7 +21,9 @@ export interface Area {
 export const AREAS: Area[] = [
   { path: '/reception', label: 'Reception', icon: IconDesk, roles: ['receptionist', 'admin'], element: ReceptionHome },
   { path: '/doctor', label: 'Doctor', icon: IconStethoscope, roles: ['doctor', 'admin'], element: DoctorHome },
+  { path: '/queue', label: 'Queue', icon: IconListNumbers, roles: ['receptionist', 'admin'], element: QueuePage },
   { path: '/calendar', label: 'Calendar', icon: IconCalendarTime, roles: ['receptionist', 'admin', 'doctor'], element: CalendarPage },
+  { path: '/waitlist', label: 'Waitlist', icon: IconHourglass, roles: ['receptionist', 'admin', 'doctor'], element: WaitlistPage },
   { path: '/patients', label: 'Patients', icon: IconUsers, roles: ['receptionist', 'doctor', 'admin'], element: PatientsArea },
   { path: '/admin', label: 'Admin', icon: IconSettings, roles: ['admin'], element: AdminHome }
 ]

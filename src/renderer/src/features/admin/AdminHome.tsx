@@ -6,6 +6,7 @@ import { JournalScreen } from './JournalScreen'
 import { MergePatients } from './MergePatients'
 import { Permissions } from './Permissions'
 import { StaffAccounts } from './StaffAccounts'
+import { WaitingRoomScreens } from './WaitingRoomScreens'
 
 export function AdminHome() {
   return (
@@ -19,6 +20,7 @@ export function AdminHome() {
           <Tabs.Tab value="clinic">Clinic</Tabs.Tab>
           <Tabs.Tab value="staff">Staff accounts</Tabs.Tab>
           <Tabs.Tab value="doctors">Doctors and types</Tabs.Tab>
+          <Tabs.Tab value="screens">Waiting room</Tabs.Tab>
           <Tabs.Tab value="merge">Merge patients</Tabs.Tab>
           <Tabs.Tab value="import">Import patients</Tabs.Tab>
           <Tabs.Tab value="journal">Journal</Tabs.Tab>
@@ -35,6 +37,9 @@ export function AdminHome() {
         </Tabs.Panel>
         <Tabs.Panel value="doctors" pt="md">
           <DoctorsAdmin />
+        </Tabs.Panel>
+        <Tabs.Panel value="screens" pt="md">
+          <WaitingRoomScreens />
         </Tabs.Panel>
         <Tabs.Panel value="merge" pt="md">
           <MergePatients />

@@ -76,6 +76,38 @@ export function ClinicSettings() {
             {...form.getInputProps('twoFactorRequired')}
           />
         </SimpleGrid>
+        <Title order={4} mt="sm">
+          Queue and tokens
+        </Title>
+        <SimpleGrid cols={3}>
+          <Select
+            label="Token numbers count"
+            allowDeselect={false}
+            data={[
+              { value: 'doctor', label: 'Per doctor, from 1 each day' },
+              { value: 'clinic', label: 'Across the clinic, from 1 each day' }
+            ]}
+            {...form.getInputProps('tokenNumbering')}
+          />
+          <NumberInput
+            label="Grace for booked patients (minutes)"
+            description="Arriving this late still counts as on time"
+            min={0}
+            max={240}
+            clampBehavior="none"
+            {...form.getInputProps('lateGraceMinutes')}
+          />
+          <Select
+            label="A later arrival is placed"
+            description="Booked patients arriving after the grace"
+            allowDeselect={false}
+            data={[
+              { value: 'arrival', label: 'By arrival time, like a walk-in' },
+              { value: 'appointment', label: 'Still by appointment time' }
+            ]}
+            {...form.getInputProps('lateArrivalRule')}
+          />
+        </SimpleGrid>
         <Group justify="flex-end">
           <Button variant="default" disabled={!form.isDirty()} onClick={() => form.setValues(settings)}>
             Discard changes

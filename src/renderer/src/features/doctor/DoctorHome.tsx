@@ -2,13 +2,14 @@ import { Alert, SimpleGrid, Stack, Text, Title } from '@mantine/core'
 import { IconClipboardList } from '@tabler/icons-react'
 import { useSession } from '../../api/context'
 import { useApiQuery } from '../../api/queries'
-import { clinicClock, clinicToday, dayLabel } from '../../lib/clinic-time'
+import { clinicToday, dayLabel } from '../../lib/clinic-time'
 import { EmptyState } from '../../shell/EmptyState'
 import { AppointmentList, ListPanel } from '../schedule/AppointmentList'
+import { DoctorQueuePanel } from '../queue/DoctorQueuePanel'
 
 const WAITING = new Set(['arrived'])
 
-/** The consulting room: today's list in order, who is next, start and complete. */
+/** The consulting room: the queue (call next, complete), and the day's bookings in time order. */
 export function DoctorHome() {
   const { settings, session } = useSession()
   const tz = settings?.timeZone ?? 'UTC'
@@ -25,6 +26,7 @@ export function DoctorHome() {
           {dayLabel(today)} · today&apos;s list in order, in clinic time
         </Text>
       </div>
+      <DoctorQueuePanel />
       {mine.error && (
         <Alert color="gray" title="No list for this account">
           {mine.error.message}
@@ -32,12 +34,7 @@ export function DoctorHome() {
       )}
       {session?.user.role === 'doctor' && !mine.error && (
         <>
-          {(current || next) && (
-            <Alert color={current ? 'grape' : 'teal'} title={current ? `With you now: ${current.patient.name}` : `Next: ${next!.patient.name} at ${clinicClock(next!.start, tz)}`} data-testid="next-patient">
-              {current ? `${current.typeName} since ${clinicClock(current.start, tz)}. Complete it when you are done.` : next!.status === 'arrived' ? 'Waiting at reception.' : 'Not arrived yet.'}
-            </Alert>
-          )}
-          <ListPanel title={`Today (${list.length})`} empty="No appointments today." count={list.length}>
+          <ListPanel title={`Booked today (${list.length})`} empty="No appointments today." count={list.length}>
             <AppointmentList
               label="Today's appointments"
               appointments={list}
