@@ -1,6 +1,6 @@
 import { Button, Group, Kbd, Paper, SimpleGrid, Stack, Text, ThemeIcon, Title } from '@mantine/core'
 import { Link } from 'react-router'
-import { IconCalendarTime, IconCash, IconUserPlus, IconUsers } from '@tabler/icons-react'
+import { IconCalendarTime, IconCash, IconListNumbers, IconUserPlus, IconUsers } from '@tabler/icons-react'
 import { useSession } from '../../api/context'
 import { useApiQuery } from '../../api/queries'
 import { clinicToday } from '../../lib/clinic-time'
@@ -18,7 +18,16 @@ function TodayAtTheDesk() {
   const waiting = list.filter((a) => a.status === 'arrived')
   return (
     <Stack gap="sm" style={{ gridColumn: 'span 2' }}>
-      <ListPanel title={`Waiting (${waiting.length})`} empty="Nobody is waiting." count={waiting.length}>
+      <ListPanel
+        title={`Booked and waiting (${waiting.length})`}
+        empty="No booked patient is waiting."
+        count={waiting.length}
+        extra={
+          <Button component={Link} to="/queue" size="xs" variant="light" leftSection={<IconListNumbers size={14} />}>
+            Queues and walk-in tokens
+          </Button>
+        }
+      >
         <AppointmentList label="Waiting" appointments={waiting} actions={{}} />
       </ListPanel>
       <ListPanel
