@@ -10,9 +10,10 @@ import { clinicToday } from './queue'
 const average = (minutes: number[]) => (minutes.length ? Math.round(minutes.reduce((a, b) => a + b, 0) / minutes.length) : null)
 
 /**
- * A clinic date's figures: seen (consultations completed), walk-ins, bookings (not cancelled),
- * no-shows, those who left unseen, those still waiting (waiting or skipped), and the average
- * wait from arrival to being called. A closed date gives the summary as it stood at closing.
+ * A clinic date's figures: seen (consultations completed), walk-ins, bookings (not cancelled, or
+ * cancelled only because the patient came and left unseen), no-shows, those who left unseen,
+ * those still waiting (waiting or skipped), and the average wait from arrival to being called.
+ * A closed date gives the summary as it stood at closing.
  */
 export async function daySummary(db: ReadDb, settings: Settings, date: string): Promise<DaySummary> {
   const closed = await db.selectFrom('day_closings').leftJoin('users', 'users.id', 'day_closings.closed_by').select(['summary', 'closed_at', 'users.name as byName']).where('date', '=', date).executeTakeFirst()
@@ -21,12 +22,13 @@ export async function daySummary(db: ReadDb, settings: Settings, date: string): 
     .selectFrom('queue_entries as q')
     .innerJoin('patients as p', 'p.id', 'q.patient_id')
     .innerJoin('doctors as d', 'd.id', 'q.doctor_id')
-    .select(['q.doctor_id', 'q.token', 'q.kind', 'q.status', 'q.arrived_at', 'q.called_at', 'q.sort_at', 'p.number', 'p.name', 'd.name as doctorName'])
+    .select(['q.doctor_id', 'q.token', 'q.kind', 'q.status', 'q.appointment_id', 'q.arrived_at', 'q.called_at', 'q.sort_at', 'p.number', 'p.name', 'd.name as doctorName'])
     .where('q.date', '=', date)
     .orderBy('q.sort_at')
     .execute()
   const { from, to } = dayBounds(date, settings.timeZone)
-  const appointments = (await loadAppointments(db, { from, to })).filter((a) => a.status !== 'cancelled')
+  const came = new Set(entries.map((e) => e.appointment_id))
+  const appointments = (await loadAppointments(db, { from, to })).filter((a) => a.status !== 'cancelled' || came.has(a.id))
   const doctorIds = [...new Set([...entries.map((e) => e.doctor_id), ...appointments.map((a) => a.doctorId)])]
   const names = new Map([...entries.map((e) => [e.doctor_id, e.doctorName] as const), ...appointments.map((a) => [a.doctorId, a.doctorName] as const)])
   const waits = (list: typeof entries) => list.filter((e) => e.called_at).map((e) => (Date.parse(e.called_at!) - Date.parse(e.arrived_at)) / 60_000)

@@ -60,7 +60,14 @@ export async function pair(tx: WriteContext, pairingCode: string): Promise<{ dis
   const tried = wrongCodes.get(key)
   if (tried && tx.now.getTime() - tried.since > PAIRING_MINUTES * 60_000) wrongCodes.delete(key)
   if ((wrongCodes.get(key)?.count ?? 0) >= MAX_WRONG_CODES) throw new ApiError('FORBIDDEN', `Too many wrong codes from this screen: wait ${PAIRING_MINUTES} minutes, then try again`)
-  const row = await tx.db.selectFrom('displays').selectAll().where('code_hash', '=', sha256(pairingCode)).where('revoked_at', 'is', null).executeTakeFirst()
+  // The latest to expire first: a live code may be the same as another screen's lapsed one.
+  const row = await tx.db
+    .selectFrom('displays')
+    .selectAll()
+    .where('code_hash', '=', sha256(pairingCode))
+    .where('revoked_at', 'is', null)
+    .orderBy('code_expires_at', 'desc')
+    .executeTakeFirst()
   if (!row || !row.code_expires_at || row.code_expires_at <= tx.now.toISOString()) {
     const entry = wrongCodes.get(key) ?? { count: 0, since: tx.now.getTime() }
     wrongCodes.set(key, { ...entry, count: entry.count + 1 })

@@ -7,7 +7,7 @@
 // late one follows the clinic's rule. Each row says in words why it stands where it does.
 import { DateTime } from 'luxon'
 import type { Selectable } from 'kysely'
-import { ApiError, type Appointment, type DoctorQueue, type QueueEntry, type Settings } from '../../../shared/api'
+import { ApiError, STATUS_LABEL, type Appointment, type DoctorQueue, type QueueEntry, type Settings } from '../../../shared/api'
 import type { WriteContext } from '../context'
 import type { ReadDb } from '../db/read-only'
 import type { QueueEntriesTable } from '../db/schema'
@@ -168,9 +168,11 @@ async function works(db: ReadDb, doctorId: string, date: string, timeZone: strin
 }
 
 /**
- * Adds a patient to a doctor's queue today with the next token. The token is the highest of its
- * scope and date plus one, inside the write transaction (writes never run side by side, and the
- * unique key on date, scope and token backs that up), so two desks never get the same number.
+ * Adds a patient to a doctor's queue today with the next token: one more than the highest given
+ * today across the clinic, or to this doctor (under either numbering, so changing the setting
+ * during the day never repeats a number). It is read inside the write transaction (writes never
+ * run side by side, and the unique key on date, scope and token backs that up), so two desks
+ * never get the same number.
  */
 async function join(
   tx: WriteContext,
@@ -179,7 +181,12 @@ async function join(
 ): Promise<QueueEntry> {
   const date = clinicToday(tx.now, settings.timeZone)
   const scope = settings.tokenNumbering === 'clinic' ? 'clinic' : `doctor:${entry.doctorId}`
-  const last = await tx.db.selectFrom('queue_entries').select((eb) => eb.fn.max('token').as('token')).where('date', '=', date).where('token_scope', '=', scope).executeTakeFirst()
+  const last = await tx.db
+    .selectFrom('queue_entries')
+    .select((eb) => eb.fn.max('token').as('token'))
+    .where('date', '=', date)
+    .$if(scope !== 'clinic', (q) => q.where('doctor_id', '=', entry.doctorId))
+    .executeTakeFirst()
   const token = (last?.token ?? 0) + 1
   const place = placeOnArrival({ arrivedAt: tx.now.getTime(), appointmentStart: entry.appointment ? Date.parse(entry.appointment.start) : null }, settings)
   const id = tx.newId()
@@ -256,6 +263,10 @@ export async function arrive(tx: WriteContext, appointmentId: string): Promise<{
   if (date !== today) throw ApiError.field('appointmentId', `is booked for ${DateTime.fromISO(date).toFormat('cccc d LLL')}, not today`)
   const existing = await tx.db.selectFrom('queue_entries').select('token').where('appointment_id', '=', appointment.id).executeTakeFirst()
   if (existing) throw new ApiError('CONFLICT', `${appointment.patient.number} ${appointment.patient.name} is already in the queue, with token ${existing.token}`)
+  if (!['booked', 'confirmed', 'arrived'].includes(appointment.status)) {
+    const status = STATUS_LABEL[appointment.status].toLowerCase()
+    throw new ApiError('CONFLICT', `${appointment.patient.number} ${appointment.patient.name}'s appointment at ${hhmm(appointment.start, settings.timeZone)} is ${status}: only a booked appointment can arrive`)
+  }
   const arrived = appointment.status === 'arrived' ? appointment : await changeStatus(tx, appointment.id, 'arrived')
   const entry = await join(tx, settings, { patientId: appointment.patient.id, doctorId: appointment.doctorId, appointment: arrived, offDayReason: null })
   return { entry, warning: null }
