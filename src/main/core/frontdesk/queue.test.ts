@@ -656,6 +656,9 @@ describe('day-end', () => {
     clock('14:00')
     expect(await call<DaySummary>(t.core, 'day.summary', { date: '2025-03-10' }, as.admin)).toEqual(closed)
     expect(await callError(t.core, 'day.close', { date: '2025-03-10' }, as.admin)).toMatchObject({ code: 'CONFLICT', message: 'Monday 10 Mar was already closed at 13:30 by Ravi Kumar' })
+    // A closed day takes nobody more: its summary is final.
+    const late = await callError(t.core, 'queue.issueToken', { patientId: chen.patient.id, doctorId: chen.doctorId }, as.ravi)
+    expect(late).toMatchObject({ code: 'CONFLICT', message: 'Today was closed at 13:30 by Ravi Kumar: its summary is final, so nobody more joins a queue today' })
 
     const pdf = await call<Pdf>(t.core, 'day.summaryPdf', {}, as.ravi)
     expect(pdf).toMatchObject({ type: 'application/pdf', name: 'day-end-2025-03-10.pdf' })

@@ -180,6 +180,10 @@ async function join(
   entry: { patientId: string; doctorId: string; appointment: Appointment | null; offDayReason: string | null }
 ): Promise<QueueEntry> {
   const date = clinicToday(tx.now, settings.timeZone)
+  const closed = await tx.db.selectFrom('day_closings').leftJoin('users', 'users.id', 'day_closings.closed_by').select(['closed_at', 'users.name as byName']).where('date', '=', date).executeTakeFirst()
+  if (closed) {
+    throw new ApiError('CONFLICT', `Today was closed at ${hhmm(closed.closed_at, settings.timeZone)}${closed.byName ? ` by ${closed.byName}` : ''}: its summary is final, so nobody more joins a queue today`)
+  }
   const scope = settings.tokenNumbering === 'clinic' ? 'clinic' : `doctor:${entry.doctorId}`
   const last = await tx.db
     .selectFrom('queue_entries')
