@@ -1,5 +1,6 @@
-import { Alert, Anchor, Badge, Button, Drawer, Group, Stack, Text, Textarea, Timeline, Title } from '@mantine/core'
+import { Alert, Anchor, Badge, Button, Drawer, Group, Radio, Stack, Text, TextInput, Timeline, Title } from '@mantine/core'
 import { notifications } from '@mantine/notifications'
+import { IconRepeat } from '@tabler/icons-react'
 import { useState } from 'react'
 import { Link } from 'react-router'
 import { TRANSITIONS, type Appointment, type AppointmentStatus } from '../../../../shared/api'
@@ -8,6 +9,8 @@ import { useApiQuery, useCan } from '../../api/queries'
 import { clinicClock, clinicDate, dayLabel } from '../../lib/clinic-time'
 import { describeError } from '../admin/merge/errors'
 import { formatInstant } from '../patients/format'
+import type { FreedSlot } from '../waitlist/FreedSlots'
+import { SeriesMove } from './SeriesMove'
 import { MODE_LABEL, STATUS_COLOUR, STATUS_LABEL } from './status'
 
 const ACTION: Partial<Record<AppointmentStatus, string>> = {
@@ -18,16 +21,23 @@ const ACTION: Partial<Record<AppointmentStatus, string>> = {
   no_show: 'No-show'
 }
 
-/** One appointment: its details, what can happen to it next, and its history. */
-export function AppointmentDrawer({ id, onClose }: { id: string | null; onClose: () => void }) {
+const MOVABLE = new Set<AppointmentStatus>(['booked', 'confirmed'])
+const slotOf = (a: Appointment): FreedSlot => ({ doctorId: a.doctorId, start: a.start, end: a.end })
+
+/**
+ * One appointment: its details, what can happen to it next, and its history. One of a series
+ * can also be cancelled or moved with every later one. `onFreed` hears of the times a cancel or
+ * a move gave up (the waitlist may fit them).
+ */
+export function AppointmentDrawer({ id, onClose, onFreed }: { id: string | null; onClose: () => void; onFreed?: (slots: FreedSlot[]) => void }) {
   return (
     <Drawer opened={id !== null} onClose={onClose} position="right" size="md" title="Appointment">
-      {id && <Details key={id} id={id} onClose={onClose} />}
+      {id && <Details key={id} id={id} onClose={onClose} onFreed={onFreed ?? (() => undefined)} />}
     </Drawer>
   )
 }
 
-function Details({ id, onClose }: { id: string; onClose: () => void }) {
+function Details({ id, onClose, onFreed }: { id: string; onClose: () => void; onFreed: (slots: FreedSlot[]) => void }) {
   const api = useApi()
   const can = useCan()
   const { settings } = useSession()
@@ -35,6 +45,8 @@ function Details({ id, onClose }: { id: string; onClose: () => void }) {
   const appointment = useApiQuery('appointments.get', { id }, { shows: [['appointments', id]] })
   const history = useApiQuery('appointments.history', { id }, { shows: [['appointments', id]] })
   const [cancelling, setCancelling] = useState(false)
+  const [scope, setScope] = useState<'one' | 'later'>('one')
+  const [moving, setMoving] = useState(false)
   const [reason, setReason] = useState('')
   const [problem, setProblem] = useState<string | null>(null)
   const [busy, setBusy] = useState<string | null>(null)
@@ -55,6 +67,30 @@ function Details({ id, onClose }: { id: string; onClose: () => void }) {
     }
   }
   const next = TRANSITIONS[a.status].filter((s) => s !== 'cancelled' && ACTION[s])
+  const inSeries = Boolean(a.seriesId) && MOVABLE.has(a.status)
+
+  const cancel = async () => {
+    if (scope === 'one' || !inSeries) {
+      await act('cancel', async () => {
+        const cancelled = await api.call('appointments.cancel', { id, reason: reason.trim() })
+        onFreed([slotOf(a)])
+        return cancelled
+      })
+      return
+    }
+    setBusy('cancel')
+    setProblem(null)
+    try {
+      const { cancelled } = await api.call('series.cancel', { appointmentId: id, reason: reason.trim() })
+      notifications.show({ color: 'teal', title: `Cancelled ${cancelled.length} ${cancelled.length === 1 ? 'appointment' : 'appointments'}`, message: `${a.patient.name}: this one and every later one of the series` })
+      onClose()
+      onFreed(cancelled.map(slotOf))
+    } catch (error) {
+      setProblem(describeError(error))
+    } finally {
+      setBusy(null)
+    }
+  }
 
   return (
     <Stack>
@@ -63,6 +99,11 @@ function Details({ id, onClose }: { id: string; onClose: () => void }) {
           <Title order={3}>{a.patient.name}</Title>
           <Badge color={STATUS_COLOUR[a.status]}>{STATUS_LABEL[a.status]}</Badge>
           {a.overbooked && <Badge color="orange" variant="outline">Overbooked</Badge>}
+          {a.seriesId && (
+            <Badge color="gray" variant="light" leftSection={<IconRepeat size={12} />}>
+              Recurring
+            </Badge>
+          )}
         </Group>
         <Anchor component={Link} to={`/patients/${a.patient.id}`} size="sm">
           {a.patient.number} · open the patient’s record
@@ -89,17 +130,43 @@ function Details({ id, onClose }: { id: string; onClose: () => void }) {
           </Button>
         ))}
         {TRANSITIONS[a.status].includes('cancelled') && can('appointments.cancel') && (
-          <Button size="xs" variant="default" onClick={() => setCancelling(true)}>
+          <Button size="xs" variant="default" onClick={() => (setCancelling(true), setMoving(false))}>
             Cancel appointment…
           </Button>
         )}
+        {inSeries && can('series.move') && (
+          <Button size="xs" variant="default" leftSection={<IconRepeat size={14} />} onClick={() => (setMoving(true), setCancelling(false))}>
+            Move this and all later ones…
+          </Button>
+        )}
       </Group>
+      {moving && (
+        <SeriesMove
+          appointment={a}
+          timeZone={tz}
+          onCancel={() => setMoving(false)}
+          onMoved={(moved, shiftMs) => {
+            setMoving(false)
+            // The times they left: each moved by the same shift.
+            const back = (iso: string) => new Date(Date.parse(iso) - shiftMs).toISOString()
+            onFreed(moved.map((m) => ({ doctorId: a.doctorId, start: back(m.start), end: back(m.end) })))
+          }}
+        />
+      )}
       {cancelling && (
-        <Stack gap="xs">
-          <Textarea label="Reason for cancelling" required data-autofocus value={reason} onChange={(e) => setReason(e.currentTarget.value)} />
+        <Stack gap="xs" component="form" aria-label="Cancel appointment" onSubmit={(e) => (e.preventDefault(), reason.trim() && void cancel())}>
+          {inSeries && can('series.cancel') && (
+            <Radio.Group label="Which appointments?" value={scope} onChange={(v) => setScope(v as 'one' | 'later')}>
+              <Stack gap={6} mt={6}>
+                <Radio value="one" label="Cancel this one only" />
+                <Radio value="later" label="Cancel this and all later ones in the series" />
+              </Stack>
+            </Radio.Group>
+          )}
+          <TextInput label="Reason for cancelling" required data-autofocus autoFocus value={reason} onChange={(e) => setReason(e.currentTarget.value)} />
           <Group gap="xs">
-            <Button size="xs" color="red" disabled={!reason.trim()} loading={busy === 'cancel'} onClick={() => void act('cancel', () => api.call('appointments.cancel', { id, reason: reason.trim() }))}>
-              Cancel appointment
+            <Button size="xs" color="red" type="submit" disabled={!reason.trim()} loading={busy === 'cancel'}>
+              {scope === 'later' && inSeries ? 'Cancel this and all later ones' : 'Cancel appointment'}
             </Button>
             <Button size="xs" variant="subtle" onClick={() => setCancelling(false)}>
               Keep it

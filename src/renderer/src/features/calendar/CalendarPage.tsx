@@ -13,6 +13,7 @@ import { useApiQuery, useCan } from '../../api/queries'
 import { addDays, clinicClock, clinicDate, clinicNowWall, clinicToday, dayLabel, toWall, wallToInstant, weekStart } from '../../lib/clinic-time'
 import { describeError } from '../admin/merge/errors'
 import { EmptyState } from '../../shell/EmptyState'
+import { useFreedSlots } from '../waitlist/FreedSlots'
 import { AppointmentDrawer } from './AppointmentDrawer'
 import { BookingDrawer, type BookingRequest } from './BookingDrawer'
 import classes from './Calendar.module.css'
@@ -49,6 +50,8 @@ export function CalendarPage() {
   const [openId, setOpenId] = useState<string | null>(null)
   const [move, setMove] = useState<Move | null>(null)
   const [help, setHelp] = useState(false)
+  // A cancel or a move frees a time: whoever on the waitlist fits it is offered it.
+  const freed = useFreedSlots()
 
   const doctors = useApiQuery('doctors.list', {}, { shows: ['doctors'] })
   const types = useApiQuery('appointmentTypes.list', {}, { shows: ['appointment_types', 'appointment_type_doctors'] })
@@ -123,8 +126,18 @@ export function CalendarPage() {
       )}
 
       <BookingDrawer request={booking} types={types.data ?? []} onClose={() => setBooking(null)} />
-      <AppointmentDrawer id={openId} onClose={() => setOpenId(null)} />
-      <MoveConfirm move={move} timeZone={tz} onClose={() => setMove(null)} reschedule={(m) => api.call('appointments.reschedule', { id: m.appointment.id, start: m.start, doctorId: m.doctor.id })} />
+      <AppointmentDrawer id={openId} onClose={() => setOpenId(null)} onFreed={freed.offer} />
+      <MoveConfirm
+        move={move}
+        timeZone={tz}
+        onClose={() => setMove(null)}
+        reschedule={async (m) => {
+          const moved = await api.call('appointments.reschedule', { id: m.appointment.id, start: m.start, doctorId: m.doctor.id })
+          freed.offer([{ doctorId: m.appointment.doctorId, start: m.appointment.start, end: m.appointment.end }])
+          return moved
+        }}
+      />
+      {freed.dialog}
       <Modal opened={help} onClose={() => setHelp(false)} title="Keyboard shortcuts">
         <Table>
           <Table.Tbody>

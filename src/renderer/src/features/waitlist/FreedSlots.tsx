@@ -63,7 +63,7 @@ export function useFreedSlots(): { offer(slots: FreedSlot[]): void; dialog: Reac
   const open = offers.some((o) => o.booked || o.fit.entries.length)
   const settled = offers.every((o) => o.booked || o.fit.entries.length === 0)
   const dialog = (
-    <Modal opened={open} onClose={() => setOffers([])} title={offers.length > 1 ? 'Freed slots fit patients on the waitlist' : 'A freed slot fits patients on the waitlist'} size="xl">
+    <Modal opened={open} onClose={() => setOffers([])} title={offers.length > 1 ? 'Freed slots fit patients on the waitlist' : 'A freed slot fits patients on the waitlist'} size={880}>
       <Stack>
         {offers.map((o, i) => (
           <Stack key={`${o.fit.slot.doctorId}${o.fit.slot.start}`} gap="xs">
@@ -159,7 +159,7 @@ function FitSection({ offer, onBooked }: { offer: Offer; onBooked(slotStart: str
               </Table.Td>
               <Table.Td>
                 <Text size="sm">
-                  {e.typeName} with {e.doctorName ?? 'any doctor'}
+                  {e.typeName} · <span style={{ whiteSpace: 'nowrap' }}>{e.doctorName ?? 'any doctor'}</span>
                 </Text>
                 <Text size="xs" c="dimmed">
                   {dateRange(e.fromDate, e.toDate)} · {TIME_OF_DAY_SHORT[e.timeOfDay].toLowerCase()}

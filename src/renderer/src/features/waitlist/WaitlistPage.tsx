@@ -1,4 +1,4 @@
-import { Alert, Badge, Button, Group, Loader, Modal, Paper, SegmentedControl, Stack, Table, Text, Title } from '@mantine/core'
+import { Alert, Button, Group, Loader, Modal, Paper, SegmentedControl, Stack, Table, Text, Title } from '@mantine/core'
 import { notifications } from '@mantine/notifications'
 import { IconHourglass, IconPlus } from '@tabler/icons-react'
 import { useState } from 'react'
@@ -8,7 +8,7 @@ import { useApi, useSession } from '../../api/context'
 import { useApiQuery, useCan } from '../../api/queries'
 import { EmptyState } from '../../shell/EmptyState'
 import { formatInstant } from '../patients/format'
-import { dateRange, TIME_OF_DAY_SHORT } from './format'
+import { dateRange, TIME_OF_DAY_LABEL } from './format'
 import { WaitlistForm } from './WaitlistForm'
 
 type Status = WaitlistEntry['status']
@@ -71,8 +71,7 @@ export function WaitlistPage() {
                   <Table.Th>Patient</Table.Th>
                   <Table.Th>Doctor</Table.Th>
                   <Table.Th>Type</Table.Th>
-                  <Table.Th>Dates</Table.Th>
-                  <Table.Th>Time of day</Table.Th>
+                  <Table.Th>Wants a slot</Table.Th>
                   <Table.Th>Note</Table.Th>
                   <Table.Th>Added</Table.Th>
                   {status === 'waiting' && canRemove && <Table.Th w={100}>{''}</Table.Th>}
@@ -90,16 +89,28 @@ export function WaitlistPage() {
                         {[e.patient.number, formatPhone(e.patient.phone)].filter(Boolean).join(' · ')}
                       </Text>
                     </Table.Td>
-                    <Table.Td>{e.doctorName ?? <Badge variant="light" color="gray">Any doctor</Badge>}</Table.Td>
+                    <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                      {e.doctorName ?? (
+                        <Text size="sm" c="dimmed" fs="italic">
+                          Any doctor
+                        </Text>
+                      )}
+                    </Table.Td>
                     <Table.Td>{e.typeName}</Table.Td>
-                    <Table.Td style={{ whiteSpace: 'nowrap' }}>{dateRange(e.fromDate, e.toDate)}</Table.Td>
-                    <Table.Td>{TIME_OF_DAY_SHORT[e.timeOfDay]}</Table.Td>
-                    <Table.Td maw={240}>
+                    <Table.Td>
+                      <Text size="sm" style={{ whiteSpace: 'nowrap' }}>
+                        {dateRange(e.fromDate, e.toDate)}
+                      </Text>
+                      <Text size="xs" c="dimmed">
+                        {TIME_OF_DAY_LABEL[e.timeOfDay]}
+                      </Text>
+                    </Table.Td>
+                    <Table.Td miw={170} maw={280}>
                       <Text size="sm" lineClamp={2} title={e.note}>
                         {e.note || '—'}
                       </Text>
                     </Table.Td>
-                    <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                    <Table.Td miw={110}>
                       <Text size="sm">{formatInstant(e.createdAt, tz)}</Text>
                     </Table.Td>
                     {status === 'waiting' && canRemove && (
