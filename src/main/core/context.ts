@@ -1,3 +1,4 @@
+import type { OutboxSender } from './messaging/outbox'
 import type { Kysely } from 'kysely'
 import type { LoginThrottle } from './auth/throttle'
 import type { SecretBox } from './secrets'
@@ -51,6 +52,8 @@ export interface Services {
   dataDir: string
   version: string
   schemaVersion: string
+  /** The outbox's sender (messaging/outbox.ts), set once the dispatcher exists. */
+  outbox?: OutboxSender
 }
 
 /** Who a journal entry says made the change. */

@@ -16,6 +16,9 @@ import { createJobHost, type JobHost } from './jobs/host'
 import { registerJournalFunction, type JournalCursor } from './journal/journal'
 import { scheduleHandlers } from './schedule/handlers'
 import { frontDeskHandlers } from './frontdesk/handlers'
+import { messagingHandlers } from './messaging/handlers'
+import { createOutboxSender } from './messaging/outbox'
+import { readMessaging, senderCheck } from './messaging/settings'
 import { ReaderPool, type ReaderOptions } from './readers/pool'
 import { readSettings } from './settings/settings'
 import { settingsHandlers } from './settings/settings'
@@ -91,13 +94,21 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     }
     const events = new EventEmitter()
     events.setMaxListeners(0)
-    const handlers = joinHandlers(systemHandlers, authHandlers, settingsHandlers, usersHandlers, rolesHandlers, patientsHandlers, scheduleHandlers, frontDeskHandlers, auditHandlers)
+    const handlers = joinHandlers(systemHandlers, authHandlers, settingsHandlers, usersHandlers, rolesHandlers, patientsHandlers, scheduleHandlers, frontDeskHandlers, messagingHandlers, auditHandlers)
     readers = options.readers ? new ReaderPool(join(options.dataDir, DB_FILE), options.readers, log) : null
     const { dispatch, admit, journaledWrite } = createDispatcher({ services, handlers, reader, events, cursor, readers, log })
 
     const settings = await readSettings(reader)
     const jobs = createJobHost(dispatch, { timeZone: () => settings?.timeZone ?? 'UTC', log, scheduled: options.schedules !== false })
     jobs.add({ name: 'purge-expired-sessions', schedule: '*/15 * * * *', method: 'auth.purgeSessions' })
+    // Messages: one running DocSpot sends (the setting names it); any other refuses to start the job.
+    services.outbox = createOutboxSender({ services, journaledWrite, log })
+    const sender = senderCheck(await readMessaging(reader), services.connection.kind)
+    if (sender.sends) {
+      jobs.add({ name: 'send-messages', schedule: '* * * * *', method: 'outbox.sendDue' })
+      // Catch up at once on what came due while this PC was off.
+      if (options.schedules !== false) void jobs.run('send-messages')
+    } else log(sender.why)
 
     const core: Core = {
       dispatch,

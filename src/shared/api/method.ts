@@ -64,7 +64,7 @@ export interface FileOutput {
 }
 
 /** Input keys that never enter the journal, whatever method carries them. */
-export const SECRET_KEYS = ['password', 'currentPassword', 'newPassword', 'token', 'secret', 'smtpPassword', 'totpCode', 'recoveryCode', 'pairingCode', 'displayToken'] as const
+export const SECRET_KEYS = ['password', 'currentPassword', 'newPassword', 'token', 'secret', 'smtpPassword', 'totpCode', 'recoveryCode', 'pairingCode', 'displayToken', 'code'] as const
 
 /** Joins domain method groups into one table; a name defined twice stops start-up. */
 export function joinMethods<T extends Array<Record<string, MethodSpec>>>(...groups: T): UnionToIntersection<T[number]> {

@@ -25,7 +25,12 @@ const patientFieldRules = {
   medicalHistory: text(10000),
   notes: text(10000),
   /** The patient's number in the clinic's previous system (file no., UHID). */
-  previousNumber: text(40)
+  previousNumber: text(40),
+  /** The language of the messages the patient gets. */
+  preferredLanguage: z.enum(['en', 'hi']),
+  /** The patient asked for no email (or no SMS) from the clinic: their messages are skipped, visibly. */
+  emailOptOut: z.boolean(),
+  smsOptOut: z.boolean()
 }
 
 /** What staff type when registering. Phone and email are checked in the core. */
@@ -44,7 +49,10 @@ export const patientFieldsSchema = z
     allergies: patientFieldRules.allergies.default(''),
     medicalHistory: patientFieldRules.medicalHistory.default(''),
     notes: patientFieldRules.notes.default(''),
-    previousNumber: patientFieldRules.previousNumber.default('')
+    previousNumber: patientFieldRules.previousNumber.default(''),
+    preferredLanguage: patientFieldRules.preferredLanguage.default('en'),
+    emailOptOut: patientFieldRules.emailOptOut.default(false),
+    smsOptOut: patientFieldRules.smsOptOut.default(false)
   })
   .strict()
 
@@ -70,7 +78,10 @@ export const PATIENT_FIELD_LABELS: Record<keyof PatientFields, string> = {
   allergies: 'Allergies',
   medicalHistory: 'Medical history',
   notes: 'Notes',
-  previousNumber: 'Previous file no.'
+  previousNumber: 'Previous file no.',
+  preferredLanguage: 'Language for messages',
+  emailOptOut: 'No email',
+  smsOptOut: 'No SMS'
 }
 export type PatientFieldsInput = z.input<typeof patientFieldsSchema>
 
@@ -92,6 +103,11 @@ export interface Patient {
   medicalHistory: string
   notes: string
   previousNumber: string
+  preferredLanguage: 'en' | 'hi'
+  emailOptOut: boolean
+  smsOptOut: boolean
+  /** When the patient proved the email address is theirs (a code mailed to it); null if not, or since it changed. */
+  emailVerifiedAt: string | null
   hasPhoto: boolean
   /** Changes whenever the photo does (its hash's start): screens fetch the bytes again only then. */
   photoVersion: string | null

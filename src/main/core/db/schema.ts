@@ -75,6 +75,10 @@ export interface PatientsTable {
   updated_at: string
   created_by: string | null
   updated_by: string | null
+  preferred_language: Generated<'en' | 'hi'>
+  email_opt_out: Generated<number>
+  sms_opt_out: Generated<number>
+  email_verified_at: string | null
 }
 
 export interface PatientHistoryTable {
@@ -125,6 +129,10 @@ export interface Database {
   waitlist: WaitlistTable
   appointment_series: AppointmentSeriesTable
   day_closings: DayClosingsTable
+  messaging_settings: MessagingSettingsTable
+  message_templates: MessageTemplatesTable
+  outbox: OutboxTable
+  email_verifications: EmailVerificationsTable
   appointment_cells: AppointmentCellsTable
   appointment_events: AppointmentEventsTable
   appointment_cell_hours: AppointmentCellHoursTable
@@ -256,6 +264,7 @@ export interface AppointmentsTable {
   created_at: string
   updated_at: string
   series_id: string | null
+  version: Generated<number>
 }
 
 /** Claimed cells per doctor per UTC hour (hour = cell / 12), kept by triggers (migration 0006). */
@@ -359,4 +368,56 @@ export interface DayClosingsTable {
   closed_at: string
   closed_by: string | null
   summary: string
+}
+
+export interface MessagingSettingsTable {
+  key: string
+  value: string
+  updated_at: string
+}
+
+export interface MessageTemplatesTable {
+  id: string
+  kind: string
+  language: 'en' | 'hi'
+  channel: 'email' | 'sms'
+  subject: string
+  text_body: string
+  html_body: string
+  updated_at: string
+}
+
+export interface OutboxTable {
+  id: string
+  channel: 'email' | 'sms'
+  kind: 'confirmation' | 'reschedule' | 'cancellation' | 'reminder' | 'follow_up' | 'verification' | 'test'
+  appointment_id: string | null
+  patient_id: string | null
+  dedupe_key: string
+  recipient: string
+  payload: string
+  due_at: string
+  status: 'pending' | 'sending' | 'sent' | 'failed' | 'skipped' | 'cancelled'
+  attempts: number
+  next_attempt_at: string | null
+  claimed_by: string | null
+  claimed_at: string | null
+  last_error: string | null
+  skip_reason: string | null
+  sent_at: string | null
+  message_id: string
+  server_response: string | null
+  created_at: string
+  updated_at: string
+}
+
+export interface EmailVerificationsTable {
+  id: string
+  patient_id: string
+  email: string
+  code_hash: string
+  expires_at: string
+  attempts: number
+  verified_at: string | null
+  created_at: string
 }

@@ -63,6 +63,15 @@ async function enrol(t: TestCore, token: string, password: string) {
 
 const rowsOf = (entry: { rows: Row[] }) => entry.rows.map((r) => `${r.op} ${r.tbl}`)
 
+/** Email turned on (to a server nobody runs: nothing is sent here), and a booking made while the patient had no address. */
+async function withMessages(t: TestCore, token: string) {
+  await call(t.core, 'messaging.saveSettings', { email: { enabled: true, host: '127.0.0.1', port: 9, security: 'none', user: '', fromName: 'Sunrise', fromAddress: 'desk@sunrise.example' } }, token)
+  const practice = await setUpPractice(t.core, token, { doctors: 1, patients: 1 })
+  const booking = await practice.book({ start: '2025-03-11T09:30:00Z' })
+  await call(t.core, 'patients.update', { id: practice.patients[0].id, fields: { email: 'anita@example.com' } }, token)
+  return { booking, patientId: practice.patients[0].id }
+}
+
 /** Two walk-ins waiting for one doctor today. */
 async function twoWaiting(t: TestCore, token: string) {
   const practice = await setUpPractice(t.core, token, { doctors: 1, patients: 2 })
@@ -614,7 +623,8 @@ const CASES: { [M in WriteMethodName]: Case } = {
     return {
       act: () => call(t.core, 'series.move', { appointmentId: appointments[0].id, start: '2025-03-11T10:00:00Z' }, token),
       expect: (entry) => {
-        const one = ['delete appointment_cells', 'delete appointment_cells', 'delete appointment_cells', 'update appointments', 'insert appointment_cells', 'insert appointment_cells', 'insert appointment_cells', 'insert appointment_events']
+        // Each move: the cells freed and claimed, the event, and the appointment's new version.
+        const one = ['delete appointment_cells', 'delete appointment_cells', 'delete appointment_cells', 'update appointments', 'insert appointment_cells', 'insert appointment_cells', 'insert appointment_cells', 'insert appointment_events', 'update appointments']
         expect(rowsOf(entry)).toEqual([...one, ...one])
       }
     }
@@ -628,6 +638,62 @@ const CASES: { [M in WriteMethodName]: Case } = {
         const one = ['delete appointment_cells', 'delete appointment_cells', 'delete appointment_cells', 'update appointments', 'insert appointment_events']
         expect(rowsOf(entry)).toEqual([...one, ...one])
         expect(entry.rows.filter((r) => r.tbl === 'appointments').map((r) => JSON.parse(r.data))).toMatchObject([{ status: 'cancelled', cancel_reason: 'Feeling better' }, { status: 'cancelled' }])
+      }
+    }
+  },
+  'messaging.saveSettings': async ({ t, token }) => ({
+    act: () => call(t.core, 'messaging.saveSettings', { email: { enabled: true, host: '127.0.0.1', port: 2525, security: 'none', user: 'clinic', password: 'smtp secret 123', fromName: 'Sunrise', fromAddress: 'desk@sunrise.example' } }, token),
+    expect: (entry) => {
+      // The password is withheld from the input and sealed in the row: the journal never holds it.
+      expect(JSON.parse(entry.input).email.password).toBe('[withheld]')
+      expect(rowsOf(entry)).toEqual(['insert messaging_settings'])
+      expect(entry.rows[0].data).not.toContain('smtp secret 123')
+      expect(JSON.parse(JSON.parse(entry.rows[0].data).value).passwordSealed).toMatch(/^v1:/)
+    }
+  }),
+  'messaging.saveTemplate': async ({ t, token }) => ({
+    act: () => call(t.core, 'messaging.saveTemplate', { kind: 'reminder', language: 'en', channel: 'sms', subject: '', text: 'See you soon, {{patientName}}', html: '' }, token),
+    expect: (entry) => expect(rowsOf(entry)).toEqual(['insert message_templates'])
+  }),
+  'outbox.resend': async ({ t, token }) => {
+    const { booking } = await withMessages(t, token)
+    const [confirmation] = await call<Array<{ id: string }>>(t.core, 'outbox.list', { appointmentId: booking.id, status: 'skipped' }, token)
+    return {
+      act: () => call(t.core, 'outbox.resend', { id: confirmation.id }, token),
+      expect: (entry) => expect(entry.rows.map((r) => [r.op, r.tbl, JSON.parse(r.data).status])).toEqual([['update', 'outbox', 'pending']])
+    }
+  },
+  // A run with something due writes as it goes (each message taken, then marked: see
+  // messaging/outbox.test.ts); a run with nothing due records just its call.
+  'outbox.sendDue': async ({ t, token }) => {
+    await call(t.core, 'messaging.saveSettings', { sendFromHere: true }, token)
+    return {
+      act: () => t.core.jobs.run('send-messages'),
+      expect: (entry) => {
+        expect(entry.job).toBe('send-messages')
+        expect(entry.rows).toEqual([])
+      }
+    }
+  },
+  'patients.sendEmailCode': async ({ t, token }) => {
+    const { patientId } = await withMessages(t, token)
+    return {
+      act: () => call(t.core, 'patients.sendEmailCode', { patientId }, token),
+      expect: (entry) => {
+        expect(rowsOf(entry)).toEqual(['insert email_verifications', 'insert outbox'])
+        expect(JSON.parse(entry.rows[0].data).code_hash).toMatch(/^[0-9a-f]{64}$/)
+      }
+    }
+  },
+  'patients.verifyEmail': async ({ t, token }) => {
+    const { patientId } = await withMessages(t, token)
+    await call(t.core, 'patients.sendEmailCode', { patientId }, token)
+    return {
+      act: () => callError(t.core, 'patients.verifyEmail', { patientId, code: '000000' }, token),
+      expect: (entry) => {
+        // A wrong code is counted, though the call fails; the code itself is withheld.
+        expect(JSON.parse(entry.input).code).toBe('[withheld]')
+        expect(entry.rows.map((r) => [r.tbl, JSON.parse(r.data).attempts])).toEqual([['email_verifications', 1]])
       }
     }
   },
@@ -909,7 +975,7 @@ describe('background jobs', () => {
     t.clock.advance(13 * 3_600_000)
     expect(await t.core.jobs.run('purge-expired-sessions')).toEqual({ removed: stale.length })
     expect(await db.selectFrom('sessions').selectAll().execute()).toEqual([])
-    expect(t.core.jobs.names).toEqual(['purge-expired-sessions'])
+    expect(t.core.jobs.names).toEqual(['purge-expired-sessions', 'send-messages'])
 
     // A job still running when the core closes is waited for, not cut off.
     let finished = false

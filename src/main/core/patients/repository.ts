@@ -24,7 +24,10 @@ export const COLUMNS = {
   allergies: 'allergies',
   medicalHistory: 'medical_history',
   notes: 'notes',
-  previousNumber: 'previous_number'
+  previousNumber: 'previous_number',
+  preferredLanguage: 'preferred_language',
+  emailOptOut: 'email_opt_out',
+  smsOptOut: 'sms_opt_out'
 } as const satisfies Record<keyof PatientFields, keyof PatientsTable>
 
 export const SUMMARY_COLUMNS = ['id', 'number', 'name', 'phone', 'email', 'date_of_birth', 'dob_estimated', 'gender', 'archived_at', 'archived_reason', 'photo_sha256'] as const
@@ -58,6 +61,10 @@ export function toPatient(row: Row): Patient {
     medicalHistory: row.medical_history,
     notes: row.notes,
     previousNumber: row.previous_number,
+    preferredLanguage: row.preferred_language,
+    emailOptOut: row.email_opt_out === 1,
+    smsOptOut: row.sms_opt_out === 1,
+    emailVerifiedAt: row.email_verified_at,
     photoVersion: row.photo_sha256?.slice(0, 16) ?? null,
     mergedInto: row.merged_into,
     createdAt: row.created_at,
@@ -114,6 +121,10 @@ export async function insertPatient(tx: Writer, fields: PatientFields, settings:
     medical_history: fields.medicalHistory,
     notes: fields.notes,
     previous_number: fields.previousNumber,
+    preferred_language: fields.preferredLanguage,
+    email_opt_out: fields.emailOptOut ? 1 : 0,
+    sms_opt_out: fields.smsOptOut ? 1 : 0,
+    email_verified_at: null,
     photo_sha256: null,
     archived_at: null,
     archived_reason: null,

@@ -3,6 +3,7 @@ import { ApiError, STATUS_LABEL, TRANSITIONS, type Appointment, type Appointment
 import type { WriteContext } from '../context'
 import type { ReadDb } from '../db/read-only'
 import { requireSettings } from '../settings/settings'
+import { queueAppointmentMessages } from '../messaging/outbox'
 import { clinicDateOf, freeSlots } from './slots'
 import { dayBounds, getAppointment, getDoctor, loadAppointments, loadSlotRows, noticeEnds } from './views'
 
@@ -182,7 +183,10 @@ export async function bookAppointment(
     .execute()
   await claimCells(tx, id, placed.doctor, placed.startIso, placed.endIso, placed.type.buffer_minutes, settings.timeZone, !!input.overbookReason)
   await recordEvent(tx, id, { action: input.overbookReason ? 'overbooked' : 'booked', to: 'booked', reason: input.overbookReason ?? null })
-  return getAppointment(tx.db, id)
+  const booked = await getAppointment(tx.db, id)
+  // The confirmation and reminders are queued in this same transaction.
+  await queueAppointmentMessages(tx, booked, 'booked')
+  return booked
 }
 
 export async function rescheduleAppointment(tx: WriteContext, input: { id: string; start: string; doctorId?: string; reason: string; overbookReason?: string }): Promise<Appointment> {
@@ -203,7 +207,11 @@ export async function rescheduleAppointment(tx: WriteContext, input: { id: strin
   const changes: Record<string, [unknown, unknown]> = { start: [current.start, placed.startIso] }
   if (placed.doctor.id !== current.doctorId) changes.doctor = [current.doctorName, placed.doctor.name]
   await recordEvent(tx, current.id, { action: 'rescheduled', reason: input.overbookReason ? `${input.reason} (overbooked: ${input.overbookReason})`.trim() : input.reason || null, changes })
-  return getAppointment(tx.db, current.id)
+  // A new version: its notice and reminders are new messages; the old version's pending ones are cancelled.
+  await tx.db.updateTable('appointments').set((eb) => ({ version: eb('version', '+', 1) })).where('id', '=', current.id).execute()
+  const moved = await getAppointment(tx.db, current.id)
+  await queueAppointmentMessages(tx, moved, 'rescheduled')
+  return moved
 }
 
 /** Moves an appointment to `to` if the transition table allows it; a cancelled or no-show appointment frees its time. */
@@ -225,5 +233,7 @@ export async function changeStatus(tx: WriteContext, id: string, to: Appointment
     .where('id', '=', id)
     .execute()
   await recordEvent(tx, id, { action: to, from: current.status, to, reason })
-  return getAppointment(tx.db, id)
+  const changed = await getAppointment(tx.db, id)
+  if (to === 'cancelled' || to === 'no_show') await queueAppointmentMessages(tx, changed, to === 'cancelled' ? 'cancelled' : 'no_show')
+  return changed
 }

@@ -1,4 +1,4 @@
-import { Alert, Anchor, Badge, Button, Group, Input, Paper, SegmentedControl, SimpleGrid, Stack, Text, Textarea, TextInput, Title } from '@mantine/core'
+import { Alert, Anchor, Badge, Button, Checkbox, Group, Input, Paper, SegmentedControl, Select, SimpleGrid, Stack, Text, Textarea, TextInput, Title } from '@mantine/core'
 import { useForm } from '@mantine/form'
 import { getHotkeyHandler, useDebouncedCallback } from '@mantine/hooks'
 import { notifications } from '@mantine/notifications'
@@ -26,6 +26,9 @@ export interface PatientFormValues {
   allergies: string
   medicalHistory: string
   notes: string
+  preferredLanguage: 'en' | 'hi'
+  emailOptOut: boolean
+  smsOptOut: boolean
 }
 
 const GENDER_OPTIONS = (['female', 'male', 'other', 'unknown'] as const).map((g) => ({ value: g, label: GENDER_LABEL[g] }))
@@ -45,7 +48,10 @@ function valuesOf(patient: Patient | undefined, country: string | undefined, pre
     allergies: patient?.allergies ?? '',
     medicalHistory: patient?.medicalHistory ?? '',
     notes: patient?.notes ?? '',
-    previousNumber: patient?.previousNumber ?? ''
+    previousNumber: patient?.previousNumber ?? '',
+    preferredLanguage: patient?.preferredLanguage ?? 'en',
+    emailOptOut: patient?.emailOptOut ?? false,
+    smsOptOut: patient?.smsOptOut ?? false
   }
 }
 
@@ -72,7 +78,10 @@ function toApiFields(values: PatientFormValues, todayIso: string): Required<Omit
     allergies: values.allergies.trim(),
     medicalHistory: values.medicalHistory.trim(),
     notes: values.notes.trim(),
-    previousNumber: values.previousNumber.trim()
+    previousNumber: values.previousNumber.trim(),
+    preferredLanguage: values.preferredLanguage,
+    emailOptOut: values.emailOptOut,
+    smsOptOut: values.smsOptOut
   }
 }
 
@@ -238,6 +247,20 @@ export function PatientForm({ patient, prefill = {}, onCancel }: Props) {
                 <SegmentedControl aria-labelledby="patient-gender-label" data={GENDER_OPTIONS} {...form.getInputProps('gender')} />
               </div>
             </Input.Wrapper>
+            <Group gap="lg" align="flex-end">
+              <Select
+                label="Messages in"
+                w={180}
+                allowDeselect={false}
+                data={[
+                  { value: 'en', label: 'English' },
+                  { value: 'hi', label: 'हिन्दी (Hindi)' }
+                ]}
+                {...form.getInputProps('preferredLanguage')}
+              />
+              <Checkbox label="No email reminders" {...form.getInputProps('emailOptOut', { type: 'checkbox' })} />
+              <Checkbox label="No SMS reminders" {...form.getInputProps('smsOptOut', { type: 'checkbox' })} />
+            </Group>
           </Stack>
         </Paper>
 
