@@ -106,8 +106,25 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     const sender = senderCheck(await readMessaging(reader), services.connection.kind)
     if (sender.sends) {
       jobs.add({ name: 'send-messages', schedule: '* * * * *', method: 'outbox.sendDue' })
-      // Catch up at once on what came due while this PC was off.
-      if (options.schedules !== false) void jobs.run('send-messages')
+      if (options.schedules !== false) {
+        // Catch up at once on what came due while this PC was off; and a message queued now (a
+        // confirmation) goes within seconds, not at the next minute. A run already going
+        // sends it, or the one after it does.
+        let again = false
+        const kick = (): void => {
+          void jobs.run('send-messages').then((ran) => {
+            if (ran === undefined) again = true
+            else if (again) {
+              again = false
+              kick()
+            }
+          })
+        }
+        kick()
+        events.on('change', (change: ChangeEvent) => {
+          if (change.method !== 'outbox.sendDue' && (change.changed.outbox || change.all.includes('outbox'))) kick()
+        })
+      }
     } else log(sender.why)
 
     const core: Core = {
