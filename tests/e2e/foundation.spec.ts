@@ -84,7 +84,7 @@ test('each role sees only its own areas', async ({ page, hub }) => {
   await signIn(page, STAFF.receptionist)
   await expect(page.getByTestId('current-role')).toHaveText('Receptionist')
   await expect(page.getByRole('heading', { name: 'Reception' })).toBeVisible()
-  await expect(nav.getByRole('link')).toHaveText(['Reception', 'Queue', 'Calendar', 'Waitlist', 'Patients'])
+  await expect(nav.getByRole('link')).toHaveText(['Reception', 'Queue', 'Calendar', 'Waitlist', 'Messages', 'Patients'])
   // Typing the admin address does not open it either.
   await page.goto(`${hub.url}/#/admin`)
   await expect(page.getByRole('heading', { name: 'Reception' })).toBeVisible()

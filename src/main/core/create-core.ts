@@ -103,29 +103,34 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     jobs.add({ name: 'purge-expired-sessions', schedule: '*/15 * * * *', method: 'auth.purgeSessions' })
     // Messages: one running DocSpot sends (the setting names it); any other refuses to start the job.
     services.outbox = createOutboxSender({ services, journaledWrite, log })
-    const sender = senderCheck(await readMessaging(reader), services.connection.kind)
-    if (sender.sends) {
-      jobs.add({ name: 'send-messages', schedule: '* * * * *', method: 'outbox.sendDue' })
-      if (options.schedules !== false) {
-        // Catch up at once on what came due while this PC was off; and a message queued now (a
-        // confirmation) goes within seconds, not at the next minute. A run already going
-        // sends it, or the one after it does.
-        let again = false
-        const kick = (): void => {
-          void jobs.run('send-messages').then((ran) => {
-            if (ran === undefined) again = true
-            else if (again) {
-              again = false
-              kick()
-            }
-          })
+    let sending = false
+    let again = false
+    // A run already going sends what was queued meanwhile, or the one after it does.
+    const kick = (): void => {
+      void jobs.run('send-messages').then((ran) => {
+        if (ran === undefined) again = true
+        else if (again) {
+          again = false
+          kick()
         }
-        kick()
-        events.on('change', (change: ChangeEvent) => {
-          if (change.method !== 'outbox.sendDue' && (change.changed.outbox || change.all.includes('outbox'))) kick()
-        })
-      }
-    } else log(sender.why)
+      })
+    }
+    const startSending = async (): Promise<void> => {
+      if (sending) return
+      const sender = senderCheck(await readMessaging(services.readDb), services.connection.kind)
+      if (!sender.sends) return log(sender.why)
+      sending = true
+      jobs.add({ name: 'send-messages', schedule: '* * * * *', method: 'outbox.sendDue' })
+      // Catch up at once on what came due while this PC was off.
+      if (options.schedules !== false) kick()
+    }
+    await startSending()
+    events.on('change', (change: ChangeEvent) => {
+      // An admin made this DocSpot the sender ("Send from here"): it starts at once.
+      if (!sending && change.changed.messaging_settings) void startSending()
+      // A message queued now (a confirmation) goes within seconds, not at the next minute.
+      else if (sending && options.schedules !== false && change.method !== 'outbox.sendDue' && (change.changed.outbox || change.all.includes('outbox'))) kick()
+    })
 
     const core: Core = {
       dispatch,

@@ -6,6 +6,7 @@ import { Link, Navigate, Route, Routes, useLocation } from 'react-router'
 import { useConnection, useSession } from '../api/context'
 import { ChangePasswordForm, LockScreen, SessionsDialog } from '../features/auth/Account'
 import { TwoFactorDialog } from '../features/auth/TwoFactor'
+import { MessageFailureNotifier } from '../features/messages/failures'
 import { areasFor } from './areas'
 import { GlobalSearch } from './GlobalSearch'
 import { Logo } from './Logo'
@@ -95,6 +96,7 @@ export function Shell() {
       {dialog === 'sessions' && <SessionsDialog onClose={() => setDialog(null)} />}
       {dialog === 'twoFactor' && <TwoFactorDialog onClose={() => setDialog(null)} />}
       {locked && <LockScreen />}
+      {(user.role === 'admin' || user.role === 'receptionist') && <MessageFailureNotifier />}
       <AppShell.Navbar p="xs" aria-label="Main navigation">
         {areas.map((area) => (
           <NavLink
@@ -103,6 +105,7 @@ export function Shell() {
             to={area.path}
             label={area.label}
             leftSection={<area.icon size={18} />}
+            rightSection={area.badge && <area.badge />}
             active={location.pathname.startsWith(area.path)}
           />
         ))}

@@ -4,6 +4,7 @@ import { DoctorsAdmin } from './DoctorsAdmin'
 import { ImportPatients } from './ImportPatients'
 import { JournalScreen } from './JournalScreen'
 import { MergePatients } from './MergePatients'
+import { MessagingAdmin } from './messaging/MessagingAdmin'
 import { Permissions } from './Permissions'
 import { StaffAccounts } from './StaffAccounts'
 import { WaitingRoomScreens } from './WaitingRoomScreens'
@@ -20,6 +21,7 @@ export function AdminHome() {
           <Tabs.Tab value="clinic">Clinic</Tabs.Tab>
           <Tabs.Tab value="staff">Staff accounts</Tabs.Tab>
           <Tabs.Tab value="doctors">Doctors and types</Tabs.Tab>
+          <Tabs.Tab value="messages">Messages</Tabs.Tab>
           <Tabs.Tab value="screens">Waiting room</Tabs.Tab>
           <Tabs.Tab value="merge">Merge patients</Tabs.Tab>
           <Tabs.Tab value="import">Import patients</Tabs.Tab>
@@ -37,6 +39,9 @@ export function AdminHome() {
         </Tabs.Panel>
         <Tabs.Panel value="doctors" pt="md">
           <DoctorsAdmin />
+        </Tabs.Panel>
+        <Tabs.Panel value="messages" pt="md">
+          <MessagingAdmin />
         </Tabs.Panel>
         <Tabs.Panel value="screens" pt="md">
           <WaitingRoomScreens />

@@ -24,6 +24,7 @@ import { useApi, useSession } from '../../api/context'
 import { useFileUrl } from '../../api/files'
 import { useApiQuery, useCan } from '../../api/queries'
 import { AppointmentList, ListPanel } from '../schedule/AppointmentList'
+import { EmailVerification } from '../messages/EmailVerification'
 import { showError } from '../../lib/errors'
 import { EmptyState } from '../../shell/EmptyState'
 import { CameraCapture } from './CameraCapture'
@@ -112,12 +113,15 @@ function Profile({ id }: { id: string }) {
                   </Text>
                   {p.phone ? <Anchor href={`tel:${p.phone}`}>{formatPhone(p.phone)}</Anchor> : '—'}
                 </Text>
-                <Text size="sm">
-                  <Text span c="dimmed" size="sm">
-                    Email{' '}
+                <Group gap={6} wrap="nowrap">
+                  <Text size="sm">
+                    <Text span c="dimmed" size="sm">
+                      Email{' '}
+                    </Text>
+                    {p.email ? <Anchor href={`mailto:${p.email}`}>{p.email}</Anchor> : '—'}
                   </Text>
-                  {p.email ? <Anchor href={`mailto:${p.email}`}>{p.email}</Anchor> : '—'}
-                </Text>
+                  <EmailVerification patient={p} />
+                </Group>
               </Group>
             </Stack>
           </Group>

@@ -5,6 +5,7 @@ import { useSession } from '../../api/context'
 import { useApiQuery } from '../../api/queries'
 import { clinicToday } from '../../lib/clinic-time'
 import { EmptyState } from '../../shell/EmptyState'
+import { FailedMessagesAlert } from '../messages/failures'
 import { AppointmentList, ListPanel } from '../schedule/AppointmentList'
 
 /** Who is due today and who is waiting, with one click to check them in. */
@@ -53,6 +54,7 @@ export function ReceptionHome() {
         <Title order={2}>Reception</Title>
         <Text c="dimmed">The front desk: patients, today's appointments, walk-ins and payments.</Text>
       </div>
+      <FailedMessagesAlert />
       <SimpleGrid cols={{ base: 1, md: 3 }}>
         <Paper withBorder p="xl" radius="md">
           <Stack align="center" gap="xs" py="lg">
