@@ -1,5 +1,6 @@
-// npm run bench: patient search on 200,000 patients, then the change journal (bench/journal.ts) and
-// scheduling (bench/schedule.ts), each figure beside a raw-SQLite baseline
+// npm run bench: patient search on 200,000 patients, then the change journal (bench/journal.ts),
+// scheduling (bench/schedule.ts), each figure beside a raw-SQLite baseline, and the outbox
+// (bench/outbox.ts) beside nodemailer sending directly
 // measured in the same run (these machines are noisy; compare ratios, not milliseconds).
 import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
@@ -14,6 +15,7 @@ import { startHub } from '../src/main/transports/http/server'
 import { generatePatients, insertPatients, patientsCsv, rng, type GeneratedPatient } from './generate'
 import { journalBench } from './journal'
 import { scheduleBench } from './schedule'
+import { outboxBench } from './outbox'
 
 const COUNT = Number(process.env.BENCH_PATIENTS ?? 200_000)
 const QUERIES = Number(process.env.BENCH_QUERIES ?? 200)
@@ -326,6 +328,7 @@ async function main(): Promise<void> {
   if (process.env.BENCH_ONLY === 'search') return
   await journalBench()
   await scheduleBench()
+  await outboxBench()
 }
 
 main().catch((error) => {

@@ -147,11 +147,15 @@ export const messagingMethods = {
   }),
   'outbox.resend': method<OutboxMessage>()({ summary: 'Send a failed or skipped message again', input: z.object({ id: idSchema }).strict(), roles: DESK, writes: true }),
   'outbox.failures': method<{ today: number; all: number }>()({ summary: 'How many messages failed (today’s and all unresolved)', input: z.object({}).strict(), roles: ALL, writes: false }),
+  /**
+   * Not a write of its own: the sender journals each change it makes as it makes it (rows
+   * taken, each one marked), and a minute with nothing due leaves no entry at all.
+   */
   'outbox.sendDue': method<{ sent: number; failed: number; skipped: number; retrying: number }>()({
     summary: 'Send the messages that are due (the sender’s job, every minute)',
     input: z.object({}).strict(),
     roles: SYSTEM,
-    writes: true
+    writes: false
   }),
 
   'patients.sendEmailCode': method<{ sentTo: string; expiresAt: string }>()({

@@ -663,18 +663,6 @@ const CASES: { [M in WriteMethodName]: Case } = {
       expect: (entry) => expect(entry.rows.map((r) => [r.op, r.tbl, JSON.parse(r.data).status])).toEqual([['update', 'outbox', 'pending']])
     }
   },
-  // A run with something due writes as it goes (each message taken, then marked: see
-  // messaging/outbox.test.ts); a run with nothing due records just its call.
-  'outbox.sendDue': async ({ t, token }) => {
-    await call(t.core, 'messaging.saveSettings', { sendFromHere: true }, token)
-    return {
-      act: () => t.core.jobs.run('send-messages'),
-      expect: (entry) => {
-        expect(entry.job).toBe('send-messages')
-        expect(entry.rows).toEqual([])
-      }
-    }
-  },
   'patients.sendEmailCode': async ({ t, token }) => {
     const { patientId } = await withMessages(t, token)
     return {

@@ -3,7 +3,7 @@ import { DateTime } from 'luxon'
 import { ApiError, type OutboxMessage } from '../../../shared/api'
 import { ownTransaction, type HandlerGroup } from '../context'
 import { requireSettings } from '../settings/settings'
-import { insertMessage, messagesQuery, toMessage, transports } from './outbox'
+import { insertMessage, messagesQuery, optedOut, resendPayload, toMessage, transports } from './outbox'
 import { messagingView, readMessaging, thisInstance, writeMessaging, type StoredMessaging } from './settings'
 import { renderMessage, templateHandlers } from './templates'
 
@@ -13,9 +13,11 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
 
 async function getMessage(db: Parameters<typeof messagesQuery>[0], id: string): Promise<OutboxMessage> {
   const row = await messagesQuery(db).where('o.id', '=', id).executeTakeFirst()
-  if (!row) throw new ApiError('NOT_FOUND', `id: no message with id ${id}`, { id: `is not a known message (${id})` })
+  if (!row) throw noMessage(id)
   return toMessage(row)
 }
+
+const noMessage = (id: string) => new ApiError('NOT_FOUND', `id: no message with id ${id}`, { id: `is not a known message (${id})` })
 
 export const messagingHandlers: HandlerGroup = {
   'messaging.settings': async (ctx) => messagingView(await readMessaging(ctx.db), ctx.services.connection.kind),
@@ -76,15 +78,19 @@ export const messagingHandlers: HandlerGroup = {
   },
 
   'outbox.resend': async (tx, { id }) => {
-    const message = await getMessage(tx.db, id)
-    if (message.status !== 'failed' && message.status !== 'skipped') throw new ApiError('CONFLICT', `This message is ${message.status}; only a failed or skipped one is sent again`)
+    const row = await tx.db.selectFrom('outbox').selectAll().where('id', '=', id).executeTakeFirst()
+    if (!row) throw noMessage(id)
+    if (row.status !== 'failed' && row.status !== 'skipped') throw new ApiError('CONFLICT', `This message is ${row.status}; only a failed or skipped one is sent again`)
     // To the address on the record now: the desk may have just added or corrected it.
-    const patient = message.patient ? await tx.db.selectFrom('patients').select(['email', 'phone']).where('id', '=', message.patient.id).executeTakeFirst() : undefined
-    const recipient = patient ? (message.channel === 'email' ? patient.email : patient.phone) : message.recipient
-    if (!recipient || recipient === '—') throw new ApiError('CONFLICT', `There is no address to send it to: add the patient's ${message.channel === 'email' ? 'email' : 'mobile number'} first`)
+    const patient = row.patient_id ? await tx.db.selectFrom('patients').select(['email', 'phone', 'email_opt_out', 'sms_opt_out']).where('id', '=', row.patient_id).executeTakeFirst() : undefined
+    const recipient = patient ? (row.channel === 'email' ? patient.email : patient.phone) : row.recipient
+    if (!recipient || recipient === '—') throw new ApiError('CONFLICT', `There is no address to send it to: add the patient's ${row.channel === 'email' ? 'email' : 'mobile number'} first`)
+    const refused = patient && optedOut(patient, row.channel)
+    if (refused) throw new ApiError('CONFLICT', `${refused}: this is sent again only once their record allows it`)
+    const payload = await resendPayload(tx, row, recipient)
     await tx.db
       .updateTable('outbox')
-      .set({ recipient, status: 'pending', attempts: 0, next_attempt_at: null, last_error: null, skip_reason: null, due_at: tx.now.toISOString(), updated_at: tx.now.toISOString() })
+      .set({ recipient, payload: JSON.stringify(payload), status: 'pending', attempts: 0, next_attempt_at: null, last_error: null, skip_reason: null, due_at: tx.now.toISOString(), updated_at: tx.now.toISOString() })
       .where('id', '=', id)
       .execute()
     return getMessage(tx.db, id)
@@ -107,7 +113,8 @@ export const messagingHandlers: HandlerGroup = {
     return { today: await count(today.toUTC().toISO()!, today.plus({ days: 1 }).toUTC().toISO()!), all: await count() }
   },
 
-  // The sender writes as it goes (a row taken, then each one marked), so it opens its own transactions.
+  // The sender journals its own writes as it goes (rows taken, then each one marked): it runs
+  // outside any snapshot, so other screens' reads do not wait while it talks to the server.
   'outbox.sendDue': ownTransaction<'outbox.sendDue'>(async (ctx) => {
     if (!ctx.services.outbox) throw new ApiError('UNAVAILABLE', 'The sender is not running')
     return ctx.services.outbox.tick()

@@ -3,26 +3,34 @@
 // appointment, kind, version and channel so it is never queued twice. A job sends what is due:
 // it takes rows in a write transaction (so two runs never take the same row), sends each one,
 // and marks it sent only once the server accepted it. Failures retry with backoff and end as
-// failed with the server's own words; nothing is dropped without a row saying why.
+// failed with the server's own words; nothing is dropped without a row saying why. (A DocSpot
+// that stops after the server accepted a message but before marking it sends it again when it
+// starts: the same Message-ID lets a mail program show it once.)
 import { randomUUID } from 'node:crypto'
 import nodemailer from 'nodemailer'
-import type { Selectable } from 'kysely'
+import type { ExpressionBuilder, Selectable } from 'kysely'
 import { ApiError, type Appointment, type Channel, type Language, type MessageKind, type OutboxMessage, type Settings, type TemplateKind } from '../../../shared/api'
 import type { Services, WriteContext } from '../context'
 import type { JournaledWrite } from '../dispatcher'
 import type { ReadDb } from '../db/read-only'
-import type { OutboxTable } from '../db/schema'
+import type { Database, OutboxTable } from '../db/schema'
+import { getAppointment } from '../schedule/views'
 import { requireSettings } from '../settings/settings'
 import { appointmentIcs } from './ics'
 import { readMessaging, senderCheck, smsToken, smtpPassword, thisInstance, writeMessaging, type StoredMessaging } from './settings'
 import { SmsError, twilioProvider } from './sms'
 import { appointmentContext, renderMessage, type MessageContext } from './templates'
 
-/** This process: a row it took and did not finish was taken by a DocSpot that stopped. */
+/**
+ * This process. Only one process at a time opens a data folder (its lock), so a row left taken
+ * by another was taken by a DocSpot that stopped mid-send: it is taken again at once.
+ */
 const INSTANCE = randomUUID()
 
 /** Waits before each retry, by the attempt that failed (minutes); after the last, the message has failed. */
 export const RETRY_MINUTES = [1, 5, 15, 60]
+/** Messages in flight at once, over as many connections to the mail server. */
+const SENDING_AT_ONCE = 4
 /** A send still unfinished after this long, by a DocSpot still running, is taken again. */
 const STUCK_MINUTES = 10
 
@@ -49,15 +57,9 @@ export async function queueAppointmentMessages(tx: WriteContext, appointment: Ap
   const channels = (['email', 'sms'] as const).filter((c) => messaging[c].enabled)
   if (change !== 'booked') await cancelPending(tx, appointment.id, change === 'rescheduled' ? 'The appointment moved' : change === 'cancelled' ? 'The appointment was cancelled' : 'The patient did not come')
   if (channels.length === 0 || change === 'no_show') return
-  const settings = await requireSettings(tx.db)
-  const patient = await tx.db
-    .selectFrom('patients')
-    .select(['id', 'name', 'email', 'phone', 'preferred_language', 'email_opt_out', 'sms_opt_out'])
-    .where('id', '=', appointment.patient.id)
-    .executeTakeFirstOrThrow()
-  const version = (await tx.db.selectFrom('appointments').select('version').where('id', '=', appointment.id).executeTakeFirstOrThrow()).version
-  const language = patient.preferred_language as Language
-  const context = appointmentContext(appointment, settings, language)
+  const patient = await patientOf(tx, appointment.patient.id)
+  const version = await versionOf(tx, appointment.id)
+  const clinic = { settings: await requireSettings(tx.db), messaging }
   const now = tx.now.toISOString()
   // A recurring series is confirmed once, by its first appointment; each one still gets its reminders.
   const laterInSeries =
@@ -73,11 +75,8 @@ export async function queueAppointmentMessages(tx: WriteContext, appointment: Ap
   }
   for (const channel of channels) {
     const recipient = channel === 'email' ? patient.email : patient.phone
-    const skip = !recipient ? `No ${channel === 'email' ? 'email address' : 'mobile number'} on the patient's record` : (channel === 'email' ? patient.email_opt_out : patient.sms_opt_out) ? `The patient asked for no ${channel === 'email' ? 'email' : 'SMS'}` : null
+    const skip = !recipient ? `No ${channel === 'email' ? 'email address' : 'mobile number'} on the patient's record` : optedOut(patient, channel)
     for (const message of owed) {
-      const rendered = await renderMessage(tx.db, message.kind, language, channel, context)
-      const payload: Payload = { ...rendered }
-      if (channel === 'email' && message.kind !== 'reminder') payload.ics = invite(appointment, settings, messaging, patient, context, version, message.kind === 'cancellation' ? 'CANCEL' : 'REQUEST', tx.now)
       await insertMessage(tx, {
         channel,
         kind: message.kind,
@@ -85,7 +84,7 @@ export async function queueAppointmentMessages(tx: WriteContext, appointment: Ap
         patientId: patient.id,
         dedupeKey: `${appointment.id}:${message.kind}:${message.key}:${channel}`,
         recipient: recipient || '—',
-        payload,
+        payload: await appointmentPayload(tx, message.kind, channel, appointment, patient, recipient, version, clinic),
         due: message.due,
         skip
       })
@@ -93,7 +92,61 @@ export async function queueAppointmentMessages(tx: WriteContext, appointment: Ap
   }
 }
 
-function invite(appointment: Appointment, settings: Settings, messaging: StoredMessaging, patient: { name: string; email: string }, context: MessageContext, version: number, method: 'REQUEST' | 'CANCEL', now: Date) {
+type Patient = Awaited<ReturnType<typeof patientOf>>
+
+const patientOf = (tx: WriteContext, id: string) =>
+  tx.db.selectFrom('patients').select(['id', 'name', 'email', 'phone', 'preferred_language', 'email_opt_out', 'sms_opt_out']).where('id', '=', id).executeTakeFirstOrThrow()
+
+const versionOf = async (tx: WriteContext, appointmentId: string) => (await tx.db.selectFrom('appointments').select('version').where('id', '=', appointmentId).executeTakeFirstOrThrow()).version
+
+/** Why a patient gets nothing on this channel by their own wish, or null. */
+export const optedOut = (patient: { email_opt_out: number; sms_opt_out: number }, channel: Channel) =>
+  (channel === 'email' ? patient.email_opt_out : patient.sms_opt_out) ? `The patient asked for no ${channel === 'email' ? 'email' : 'SMS'}` : null
+
+/** What an appointment message says, in the patient's language; by email with its invitation (a cancellation's cancels it), naming `recipient` as the attendee. */
+async function appointmentPayload(
+  tx: WriteContext,
+  kind: TemplateKind,
+  channel: Channel,
+  appointment: Appointment,
+  patient: Patient,
+  recipient: string,
+  version: number,
+  { settings, messaging }: { settings: Settings; messaging: StoredMessaging }
+): Promise<Payload> {
+  const language = patient.preferred_language as Language
+  const context = appointmentContext(appointment, settings, language)
+  const payload: Payload = { ...(await renderMessage(tx.db, kind, language, channel, context)) }
+  if (channel === 'email' && kind !== 'reminder') payload.ics = invite(appointment, settings, messaging, { name: patient.name, email: recipient }, context, version, kind === 'cancellation' ? 'CANCEL' : 'REQUEST', tx.now)
+  return payload
+}
+
+/** The kinds that are about an appointment and are written from it. */
+const APPOINTMENT_KINDS: readonly MessageKind[] = ['confirmation', 'reschedule', 'cancellation', 'reminder']
+/** The kinds that are no use once the appointment has begun. */
+const BEFORE_THE_APPOINTMENT: readonly MessageKind[] = ['confirmation', 'reschedule', 'reminder']
+
+/**
+ * A failed or skipped message, ready to go again to `recipient` (the address on the record now).
+ * One about an appointment is written anew from the appointment as it is now: it may have moved
+ * since, and its invitation names the new address. One the appointment no longer needs (it was
+ * cancelled, or has begun) is refused, and so is a verification code.
+ */
+export async function resendPayload(tx: WriteContext, row: Row, recipient: string): Promise<Payload> {
+  // A code may have expired, or a newer one been sent, since: the desk sends a new one instead.
+  if (row.kind === 'verification') throw new ApiError('CONFLICT', 'A verification code is not sent again: send the patient a new code from their record')
+  if (!row.appointment_id || !APPOINTMENT_KINDS.includes(row.kind)) return JSON.parse(row.payload) as Payload
+  const appointment = await getAppointment(tx.db, row.appointment_id)
+  if (row.kind !== 'cancellation' && (appointment.status === 'cancelled' || appointment.status === 'no_show')) {
+    throw new ApiError('CONFLICT', `The appointment was ${appointment.status === 'cancelled' ? 'cancelled' : 'marked a no-show'}: this ${row.kind} is not sent again`)
+  }
+  if (BEFORE_THE_APPOINTMENT.includes(row.kind) && appointment.start <= tx.now.toISOString()) throw new ApiError('CONFLICT', `The appointment has begun: this ${row.kind} is not sent again`)
+  const patient = await patientOf(tx, appointment.patient.id)
+  const clinic = { settings: await requireSettings(tx.db), messaging: await readMessaging(tx.db) }
+  return appointmentPayload(tx, row.kind as TemplateKind, row.channel, appointment, patient, recipient, await versionOf(tx, appointment.id), clinic)
+}
+
+function invite(appointment: Appointment, settings: Settings, messaging: StoredMessaging, attendee: { name: string; email: string }, context: MessageContext, version: number, method: 'REQUEST' | 'CANCEL', now: Date) {
   const content = appointmentIcs({
     uid: uidOf(appointment.id),
     sequence: version,
@@ -105,7 +158,7 @@ function invite(appointment: Appointment, settings: Settings, messaging: StoredM
     description: `${context.clinicName}${context.clinicPhone ? `, ${context.clinicPhone}` : ''}`,
     location: [context.clinicName, context.clinicAddress].filter(Boolean).join(', '),
     organizer: { name: messaging.email.fromName || settings.clinicName, email: messaging.email.fromAddress },
-    attendee: { name: patient.name, email: patient.email },
+    attendee,
     now
   })
   return { method, content }
@@ -157,7 +210,8 @@ async function cancelPending(tx: WriteContext, appointmentId: string, why: strin
 }
 
 /** How one message went: sent (with the server's words), or failed, and whether trying again may help. */
-type Outcome = { ok: true; response: string } | { ok: false; error: string; retryable: boolean }
+/** `unreachable`: the server or provider did not answer at all; `untried`: not sent, as this run had found it unreachable. */
+type Outcome = { ok: true; response: string } | { ok: false; error: string; retryable: boolean; unreachable?: boolean; untried?: boolean }
 
 interface Transports {
   email(row: Row, payload: Payload): Promise<Outcome>
@@ -177,7 +231,7 @@ export function transports(stored: StoredMessaging, services: Pick<Services, 'se
         ignoreTLS: email.security === 'none',
         auth: email.user ? { user: email.user, pass: smtpPassword(stored, services.secrets) } : undefined,
         pool: true,
-        maxConnections: 2,
+        maxConnections: SENDING_AT_ONCE,
         connectionTimeout: 15_000,
         greetingTimeout: 15_000,
         socketTimeout: 30_000
@@ -207,7 +261,9 @@ export function transports(stored: StoredMessaging, services: Pick<Services, 'se
       try {
         return { ok: true, response: (await sms.send({ to: row.recipient, body: payload.text })).response }
       } catch (error) {
-        return error instanceof SmsError ? { ok: false, error: error.message, retryable: error.retryable } : { ok: false, error: String((error as Error).message ?? error), retryable: true }
+        return error instanceof SmsError
+          ? { ok: false, error: error.message, retryable: error.retryable, unreachable: error.retryable && error.providerCode === null }
+          : { ok: false, error: String((error as Error).message ?? error), retryable: true }
       }
     },
     close: () => mailer?.close()
@@ -218,7 +274,8 @@ export function transports(stored: StoredMessaging, services: Pick<Services, 'se
 export function smtpFailure(error: unknown): Outcome {
   const e = error as { responseCode?: number; response?: string; message?: string; code?: string }
   const words = e.response ?? e.message ?? String(error)
-  return { ok: false, error: words, retryable: !(e.responseCode !== undefined && e.responseCode >= 500) }
+  const unreachable = e.responseCode === undefined && ['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'EDNS', 'ECONNREFUSED'].includes(e.code ?? '')
+  return { ok: false, error: words, retryable: !(e.responseCode !== undefined && e.responseCode >= 500), unreachable }
 }
 
 /**
@@ -235,63 +292,77 @@ export function createOutboxSender(parts: { services: Services; journaledWrite: 
     const stored = await readMessaging(services.readDb)
     const check = senderCheck(stored, services.connection.kind)
     if (!check.sends) throw new ApiError('CONFLICT', check.why)
-    // Most minutes nothing is due: then nothing is written.
-    if (!check.unclaimed && !(await anyDue(services.readDb, services.clock.now()))) return result
+    // Most minutes nothing is due: then the sender writes nothing.
+    const now = services.clock.now()
+    if (!check.unclaimed && !(await services.readDb.selectFrom('outbox').select('id').where(due(now)).limit(1).executeTakeFirst())) return result
     const taken = await write(async (tx) => {
       if (check.unclaimed) await writeMessaging(tx.db, { sender: thisInstance(services.connection.kind) }, tx.now)
-      return take(tx, result)
+      return take(tx, result, stored)
     })
     if (taken.length === 0) return result
     const send = make(stored, services)
-    try {
-      for (const row of taken) {
+    // A few messages in flight at once (a morning's reminders go in minutes, not an hour). A
+    // server found unreachable ends its channel's part of the run: the rest are put back
+    // untried, not each left to wait out the connection timeout.
+    const unreachable: Record<Channel, string | null> = { email: null, sms: null }
+    const queue = [...taken]
+    const sender = async () => {
+      for (let row = queue.shift(); row; row = queue.shift()) {
         const payload = JSON.parse(row.payload) as Payload
-        const outcome = row.channel === 'email' ? await send.email(row, payload) : await send.sms(row, payload)
-        await write((tx) => mark(tx, row, outcome))
-        if (outcome.ok) result.sent++
-        else if (outcome.retryable && row.attempts <= RETRY_MINUTES.length) result.retrying++
-        else result.failed++
+        const cut = unreachable[row.channel]
+        const outcome: Outcome = cut ? { ok: false, error: cut, retryable: true, untried: true } : row.channel === 'email' ? await send.email(row, payload) : await send.sms(row, payload)
+        if (!outcome.ok && outcome.unreachable) unreachable[row.channel] ??= outcome.error
+        const taken = row
+        result[await write((tx) => mark(tx, taken, outcome))]++
       }
+    }
+    try {
+      await Promise.all(Array.from({ length: Math.min(SENDING_AT_ONCE, taken.length) }, sender))
     } finally {
       send.close()
     }
     return result
   }
 
-  async function anyDue(db: ReadDb, at: Date): Promise<boolean> {
+  /**
+   * What the sender takes: pending rows whose time (and retry time) has come, and rows a stopped
+   * sender left taken (another process's), or that this one has held for too long.
+   */
+  function due(at: Date) {
     const now = at.toISOString()
-    const row = await db
-      .selectFrom('outbox')
-      .select('id')
-      .where((eb) => eb.or([eb.and([eb('status', '=', 'pending'), eb('due_at', '<=', now)]), eb('status', '=', 'sending')]))
-      .limit(1)
-      .executeTakeFirst()
-    return row !== undefined
+    const stuck = new Date(at.getTime() - STUCK_MINUTES * 60_000).toISOString()
+    return (eb: ExpressionBuilder<Database, 'outbox'>) =>
+      eb.or([
+        eb.and([eb('status', '=', 'pending'), eb('due_at', '<=', now), eb.or([eb('next_attempt_at', 'is', null), eb('next_attempt_at', '<=', now)])]),
+        eb.and([eb('status', '=', 'sending'), eb.or([eb('claimed_by', '!=', INSTANCE), eb('claimed_at', '<', stuck)])])
+      ])
   }
 
-  /** Takes the due rows (and any a stopped sender left taken); reminders for appointments already past are skipped, visibly. */
-  async function take(tx: WriteContext, result: { skipped: number }): Promise<Row[]> {
+  /**
+   * Takes the due rows. What came due while the PC was off is sent now, except what has no use
+   * any more, skipped visibly: a confirmation or reminder for an appointment that has begun, and
+   * all but the latest of an appointment's reminders (the patient gets one reminder, not two at
+   * once). Nothing goes by a channel the clinic has turned off since it was queued.
+   */
+  async function take(tx: WriteContext, result: { skipped: number }, stored: StoredMessaging): Promise<Row[]> {
     const now = tx.now.toISOString()
-    const stuck = new Date(tx.now.getTime() - STUCK_MINUTES * 60_000).toISOString()
-    const rows = await tx.db
-      .selectFrom('outbox')
-      .selectAll()
-      .where((eb) =>
-        eb.or([
-          eb.and([eb('status', '=', 'pending'), eb('due_at', '<=', now), eb.or([eb('next_attempt_at', 'is', null), eb('next_attempt_at', '<=', now)])]),
-          eb.and([eb('status', '=', 'sending'), eb.or([eb('claimed_by', '!=', INSTANCE), eb('claimed_at', '<', stuck)])])
-        ])
-      )
-      .orderBy('due_at')
-      .limit(500)
-      .execute()
+    const rows = await tx.db.selectFrom('outbox').selectAll().where(due(tx.now)).orderBy('due_at').limit(500).execute()
     const ids = rows.map((r) => r.appointment_id).filter((id): id is string => id !== null)
-    const starts = new Map((ids.length ? await tx.db.selectFrom('appointments').select(['id', 'start_at', 'status']).where('id', 'in', ids).execute() : []).map((a) => [a.id, a]))
+    const starts = new Map((ids.length ? await tx.db.selectFrom('appointments').select(['id', 'start_at']).where('id', 'in', ids).execute() : []).map((a) => [a.id, a.start_at]))
+    // Rows are in due order: the last reminder seen for an appointment is its latest.
+    const latestReminder = new Map(rows.filter((r) => r.kind === 'reminder').map((r) => [r.appointment_id, r.id]))
+    const noUse = (row: Row): string | null => {
+      const start = row.appointment_id ? starts.get(row.appointment_id) : undefined
+      if (!stored[row.channel].enabled) return `${row.channel === 'email' ? 'Email' : 'SMS'} was turned off (Admin → Messages) before this went`
+      if (BEFORE_THE_APPOINTMENT.includes(row.kind) && start !== undefined && start <= now) return 'The appointment had begun before DocSpot could send this'
+      if (row.kind === 'reminder' && latestReminder.get(row.appointment_id) !== row.id) return 'A later reminder for this appointment went instead'
+      return null
+    }
     const out: Row[] = []
     for (const row of rows) {
-      const appointment = row.appointment_id ? starts.get(row.appointment_id) : undefined
-      if (row.kind === 'reminder' && appointment && appointment.start_at <= now) {
-        await tx.db.updateTable('outbox').set({ status: 'skipped', skip_reason: 'The appointment had passed before DocSpot could send this (the sending PC was off)', updated_at: now }).where('id', '=', row.id).execute()
+      const skip = noUse(row)
+      if (skip) {
+        await tx.db.updateTable('outbox').set({ status: 'skipped', skip_reason: skip, claimed_by: null, updated_at: now }).where('id', '=', row.id).execute()
         result.skipped++
         continue
       }
@@ -301,11 +372,25 @@ export function createOutboxSender(parts: { services: Services; journaledWrite: 
     return out
   }
 
-  async function mark(tx: WriteContext, row: Row, outcome: Outcome): Promise<void> {
+  /** Marks how a send went: sent; or to be tried again after the wait for this attempt; or failed, after the last or for good. */
+  async function mark(tx: WriteContext, row: Row, outcome: Outcome): Promise<'sent' | 'retrying' | 'failed'> {
     const at = tx.now.toISOString()
     if (outcome.ok) {
-      await tx.db.updateTable('outbox').set({ status: 'sent', sent_at: at, server_response: outcome.response.slice(0, 500), last_error: null, claimed_by: null, updated_at: at }).where('id', '=', row.id).execute()
-      return
+      await tx.db
+        .updateTable('outbox')
+        .set({ status: 'sent', sent_at: at, server_response: outcome.response.slice(0, 500), last_error: null, next_attempt_at: null, claimed_by: null, updated_at: at })
+        .where('id', '=', row.id)
+        .execute()
+      return 'sent'
+    }
+    if (outcome.untried) {
+      // Not an attempt: back to waiting, for the next run.
+      await tx.db
+        .updateTable('outbox')
+        .set({ status: 'pending', attempts: row.attempts - 1, next_attempt_at: new Date(tx.now.getTime() + RETRY_MINUTES[0] * 60_000).toISOString(), last_error: `Not tried: ${outcome.error}`.slice(0, 1000), claimed_by: null, updated_at: at })
+        .where('id', '=', row.id)
+        .execute()
+      return 'retrying'
     }
     const wait = outcome.retryable ? RETRY_MINUTES[row.attempts - 1] : undefined
     await tx.db
@@ -319,7 +404,9 @@ export function createOutboxSender(parts: { services: Services; journaledWrite: 
       })
       .where('id', '=', row.id)
       .execute()
-    if (wait === undefined) log(`message ${row.id} (${row.kind}, ${row.channel}) failed: ${outcome.error}`)
+    if (wait !== undefined) return 'retrying'
+    log(`message ${row.id} (${row.kind}, ${row.channel}) failed: ${outcome.error}`)
+    return 'failed'
   }
 
   return { tick }
