@@ -349,13 +349,13 @@ export function createOutboxSender(parts: { services: Services; journaledWrite: 
     const rows = await tx.db.selectFrom('outbox').selectAll().where(due(tx.now)).orderBy('due_at').limit(500).execute()
     const ids = rows.map((r) => r.appointment_id).filter((id): id is string => id !== null)
     const starts = new Map((ids.length ? await tx.db.selectFrom('appointments').select(['id', 'start_at']).where('id', 'in', ids).execute() : []).map((a) => [a.id, a.start_at]))
-    // Rows are in due order: the last reminder seen for an appointment is its latest.
-    const latestReminder = new Map(rows.filter((r) => r.kind === 'reminder').map((r) => [r.appointment_id, r.id]))
+    // Rows are in due order: the last reminder seen for an appointment, by a channel, is its latest by that channel.
+    const latestReminder = new Map(rows.filter((r) => r.kind === 'reminder').map((r) => [`${r.appointment_id}:${r.channel}`, r.id]))
     const noUse = (row: Row): string | null => {
       const start = row.appointment_id ? starts.get(row.appointment_id) : undefined
       if (!stored[row.channel].enabled) return `${row.channel === 'email' ? 'Email' : 'SMS'} was turned off (Admin → Messages) before this went`
       if (BEFORE_THE_APPOINTMENT.includes(row.kind) && start !== undefined && start <= now) return 'The appointment had begun before DocSpot could send this'
-      if (row.kind === 'reminder' && latestReminder.get(row.appointment_id) !== row.id) return 'A later reminder for this appointment went instead'
+      if (row.kind === 'reminder' && latestReminder.get(`${row.appointment_id}:${row.channel}`) !== row.id) return 'A later reminder for this appointment went instead'
       return null
     }
     const out: Row[] = []
