@@ -1,4 +1,4 @@
-import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/min'
+import { getCountryCallingCode, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/min'
 
 /** E.164 ("+919876543210") for a number typed any usual way, or null if it is not a valid number. */
 export function normalisePhone(input: string, defaultCountry: string): string | null {
@@ -15,4 +15,13 @@ export function formatPhone(e164: string | null | undefined): string {
   if (!e164) return ''
   const parsed = parsePhoneNumberFromString(e164)
   return parsed ? parsed.formatInternational() : e164
+}
+
+/** The calling code of a country ("91" for IN), or null for a code libphonenumber does not know. */
+export function countryCallingCode(country: string): string | null {
+  try {
+    return getCountryCallingCode(country as CountryCode)
+  } catch {
+    return null
+  }
 }

@@ -2,7 +2,7 @@ import { DateTime } from 'luxon'
 import { sql, type RawBuilder } from 'kysely'
 import { parseAge, parseDob } from '../../../shared/lib/patient-rules'
 import type { PatientSummary, Settings } from '../../../shared/api'
-import { normalisePhone } from '../../../shared/lib/phone'
+import { countryCallingCode, normalisePhone } from '../../../shared/lib/phone'
 import { precompiled } from '../db/precompiled'
 import type { ReadDb } from '../db/read-only'
 import { SUMMARY_COLUMNS, toSummary } from './repository'
@@ -75,6 +75,15 @@ const byNumber = precompiled((db, number: string) => db.selectFrom('patients').s
 const byPreviousNumber = precompiled((db, number: string) => db.selectFrom('patients').select('seq').where(sql<boolean>`previous_number = ${number} collate nocase and previous_number != ''`))
 const bySeq = precompiled((db, seq: number) => db.selectFrom('patients').select('seq').where('seq', '=', seq))
 const byColumn = (column: 'phone' | 'email' | 'date_of_birth') => precompiled((db, value: string) => db.selectFrom('patients').select('seq').where(column, '=', value).limit(CANDIDATES))
+const byPhones = precompiled((db, numbers: string) => db.selectFrom('patients').select('seq').where(sql<boolean>`phone in (select value from json_each(${numbers}))`).limit(CANDIDATES))
+
+/** The E.164 numbers a number typed plainly can only be: "+44 7911…" as it is; "07911…" or "7911…" with the clinic country's code. */
+function plainE164(q: string, digits: string, country: string): string[] {
+  if (q.trim().startsWith('+')) return [`+${digits}`]
+  const code = countryCallingCode(country)
+  return code ? [...new Set([`+${code}${digits}`, `+${code}${digits.replace(/^0+/, '')}`])] : []
+}
+
 const BY_COLUMN = { phone: byColumn('phone'), email: byColumn('email'), date_of_birth: byColumn('date_of_birth') }
 // The hits' rows, their seqs as one JSON array (so the query keeps one shape however many there are).
 const inSeqs = (seqs: string) => sql<boolean>`seq in (select value from json_each(${seqs}))`
@@ -117,8 +126,14 @@ export async function searchPatients(db: Db, settings: Settings, options: Search
   if (dob) add(await seqsWhere('date_of_birth', dob), 'dateOfBirth', 1)
 
   if (looksLikePhone && !dob) {
-    const e164 = normalisePhone(q, settings.defaultCountry)
-    const exact = e164 ? await seqsWhere('phone', e164) : []
+    // The stored numbers are valid E.164, so the number typed, read the plain way (the country's
+    // code in front, a trunk 0 dropped), is looked up first: a match needs no parsing. Only a
+    // number written some other way goes to libphonenumber, which costs as much as the lookup.
+    let exact = digits.length >= 7 ? (await byPhones(db, JSON.stringify(plainE164(q, digits, settings.defaultCountry)))).map((r) => r.seq) : []
+    if (exact.length === 0) {
+      const e164 = normalisePhone(q, settings.defaultCountry)
+      exact = e164 ? await seqsWhere('phone', e164) : []
+    }
     add(exact, 'phone', 0)
     // Any run of digits; a trunk "0" typed in front is not part of the stored number.
     // A complete number that matched exactly needs nothing more.
