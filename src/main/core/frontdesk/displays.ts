@@ -1,7 +1,8 @@
 // Waiting-room screens. The admin adds one and gets a 6-digit code, good for 15 minutes; the
 // screen (a TV's browser at the hub's /display) pairs with it and keeps a long random token.
 // The screen needs no staff sign-in, and what it can read shows token numbers, never names.
-import { createHash, randomBytes, randomInt } from 'node:crypto'
+import { randomBytes, randomInt } from 'node:crypto'
+import { hashToken } from '../auth/sessions'
 import type { Selectable } from 'kysely'
 import { ApiError, type Display, type DisplayBoard } from '../../../shared/api'
 import type { WriteContext } from '../context'
@@ -15,7 +16,6 @@ export const PAIRING_MINUTES = 15
 /** Wrong codes tried from one address before it must wait: 6 digits are guessable only with many tries. */
 const MAX_WRONG_CODES = 10
 
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
 
 export function toDisplay(r: Selectable<DisplaysTable>, now: Date): Display {
   const paired = r.token_hash !== null && r.revoked_at === null
@@ -44,12 +44,12 @@ export async function newPairingCode(tx: WriteContext, id: string): Promise<{ di
   let code = ''
   for (let tries = 0; tries < 20 && !code; tries++) {
     const candidate = String(randomInt(0, 1_000_000)).padStart(6, '0')
-    const taken = await tx.db.selectFrom('displays').select('id').where('code_hash', '=', sha256(candidate)).where('code_expires_at', '>', tx.now.toISOString()).executeTakeFirst()
+    const taken = await tx.db.selectFrom('displays').select('id').where('code_hash', '=', hashToken(candidate)).where('code_expires_at', '>', tx.now.toISOString()).executeTakeFirst()
     if (!taken) code = candidate
   }
   if (!code) throw new ApiError('UNAVAILABLE', 'Could not make a pairing code; try again')
   const expires = new Date(tx.now.getTime() + PAIRING_MINUTES * 60_000).toISOString()
-  await tx.db.updateTable('displays').set({ code_hash: sha256(code), code_expires_at: expires, token_hash: null, paired_at: null }).where('id', '=', id).execute()
+  await tx.db.updateTable('displays').set({ code_hash: hashToken(code), code_expires_at: expires, token_hash: null, paired_at: null }).where('id', '=', id).execute()
   return { display: toDisplay(await getDisplay(tx.db, id), tx.now), pairingCode: code }
 }
 
@@ -64,7 +64,7 @@ export async function pair(tx: WriteContext, pairingCode: string): Promise<{ dis
   const row = await tx.db
     .selectFrom('displays')
     .selectAll()
-    .where('code_hash', '=', sha256(pairingCode))
+    .where('code_hash', '=', hashToken(pairingCode))
     .where('revoked_at', 'is', null)
     .orderBy('code_expires_at', 'desc')
     .executeTakeFirst()
@@ -76,13 +76,13 @@ export async function pair(tx: WriteContext, pairingCode: string): Promise<{ dis
   }
   wrongCodes.delete(key)
   const displayToken = randomBytes(32).toString('base64url')
-  await tx.db.updateTable('displays').set({ token_hash: sha256(displayToken), paired_at: tx.now.toISOString(), code_hash: null, code_expires_at: null }).where('id', '=', row.id).execute()
+  await tx.db.updateTable('displays').set({ token_hash: hashToken(displayToken), paired_at: tx.now.toISOString(), code_hash: null, code_expires_at: null }).where('id', '=', row.id).execute()
   return { displayToken, name: row.name }
 }
 
 /** The board a paired screen shows: now serving and the next few tokens per doctor. */
 export async function board(db: ReadDb, displayToken: string, now: Date): Promise<DisplayBoard> {
-  const row = await db.selectFrom('displays').selectAll().where('token_hash', '=', sha256(displayToken)).where('revoked_at', 'is', null).executeTakeFirst()
+  const row = await db.selectFrom('displays').selectAll().where('token_hash', '=', hashToken(displayToken)).where('revoked_at', 'is', null).executeTakeFirst()
   if (!row) throw new ApiError('UNAUTHENTICATED', 'This screen is not paired (or was unpaired): pair it again with a new code from the admin')
   const settings = await requireSettings(db)
   const date = clinicToday(now, settings.timeZone)

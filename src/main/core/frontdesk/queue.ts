@@ -15,6 +15,7 @@ import { requireSettings } from '../settings/settings'
 import { changeStatus } from '../schedule/booking'
 import { clinicDateOf, workingWindows } from '../schedule/slots'
 import { dayBounds, getAppointment, getDoctor, loadAppointments, loadSlotRows, toDoctor } from '../schedule/views'
+import { activePatient } from '../patients/repository'
 
 type Row = Selectable<QueueEntriesTable> & { patientNumber: string; patientName: string; patientPhone: string; appointmentStart: string | null }
 
@@ -225,10 +226,7 @@ async function join(
 /** A walk-in's token: the patient, for a doctor, today. */
 export async function issueToken(tx: WriteContext, input: { patientId: string; doctorId: string; offDayReason?: string }): Promise<{ entry: QueueEntry; warning: string | null }> {
   const settings = await requireSettings(tx.db)
-  const patient = await tx.db.selectFrom('patients').select(['id', 'number', 'name', 'archived_at', 'merged_into']).where('id', '=', input.patientId).executeTakeFirst()
-  if (!patient) throw ApiError.field('patientId', `is not a known patient (${input.patientId})`)
-  if (patient.merged_into) throw ApiError.field('patientId', `${patient.number} was merged into another record; use that one`)
-  if (patient.archived_at) throw ApiError.field('patientId', `${patient.number} ${patient.name} is archived; restore the record first`)
+  const patient = await activePatient(tx.db, input.patientId, 'use')
   const doctor = await getDoctor(tx.db, input.doctorId)
   if (doctor.active !== 1) throw ApiError.field('doctorId', `${doctor.name} is no longer seeing patients`)
   const date = clinicToday(tx.now, settings.timeZone)

@@ -14,6 +14,7 @@ import type { BusyInterval } from '../schedule/slot-types'
 import { daysBetween, freeSlots, wallTimeToInstant } from '../schedule/slots'
 import { getAppointment, getDoctor, loadAppointments, loadSlotRows, noticeEnds } from '../schedule/views'
 import { expandRepeat } from './recurrence'
+import { activePatient } from '../patients/repository'
 
 /** How many days either side of a conflicting occurrence its alternatives may fall. */
 const ALTERNATIVE_DAYS = 3
@@ -44,10 +45,7 @@ const plainWords = (message: string) => message.replace(/\.? (Choose another tim
 
 /** The patient, doctor and type of a series, checked once, as a single booking checks them. */
 async function seriesParties(db: ReadDb, input: SeriesRequest) {
-  const patient = await db.selectFrom('patients').select(['id', 'number', 'name', 'archived_at', 'merged_into']).where('id', '=', input.patientId).executeTakeFirst()
-  if (!patient) throw ApiError.field('patientId', `is not a known patient (${input.patientId})`)
-  if (patient.merged_into) throw ApiError.field('patientId', `${patient.number} was merged into another record; book that one`)
-  if (patient.archived_at) throw ApiError.field('patientId', `${patient.number} ${patient.name} is archived; restore the record first`)
+  const patient = await activePatient(db, input.patientId, 'book')
   const doctor = await getDoctor(db, input.doctorId)
   if (doctor.active !== 1) throw ApiError.field('doctorId', `${doctor.name} is no longer taking appointments`)
   const type = await db.selectFrom('appointment_types').selectAll().where('id', '=', input.typeId).executeTakeFirst()

@@ -6,6 +6,7 @@ import { bookAppointment } from '../schedule/booking'
 import { clinicDateOf, clinicMinuteOf, daysBetween, freeSlots } from '../schedule/slots'
 import { getDoctor, listTypes, loadSlotRows } from '../schedule/views'
 import { requireSettings } from '../settings/settings'
+import { activePatient } from '../patients/repository'
 
 /**
  * The waitlist: patients who want an earlier slot than the one they could get. An entry asks
@@ -99,10 +100,7 @@ export const waitlistHandlers: HandlerGroup = {
 
   'waitlist.add': async (tx, input) => {
     const today = await clinicToday(tx.db, tx.now)
-    const patient = await tx.db.selectFrom('patients').select(['id', 'number', 'name', 'archived_at', 'merged_into']).where('id', '=', input.patientId).executeTakeFirst()
-    if (!patient) throw ApiError.field('patientId', `is not a known patient (${input.patientId})`)
-    if (patient.merged_into) throw ApiError.field('patientId', `${patient.number} was merged into another record; add that one`)
-    if (patient.archived_at) throw ApiError.field('patientId', `${patient.number} ${patient.name} is archived; restore the record first`)
+    const patient = await activePatient(tx.db, input.patientId, 'add')
     const doctor = input.doctorId === null ? null : await getDoctor(tx.db, input.doctorId)
     if (doctor && doctor.active !== 1) throw ApiError.field('doctorId', `${doctor.name} is no longer taking appointments`)
     const [type] = await listTypes(tx.db, true, [input.typeId])

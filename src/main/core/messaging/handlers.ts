@@ -1,4 +1,5 @@
-import { createHash, randomInt } from 'node:crypto'
+import { randomInt } from 'node:crypto'
+import { hashToken } from '../auth/sessions'
 import { DateTime } from 'luxon'
 import { ApiError, type OutboxMessage } from '../../../shared/api'
 import { ownTransaction, type HandlerGroup } from '../context'
@@ -9,7 +10,6 @@ import { renderMessage, templateHandlers } from './templates'
 
 const CODE_MINUTES = 30
 const CODE_ATTEMPTS = 5
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
 
 async function getMessage(db: Parameters<typeof messagesQuery>[0], id: string): Promise<OutboxMessage> {
   const row = await messagesQuery(db).where('o.id', '=', id).executeTakeFirst()
@@ -130,7 +130,7 @@ export const messagingHandlers: HandlerGroup = {
     const code = String(randomInt(0, 1_000_000)).padStart(6, '0')
     const expiresAt = new Date(tx.now.getTime() + CODE_MINUTES * 60_000).toISOString()
     const id = tx.newId()
-    await tx.db.insertInto('email_verifications').values({ id, patient_id: patient.id, email: patient.email, code_hash: sha256(code), expires_at: expiresAt, attempts: 0, verified_at: null, created_at: tx.now.toISOString() }).execute()
+    await tx.db.insertInto('email_verifications').values({ id, patient_id: patient.id, email: patient.email, code_hash: hashToken(code), expires_at: expiresAt, attempts: 0, verified_at: null, created_at: tx.now.toISOString() }).execute()
     const address = [settings.clinicAddress.line, settings.clinicAddress.city].filter(Boolean).join(', ')
     const context = { patientName: patient.name, doctorName: '', date: '', time: '', clinicName: settings.clinicName, clinicAddress: address, clinicPhone: settings.clinicPhone, typeName: '', code }
     const rendered = await renderMessage(tx.db, 'verification', patient.preferred_language, 'email', context)
@@ -147,7 +147,7 @@ export const messagingHandlers: HandlerGroup = {
     if (!pending || pending.email !== patient.email) throw ApiError.field('code', 'has not been sent to this address: send a new code')
     if (pending.expires_at <= ctx.now.toISOString()) throw ApiError.field('code', `has expired (codes last ${CODE_MINUTES} minutes): send a new code`)
     if (pending.attempts >= CODE_ATTEMPTS) throw ApiError.field('code', `was entered wrongly ${CODE_ATTEMPTS} times: send a new code`)
-    if (sha256(code) !== pending.code_hash) {
+    if (hashToken(code) !== pending.code_hash) {
       await ctx.write((tx) => tx.db.updateTable('email_verifications').set({ attempts: pending.attempts + 1 }).where('id', '=', pending.id).execute())
       const left = CODE_ATTEMPTS - pending.attempts - 1
       throw ApiError.field('code', left > 0 ? `is not the code that was sent (${left} ${left === 1 ? 'try' : 'tries'} left)` : `is not the code that was sent; that was the last try: send a new code`)

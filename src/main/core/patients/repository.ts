@@ -95,6 +95,18 @@ export async function getPatientRow(db: ReadDb, id: string): Promise<Row> {
   return row
 }
 
+/**
+ * The patient a booking, token or waitlist entry is for: known, not merged away, not archived;
+ * else an error on `patientId` (a merged record names the one to `use` instead: "book that one").
+ */
+export async function activePatient(db: ReadDb, id: string, use: 'book' | 'add' | 'use') {
+  const patient = await db.selectFrom('patients').select(['id', 'number', 'name', 'archived_at', 'merged_into']).where('id', '=', id).executeTakeFirst()
+  if (!patient) throw ApiError.field('patientId', `is not a known patient (${id})`)
+  if (patient.merged_into) throw ApiError.field('patientId', `${patient.number} was merged into another record; ${use} that one`)
+  if (patient.archived_at) throw ApiError.field('patientId', `${patient.number} ${patient.name} is archived; restore the record first`)
+  return patient
+}
+
 export function formatNumber(seq: number, settings: Settings): string {
   return `${settings.patientNumberPrefix}${String(seq).padStart(settings.patientNumberDigits, '0')}`
 }

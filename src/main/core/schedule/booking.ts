@@ -6,6 +6,7 @@ import { requireSettings } from '../settings/settings'
 import { queueAppointmentMessages } from '../messaging/outbox'
 import { clinicDateOf, freeSlots } from './slots'
 import { dayBounds, getAppointment, getDoctor, loadAppointments, loadSlotRows, noticeEnds } from './views'
+import { activePatient } from '../patients/repository'
 
 /** The grain of the double-booking guarantee: a doctor's time is claimed in 5-minute cells. */
 export const CELL_MINUTES = 5
@@ -151,10 +152,7 @@ export async function bookAppointment(
   input: { patientId: string; doctorId: string; typeId: string; start: string; reason: string; mode: CommunicationMode; overbookReason?: string; seriesId?: string }
 ): Promise<Appointment> {
   const settings = await requireSettings(tx.db)
-  const patient = await tx.db.selectFrom('patients').select(['id', 'number', 'name', 'archived_at', 'merged_into']).where('id', '=', input.patientId).executeTakeFirst()
-  if (!patient) throw ApiError.field('patientId', `is not a known patient (${input.patientId})`)
-  if (patient.merged_into) throw ApiError.field('patientId', `${patient.number} was merged into another record; book that one`)
-  if (patient.archived_at) throw ApiError.field('patientId', `${patient.number} ${patient.name} is archived; restore the record first`)
+  const patient = await activePatient(tx.db, input.patientId, 'book')
   const placed = await checkPlacement(tx.db, settings, tx.now, input)
   const id = tx.newId()
   const at = tx.now.toISOString()
