@@ -12,6 +12,7 @@ import * as m0010 from './0010_estimated_dob'
 import * as m0011 from './0011_previous_number'
 import * as m0012 from './0012_front_desk'
 import * as m0013 from './0013_messaging'
+import * as m0014 from './0014_clinical'
 
 /** Every migration, in order. Imported statically: a packaged app cannot scan a folder. */
 export const migrations: Record<string, Migration> = {
@@ -27,5 +28,6 @@ export const migrations: Record<string, Migration> = {
   '0010_estimated_dob': m0010,
   '0011_previous_number': m0011,
   '0012_front_desk': m0012,
-  '0013_messaging': m0013
+  '0013_messaging': m0013,
+  '0014_clinical': m0014
 }

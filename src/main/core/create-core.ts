@@ -16,6 +16,7 @@ import { createJobHost, type JobHost } from './jobs/host'
 import { registerJournalFunction, type JournalCursor } from './journal/journal'
 import { scheduleHandlers } from './schedule/handlers'
 import { frontDeskHandlers } from './frontdesk/handlers'
+import { clinicalHandlers } from './clinical/handlers'
 import { messagingHandlers } from './messaging/handlers'
 import { createOutboxSender } from './messaging/outbox'
 import { readMessaging, senderCheck } from './messaging/settings'
@@ -94,7 +95,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     }
     const events = new EventEmitter()
     events.setMaxListeners(0)
-    const handlers = joinHandlers(systemHandlers, authHandlers, settingsHandlers, usersHandlers, rolesHandlers, patientsHandlers, scheduleHandlers, frontDeskHandlers, messagingHandlers, auditHandlers)
+    const handlers = joinHandlers(systemHandlers, authHandlers, settingsHandlers, usersHandlers, rolesHandlers, patientsHandlers, scheduleHandlers, frontDeskHandlers, messagingHandlers, clinicalHandlers, auditHandlers)
     readers = options.readers ? new ReaderPool(join(options.dataDir, DB_FILE), options.readers, log) : null
     const { dispatch, admit, journaledWrite } = createDispatcher({ services, handlers, reader, events, cursor, readers, log })
 

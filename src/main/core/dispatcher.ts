@@ -131,6 +131,10 @@ export function createDispatcher({ services, handlers, reader, events, cursor, r
     if (!allows(name, session.user.role, session.permissions ? { methods: session.permissions } : null)) {
       throw new ApiError('FORBIDDEN', `${session.user.customRole?.name ?? ROLE_NAMES[session.user.role]} may not do this: ${spec.summary.toLowerCase()}`)
     }
+    // Clinical content is the doctors'; an admin (or a role built on admin) reads it only where the clinic allows.
+    if (spec.clinical && session.user.role === 'admin' && !settings?.adminsSeeClinical) {
+      throw new ApiError('FORBIDDEN', 'The clinic keeps clinical content (notes, prescriptions, record files) from admins: a doctor can open it, or an admin can allow it in Clinic settings')
+    }
     return session
   }
 

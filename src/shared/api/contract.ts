@@ -8,6 +8,7 @@ import { everyoneMay, rolesMethods } from './roles'
 import { scheduleMethods } from './schedule'
 import { frontDeskMethods } from './frontdesk'
 import { messagingMethods } from './messaging'
+import { clinicalMethods } from './clinical'
 import { settingsMethods } from './settings'
 import { systemMethods } from './system'
 import { usersMethods } from './users'
@@ -18,7 +19,7 @@ import { usersMethods } from './users'
  * here. Both transports (IPC, HTTP) and the OpenAPI document derive from it; the core
  * supplies exactly one handler per entry.
  */
-export const api = joinMethods(systemMethods, authMethods, settingsMethods, usersMethods, rolesMethods, patientsMethods, scheduleMethods, frontDeskMethods, messagingMethods, auditMethods)
+export const api = joinMethods(systemMethods, authMethods, settingsMethods, usersMethods, rolesMethods, patientsMethods, scheduleMethods, frontDeskMethods, messagingMethods, clinicalMethods, auditMethods)
 
 export type Api = typeof api
 export type MethodName = keyof Api

@@ -33,6 +33,11 @@ export interface MethodSpec<I extends z.ZodType = z.ZodType, O = unknown, W exte
    * recorded in the journal (who, which patient, when, from which PC), like a write.
    */
   auditRead?: string
+  /**
+   * Clinical content (visit notes, prescriptions, record files): an admin may call it only where
+   * the clinic's settings let admins see clinical content. Checked in the dispatcher.
+   */
+  clinical?: true
   /** Phantom: carries the output type only. */
   readonly __output?: O
 }

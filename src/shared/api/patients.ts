@@ -23,6 +23,8 @@ const patientFieldRules = {
   postalCode: text(20),
   allergies: text(2000),
   medicalHistory: text(10000),
+  /** Long-standing conditions (diabetes, hypertension), shown at the top of the chart. */
+  chronicConditions: text(2000),
   notes: text(10000),
   /** The patient's number in the clinic's previous system (file no., UHID). */
   previousNumber: text(40),
@@ -48,6 +50,7 @@ export const patientFieldsSchema = z
     postalCode: patientFieldRules.postalCode.default(''),
     allergies: patientFieldRules.allergies.default(''),
     medicalHistory: patientFieldRules.medicalHistory.default(''),
+    chronicConditions: patientFieldRules.chronicConditions.default(''),
     notes: patientFieldRules.notes.default(''),
     previousNumber: patientFieldRules.previousNumber.default(''),
     preferredLanguage: patientFieldRules.preferredLanguage.default('en'),
@@ -77,6 +80,7 @@ export const PATIENT_FIELD_LABELS: Record<keyof PatientFields, string> = {
   postalCode: 'Postal code',
   allergies: 'Allergies',
   medicalHistory: 'Medical history',
+  chronicConditions: 'Chronic conditions',
   notes: 'Notes',
   previousNumber: 'Previous file no.',
   preferredLanguage: 'Language for messages',
@@ -101,6 +105,7 @@ export interface Patient {
   postalCode: string
   allergies: string
   medicalHistory: string
+  chronicConditions: string
   notes: string
   previousNumber: string
   preferredLanguage: 'en' | 'hi'
@@ -341,7 +346,7 @@ export const patientsMethods = {
   'patients.merges': method<PatientMerge[]>()({ summary: 'Patient merges, newest first', input: P.merges, roles: ADMIN, writes: false }),
   'patients.archive': method<Patient>()({ summary: 'Archive a patient (hidden from search, never deleted)', input: P.archive, roles: DESK, writes: true }),
   'patients.restore': method<Patient>()({ summary: 'Bring an archived patient back', input: P.restore, roles: DESK, writes: true }),
-  'patients.history': method<PatientChange[]>()({ summary: 'Who changed what on a patient, newest first', input: P.history, roles: DESK, writes: false, auditRead: 'id' }),
+  'patients.history': method<PatientChange[]>()({ summary: 'Who changed what on a patient, newest first', input: P.history, roles: ALL, writes: false, auditRead: 'id' }),
   'patients.setPhoto': method<Patient>()({
     summary: 'Set a patient’s photo',
     input: P.setPhoto,

@@ -25,6 +25,7 @@ const WORDS: Record<string, string> = {
   address_line: 'address',
   postal_code: 'postal code',
   medical_history: 'medical history',
+  chronic_conditions: 'chronic conditions',
   archived_at: 'archived',
   archived_reason: 'archive reason',
   photo_sha256: 'photo',

@@ -66,6 +66,7 @@ export interface PatientsTable {
   postal_code: string
   allergies: string
   medical_history: string
+  chronic_conditions: Generated<string>
   notes: string
   photo_sha256: string | null
   archived_at: string | null
@@ -137,6 +138,13 @@ export interface Database {
   appointment_events: AppointmentEventsTable
   appointment_cell_hours: AppointmentCellHoursTable
   roles: RolesTable
+  visits: VisitsTable
+  visit_diagnoses: VisitDiagnosesTable
+  visit_amendments: VisitAmendmentsTable
+  prescription_items: PrescriptionItemsTable
+  favourite_drugs: FavouriteDrugsTable
+  medical_records: MedicalRecordsTable
+  feedback: FeedbackTable
 }
 
 export interface JournalTable {
@@ -420,4 +428,113 @@ export interface EmailVerificationsTable {
   attempts: number
   verified_at: string | null
   created_at: string
+}
+
+export interface VisitsTable {
+  id: string
+  patient_id: string
+  doctor_id: string
+  appointment_id: string | null
+  queue_entry_id: string | null
+  date: string
+  opened_at: string
+  opened_by: string | null
+  status: 'open' | 'signed'
+  weight_kg: number | null
+  height_cm: number | null
+  bp_systolic: number | null
+  bp_diastolic: number | null
+  pulse: number | null
+  temperature_c: number | null
+  spo2: number | null
+  sugar_mg_dl: number | null
+  sugar_context: 'fasting' | 'random' | 'post_meal' | null
+  chief_complaint: string
+  note_format: 'soap' | 'free'
+  subjective: string
+  objective: string
+  assessment: string
+  plan: string
+  free_text: string
+  advice: string
+  follow_up_date: string | null
+  follow_up_appointment_id: string | null
+  signed_at: string | null
+  signed_by: string | null
+  version: number
+  updated_at: string
+}
+
+export interface VisitDiagnosesTable {
+  id: string
+  visit_id: string
+  position: number
+  text: string
+  code: string
+}
+
+export interface VisitAmendmentsTable {
+  id: string
+  visit_id: string
+  at: string
+  user_id: string
+  text: string
+}
+
+interface DrugLineColumns {
+  drug_name: string
+  strength: string
+  form: string
+  dose: string
+  frequency: string
+  duration: string
+  route: string
+  instructions: string
+}
+
+export interface PrescriptionItemsTable extends DrugLineColumns {
+  id: string
+  visit_id: string
+  position: number
+  allergy_matched: string | null
+  allergy_confirmed_by: string | null
+  allergy_confirmed_at: string | null
+}
+
+export interface FavouriteDrugsTable extends DrugLineColumns {
+  id: string
+  doctor_id: string
+  created_at: string
+}
+
+export interface MedicalRecordsTable {
+  id: string
+  patient_id: string
+  visit_id: string | null
+  file_sha256: string
+  content_type: 'application/pdf' | 'image/jpeg' | 'image/png'
+  byte_size: number
+  name: string
+  type: 'lab_report' | 'imaging' | 'referral' | 'discharge_summary' | 'other'
+  record_date: string
+  hospital: string
+  doctor_name: string
+  description: string
+  uploaded_by: string
+  uploaded_at: string
+  deleted_at: string | null
+  deleted_by: string | null
+  deleted_reason: string | null
+}
+
+export interface FeedbackTable {
+  id: string
+  patient_id: string
+  visit_id: string | null
+  doctor_id: string | null
+  type: 'complaint' | 'good' | 'suggestion'
+  rating: number
+  comment: string
+  recorded_by: string
+  recorded_at: string
 }

@@ -406,6 +406,35 @@ export async function completeEntry(tx: WriteContext, entryId: string): Promise<
   return getEntry(tx.db, entry.id)
 }
 
+/**
+ * A visit opened for a patient still waiting calls them in, as Call next would, when the
+ * doctor has nobody else in consultation; otherwise the queue is left as the desk set it.
+ */
+export async function startConsultation(tx: WriteContext, entryId: string): Promise<void> {
+  const entry = await getEntry(tx.db, entryId)
+  if (entry.status !== 'waiting') return
+  const serving = await tx.db.selectFrom('queue_entries').select('id').where('date', '=', entry.date).where('doctor_id', '=', entry.doctorId).where('status', '=', 'in_consultation').executeTakeFirst()
+  if (serving) return
+  const at = tx.now.toISOString()
+  await tx.db.updateTable('queue_entries').set({ status: 'in_consultation', called_at: at, updated_at: at }).where('id', '=', entry.id).execute()
+  if (entry.appointmentId) await setAppointmentStatus(tx, entry.appointmentId, 'in_consultation', null)
+  await recordEvent(tx, entry.id, 'called')
+}
+
+/** A signed visit completes its patient's place in the queue, and their appointment. */
+export async function finishConsultation(tx: WriteContext, entryId: string | null, appointmentId: string | null): Promise<void> {
+  const entry = entryId ? await getEntry(tx.db, entryId) : null
+  if (entry && (entry.status === 'waiting' || entry.status === 'in_consultation')) {
+    const at = tx.now.toISOString()
+    await tx.db.updateTable('queue_entries').set({ status: 'completed', called_at: entry.calledAt ?? at, completed_at: at, updated_at: at }).where('id', '=', entry.id).execute()
+    await recordEvent(tx, entry.id, 'completed')
+  }
+  if (appointmentId) {
+    const appointment = await getAppointment(tx.db, appointmentId)
+    if (appointment.status !== 'cancelled' && appointment.status !== 'no_show') await setAppointmentStatus(tx, appointmentId, 'completed', null)
+  }
+}
+
 async function ownQueue(tx: WriteContext, entry: QueueEntry): Promise<void> {
   if (tx.role === 'doctor') await queueDoctor(tx, entry.doctorId)
 }

@@ -3,7 +3,7 @@ import SQLite from 'better-sqlite3'
 import { sql } from 'kysely'
 import sharp from 'sharp'
 import { afterEach, describe, expect, it } from 'vitest'
-import { api, type Appointment, type Display, type Doctor, type QueueEntry, type ChainCheck, type JournalEntry, type Patient, type PatientMerge, type SessionInfo, type StaffUser, type TwoFactorSetup, type WriteMethodName } from '../../../shared/api'
+import { api, type Appointment, type Display, type Doctor, type QueueEntry, type ChainCheck, type JournalEntry, type Patient, type PatientMerge, type SessionInfo, type StaffUser, type TwoFactorSetup, type Visit, type WriteMethodName } from '../../../shared/api'
 import type { ChangeEvent, Handler } from '../context'
 import { createCore } from '../create-core'
 import { DB_FILE, createKysely, migrate, openSqlite } from '../db/connection'
@@ -81,6 +81,18 @@ async function twoWaiting(t: TestCore, token: string) {
   t.clock.advance(60_000)
   const second = await issue(1)
   return { first, second, doctorId }
+}
+
+/** A doctor signed in, and a patient to see. */
+async function consulting(t: TestCore, token: string) {
+  const practice = await setUpPractice(t.core, token, { doctors: 1, patients: 1 })
+  const doctorToken = (await call<SessionInfo>(t.core, 'auth.login', { email: 'doctor1@sunrise.example', password: 'consulting room password' })).token
+  return { practice, doctorToken, patientId: practice.patients[0].id }
+}
+
+async function withVisit(t: TestCore, token: string) {
+  const c = await consulting(t, token)
+  return { ...c, visit: await call<Visit>(t.core, 'visits.open', { patientId: c.patientId }, c.doctorToken) }
 }
 
 /**
@@ -696,7 +708,126 @@ const CASES: { [M in WriteMethodName]: Case } = {
         expect(JSON.parse(entry.allocated).numbers.map((n: { value: number }) => n.value)).toEqual([1, 2])
       }
     }
-  }
+  },
+  'settings.setLogo': async ({ t, token }) => {
+    const file = await png()
+    return {
+      act: () => call(t.core, 'settings.setLogo', { file }, token),
+      expect: (entry) => {
+        expect(JSON.parse(entry.input).file).toEqual({ sha256: expect.stringMatching(/^[0-9a-f]{64}$/), bytes: file.length })
+        expect(rowsOf(entry)).toEqual(['insert settings'])
+        expect(JSON.parse(JSON.parse(entry.rows[0].data).value)).toMatch(/^[0-9a-f]{64}$/)
+      }
+    }
+  },
+  'settings.removeLogo': async ({ t, token }) => {
+    await call(t.core, 'settings.setLogo', { file: await png() }, token)
+    return {
+      act: () => call(t.core, 'settings.removeLogo', {}, token),
+      expect: (entry) => expect(JSON.parse(JSON.parse(entry.rows[0].data).value)).toBeNull()
+    }
+  },
+  'visits.open': async ({ t, token }) => {
+    const { doctorToken, patientId } = await consulting(t, token)
+    return {
+      act: () => call(t.core, 'visits.open', { patientId }, doctorToken),
+      expect: (entry, value) => {
+        expect(rowsOf(entry)).toEqual(['insert visits'])
+        expect(JSON.parse(entry.rows[0].data).patient_id).toBe(patientId)
+        expect(JSON.parse(entry.allocated).ids).toEqual([(value as Visit).id])
+      }
+    }
+  },
+  'visits.save': async ({ t, token }) => {
+    const { doctorToken, visit } = await withVisit(t, token)
+    return {
+      act: () => call(t.core, 'visits.save', { id: visit.id, version: visit.version, chiefComplaint: 'Fever for 3 days', vitals: { pulse: 92 }, diagnoses: [{ text: 'Viral fever' }], items: [{ drugName: 'Paracetamol', strength: '500 mg', frequency: 'TDS' }] }, doctorToken),
+      expect: (entry) => {
+        expect(rowsOf(entry)).toEqual(['update visits', 'insert visit_diagnoses', 'insert prescription_items'])
+        expect(JSON.parse(entry.rows[0].data)).toMatchObject({ chief_complaint: 'Fever for 3 days', pulse: 92, version: 2 })
+      }
+    }
+  },
+  'visits.sign': async ({ t, token }) => {
+    const { doctorToken, visit } = await withVisit(t, token)
+    const saved = await call<Visit>(t.core, 'visits.save', { id: visit.id, version: visit.version, chiefComplaint: 'Cough' }, doctorToken)
+    return {
+      act: () => call(t.core, 'visits.sign', { id: visit.id, version: saved.version }, doctorToken),
+      expect: (entry) => expect(JSON.parse(entry.rows[0].data)).toMatchObject({ status: 'signed', signed_at: expect.any(String) })
+    }
+  },
+  'visits.amend': async ({ t, token }) => {
+    const { doctorToken, visit } = await withVisit(t, token)
+    const saved = await call<Visit>(t.core, 'visits.save', { id: visit.id, version: visit.version, chiefComplaint: 'Cough' }, doctorToken)
+    await call(t.core, 'visits.sign', { id: visit.id, version: saved.version }, doctorToken)
+    return {
+      act: () => call(t.core, 'visits.amend', { id: visit.id, text: 'Lab called: CRP normal' }, doctorToken),
+      expect: (entry) => expect(rowsOf(entry)).toEqual(['insert visit_amendments', 'update visits'])
+    }
+  },
+  'visits.bookFollowUp': async ({ t, token }) => {
+    const { doctorToken, visit } = await withVisit(t, token)
+    await call(t.core, 'visits.save', { id: visit.id, version: visit.version, followUpDate: '2025-03-17' }, doctorToken)
+    return {
+      act: () => call(t.core, 'visits.bookFollowUp', { id: visit.id }, doctorToken),
+      expect: (entry) => {
+        expect(rowsOf(entry)).toEqual(expect.arrayContaining(['insert appointments', 'update visits']))
+        expect(JSON.parse(entry.rows.find((r) => r.tbl === 'appointments')!.data).start_at).toBe('2025-03-17T09:00:00.000Z')
+      }
+    }
+  },
+  'prescriptions.saveFavourite': async ({ t, token }) => {
+    const { doctorToken } = await consulting(t, token)
+    return {
+      act: () => call(t.core, 'prescriptions.saveFavourite', { drugName: 'Amlodipine', strength: '5 mg', frequency: 'OD' }, doctorToken),
+      expect: (entry) => expect(rowsOf(entry)).toEqual(['insert favourite_drugs'])
+    }
+  },
+  'prescriptions.removeFavourite': async ({ t, token }) => {
+    const { doctorToken } = await consulting(t, token)
+    const favourite = await call<{ favouriteId: string }>(t.core, 'prescriptions.saveFavourite', { drugName: 'Amlodipine' }, doctorToken)
+    return {
+      act: () => call(t.core, 'prescriptions.removeFavourite', { id: favourite.favouriteId }, doctorToken),
+      expect: (entry) => expect(rowsOf(entry)).toEqual(['delete favourite_drugs'])
+    }
+  },
+  'records.upload': async ({ t, token }) => {
+    const { patientId } = await consulting(t, token)
+    const file = await png()
+    return {
+      act: () => call(t.core, 'records.upload', { patientId, file, name: 'CBC report', type: 'lab_report', recordDate: '2025-03-09' }, token),
+      expect: (entry) => {
+        expect(JSON.parse(entry.input).file).toEqual({ sha256: expect.stringMatching(/^[0-9a-f]{64}$/), bytes: file.length })
+        expect(rowsOf(entry)).toEqual(['insert medical_records'])
+        expect(JSON.parse(entry.rows[0].data).patient_id).toBe(patientId)
+      }
+    }
+  },
+  'records.remove': async ({ t, token }) => {
+    const { patientId } = await consulting(t, token)
+    const record = await call<{ id: string }>(t.core, 'records.upload', { patientId, file: await png(), name: 'Wrong patient scan', type: 'other', recordDate: '2025-03-09' }, token)
+    return {
+      act: () => call(t.core, 'records.remove', { id: record.id, reason: 'Scanned into the wrong chart' }, token),
+      expect: (entry) => expect(JSON.parse(entry.rows[0].data)).toMatchObject({ deleted_reason: 'Scanned into the wrong chart', deleted_at: expect.any(String) })
+    }
+  },
+  'patients.updateMedical': async ({ t, token }) => {
+    const { doctorToken, patientId } = await consulting(t, token)
+    return {
+      act: () => call(t.core, 'patients.updateMedical', { id: patientId, allergies: 'Penicillin', chronicConditions: 'Type 2 diabetes' }, doctorToken),
+      expect: (entry) => {
+        expect(rowsOf(entry)).toEqual(['insert patient_history', 'update patients'])
+        expect(JSON.parse(entry.rows[1].data)).toMatchObject({ allergies: 'Penicillin', chronic_conditions: 'Type 2 diabetes' })
+      }
+    }
+  },
+  'feedback.record': async ({ t, token }) => {
+    const { patientId } = await consulting(t, token)
+    return {
+      act: () => call(t.core, 'feedback.record', { patientId, type: 'good', rating: 5, comment: 'Very kind' }, token),
+      expect: (entry) => expect(rowsOf(entry)).toEqual(['insert feedback'])
+    }
+  },
 }
 
 describe('the journal records every write', () => {

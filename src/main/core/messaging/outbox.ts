@@ -7,6 +7,7 @@
 // that stops after the server accepted a message but before marking it sends it again when it
 // starts: the same Message-ID lets a mail program show it once.)
 import { randomUUID } from 'node:crypto'
+import { DateTime } from 'luxon'
 import nodemailer from 'nodemailer'
 import type { ExpressionBuilder, Selectable } from 'kysely'
 import { ApiError, type Appointment, type Channel, type Language, type MessageKind, type OutboxMessage, type Settings, type TemplateKind } from '../../../shared/api'
@@ -19,7 +20,7 @@ import { requireSettings } from '../settings/settings'
 import { appointmentIcs } from './ics'
 import { readMessaging, senderCheck, smsToken, smtpPassword, thisInstance, writeMessaging, type StoredMessaging } from './settings'
 import { SmsError, twilioProvider } from './sms'
-import { appointmentContext, renderMessage, type MessageContext } from './templates'
+import { addressLine, appointmentContext, clinicDateTime, renderMessage, type MessageContext } from './templates'
 
 /**
  * This process. Only one process at a time opens a data folder (its lock), so a row left taken
@@ -98,6 +99,58 @@ const patientOf = (tx: WriteContext, id: string) =>
   tx.db.selectFrom('patients').select(['id', 'name', 'email', 'phone', 'preferred_language', 'email_opt_out', 'sms_opt_out']).where('id', '=', id).executeTakeFirstOrThrow()
 
 const versionOf = async (tx: WriteContext, appointmentId: string) => (await tx.db.selectFrom('appointments').select('version').where('id', '=', appointmentId).executeTakeFirstOrThrow()).version
+
+/**
+ * A follow-up the doctor asked for but nobody booked: the patient is asked to call, two days
+ * before the date at 09:00 clinic time (at once if that has passed). Keyed by the visit, so
+ * signing again or amending never queues it twice; booking the follow-up cancels it.
+ */
+export async function queueFollowUpMessages(tx: WriteContext, visit: { id: string; patientId: string; doctorName: string; followUpDate: string }): Promise<void> {
+  const messaging = await readMessaging(tx.db)
+  const channels = (['email', 'sms'] as const).filter((c) => messaging[c].enabled)
+  if (channels.length === 0) return
+  const settings = await requireSettings(tx.db)
+  const patient = await patientOf(tx, visit.patientId)
+  const language = patient.preferred_language as Language
+  const ask = DateTime.fromISO(`${visit.followUpDate}T09:00`, { zone: settings.timeZone }).minus({ days: 2 })
+  const due = ask.toMillis() > tx.now.getTime() ? ask.toUTC().toISO()! : tx.now.toISOString()
+  const at = clinicDateTime(DateTime.fromISO(`${visit.followUpDate}T09:00`, { zone: settings.timeZone }).toUTC().toISO()!, settings.timeZone, language)
+  const context: MessageContext = {
+    patientName: patient.name,
+    doctorName: visit.doctorName,
+    date: at.date,
+    time: '',
+    clinicName: settings.clinicName,
+    clinicAddress: addressLine(settings.clinicAddress),
+    clinicPhone: settings.clinicPhone,
+    typeName: ''
+  }
+  for (const channel of channels) {
+    const recipient = channel === 'email' ? patient.email : patient.phone
+    const skip = !recipient ? `No ${channel === 'email' ? 'email address' : 'mobile number'} on the patient's record` : optedOut(patient, channel)
+    await insertMessage(tx, {
+      channel,
+      kind: 'follow_up',
+      appointmentId: null,
+      patientId: patient.id,
+      dedupeKey: `visit:${visit.id}:follow_up:${visit.followUpDate}:${channel}`,
+      recipient: recipient || '—',
+      payload: await renderMessage(tx.db, 'follow_up', language, channel, context),
+      due,
+      skip
+    })
+  }
+}
+
+/** The follow-up was booked, or its date changed: a pending "please call to book" is not sent. */
+export async function cancelFollowUpMessages(tx: WriteContext, visitId: string, why: string): Promise<void> {
+  await tx.db
+    .updateTable('outbox')
+    .set({ status: 'cancelled', skip_reason: why, updated_at: tx.now.toISOString() })
+    .where('dedupe_key', 'like', `visit:${visitId}:follow_up:%`)
+    .where('status', '=', 'pending')
+    .execute()
+}
 
 /** Why a patient gets nothing on this channel by their own wish, or null. */
 export const optedOut = (patient: { email_opt_out: number; sms_opt_out: number }, channel: Channel) =>

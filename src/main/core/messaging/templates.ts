@@ -273,7 +273,7 @@ export function clinicDateTime(instant: string, timeZone: string, language: Lang
 }
 
 /** The address as one line, from the parts that are set. */
-function addressLine(address: { line: string; city: string; state: string; postalCode: string; country: string }): string {
+export function addressLine(address: { line: string; city: string; state: string; postalCode: string; country: string }): string {
   return [address.line, address.city, address.state, address.postalCode, address.country]
     .map((part) => part.trim())
     .filter((part) => part !== '')

@@ -35,6 +35,19 @@ export const patientsHandlers: HandlerGroup = {
     return { patient }
   },
 
+  // Allergies and history are recorded by doctors as well as the desk; the rest of the record stays the desk's.
+  'patients.updateMedical': async (ctx, { id, ...medical }) => {
+    const current = toPatient(await getPatientRow(ctx.db, id))
+    if (current.mergedInto) throw new ApiError('CONFLICT', 'This record was merged into another; edit that one instead')
+    const changes = diff(fieldsOf(current), medical)
+    if (Object.keys(changes).length > 0) {
+      await recordHistory(ctx, { patientId: id, action: 'updated', changes })
+      await touch(ctx, id, fieldsToColumns({ ...fieldsOf(current), ...Object.fromEntries(Object.entries(medical).filter(([, v]) => v !== undefined)) }))
+    }
+    const after = toPatient(await getPatientRow(ctx.db, id))
+    return { id, allergies: after.allergies, medicalHistory: after.medicalHistory, chronicConditions: after.chronicConditions }
+  },
+
   'patients.update': async (ctx, { id, fields: input }) => {
     const settings = await requireSettings(ctx.db)
     const current = toPatient(await getPatientRow(ctx.db, id))

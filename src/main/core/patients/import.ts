@@ -185,6 +185,7 @@ export async function analyseImport(db: ReadDb, settings: Settings, csv: string,
       postalCode: cell('postalCode'),
       allergies: cell('allergies'),
       medicalHistory: cell('medicalHistory'),
+      chronicConditions: '',
       notes: [cell('notes').trim(), ...toNotes.map((i) => ((record[i] ?? '').trim() ? `${headers[i]}: ${record[i].trim()}` : ''))].filter(Boolean).join('\n'),
       previousNumber: cell('previousNumber')
     })

@@ -458,7 +458,7 @@ async function bookable(db: ReadDb, typeId: string, doctorId?: string) {
   return { type, doctors }
 }
 
-async function slotsFor(db: ReadDb, now: Date, q: { typeId: string; doctorId?: string; from: string; to: string; limit: number }): Promise<FreeSlot[]> {
+export async function slotsFor(db: ReadDb, now: Date, q: { typeId: string; doctorId?: string; from: string; to: string; limit: number }): Promise<FreeSlot[]> {
   const settings = await requireSettings(db)
   if (q.to < q.from) throw ApiError.field('to', 'must not be before from')
   if (daysBetween(q.from, q.to) > 180) throw ApiError.field('to', 'may be at most 180 days after from')

@@ -3,7 +3,9 @@ import { ApiError, DEFAULT_SETTINGS, settingsSchema, type Settings } from '../..
 import { precompiled } from '../db/precompiled'
 import type { ReadDb } from '../db/read-only'
 import type { Database } from '../db/schema'
-import type { HandlerGroup } from '../context'
+import sharp from 'sharp'
+import { ownTransaction, type HandlerGroup } from '../context'
+import { documentType } from '../patients/photo'
 
 /**
  * The last settings read, by their stored text: every call reads the few rows (another process
@@ -52,5 +54,34 @@ export const settingsHandlers: HandlerGroup = {
     await requireSettings(ctx.db)
     await writeSettings(ctx.db, input, ctx.now)
     return requireSettings(ctx.db)
+  },
+  'settings.setLogo': ownTransaction<'settings.setLogo'>(async (ctx, { file }) => {
+    const sha = ctx.services.files.put(await prepareLogo(file))
+    return ctx.write(async (tx) => {
+      await requireSettings(tx.db)
+      await writeSettings(tx.db, { clinicLogo: sha }, tx.now)
+      return requireSettings(tx.db)
+    })
+  }),
+  'settings.removeLogo': async (ctx) => {
+    await requireSettings(ctx.db)
+    await writeSettings(ctx.db, { clinicLogo: null }, ctx.now)
+    return requireSettings(ctx.db)
+  },
+  'settings.logo': async (ctx) => {
+    const settings = await requireSettings(ctx.db)
+    const bytes = settings.clinicLogo ? ctx.services.files.get(settings.clinicLogo) : null
+    return bytes ? { type: 'image/png', bytes } : null
+  }
+}
+
+/** A letterhead logo: checked from its bytes, kept as a PNG no larger than print needs (transparency kept). */
+async function prepareLogo(file: Uint8Array): Promise<Buffer> {
+  const type = documentType(file)
+  if (type !== 'image/png' && type !== 'image/jpeg') throw ApiError.field('file', 'must be a PNG or JPEG image (checked from its content, not its name)')
+  try {
+    return await sharp(file, { limitInputPixels: 50_000_000 }).rotate().resize(600, 600, { fit: 'inside', withoutEnlargement: true }).png().toBuffer()
+  } catch {
+    throw ApiError.field('file', 'could not be read as an image; it may be damaged')
   }
 }

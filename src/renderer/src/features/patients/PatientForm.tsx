@@ -25,6 +25,7 @@ export interface PatientFormValues {
   postalCode: string
   allergies: string
   medicalHistory: string
+  chronicConditions: string
   notes: string
   preferredLanguage: 'en' | 'hi'
   emailOptOut: boolean
@@ -47,6 +48,7 @@ function valuesOf(patient: Patient | undefined, country: string | undefined, pre
     postalCode: patient?.postalCode ?? '',
     allergies: patient?.allergies ?? '',
     medicalHistory: patient?.medicalHistory ?? '',
+    chronicConditions: patient?.chronicConditions ?? '',
     notes: patient?.notes ?? '',
     previousNumber: patient?.previousNumber ?? '',
     preferredLanguage: patient?.preferredLanguage ?? 'en',
@@ -77,6 +79,7 @@ function toApiFields(values: PatientFormValues, todayIso: string): Required<Omit
     postalCode: values.postalCode.trim(),
     allergies: values.allergies.trim(),
     medicalHistory: values.medicalHistory.trim(),
+    chronicConditions: values.chronicConditions.trim(),
     notes: values.notes.trim(),
     previousNumber: values.previousNumber.trim(),
     preferredLanguage: values.preferredLanguage,
@@ -283,6 +286,7 @@ export function PatientForm({ patient, prefill = {}, onCancel }: Props) {
             <Title order={5}>Clinical</Title>
             <Textarea label="Allergies" description="Drugs, foods, anything else; doctors see this in red" autosize minRows={2} {...form.getInputProps('allergies')} />
             <Textarea label="Medical history" autosize minRows={2} {...form.getInputProps('medicalHistory')} />
+            <Textarea label="Chronic conditions" description="Diabetes, hypertension, asthma: shown at the top of the chart" autosize minRows={1} {...form.getInputProps('chronicConditions')} />
             <Textarea label="Notes" autosize minRows={2} {...form.getInputProps('notes')} />
           </Stack>
         </Paper>

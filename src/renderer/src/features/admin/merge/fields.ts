@@ -13,7 +13,7 @@ export interface MergeField {
   combinable?: boolean
 }
 
-const COMBINABLE: FieldKey[] = ['allergies', 'medicalHistory', 'notes']
+const COMBINABLE: FieldKey[] = ['allergies', 'medicalHistory', 'chronicConditions', 'notes']
 
 // Whether a date of birth was worked out from an age goes with the date chosen, not on a row of its own.
 export const MERGE_FIELDS: MergeField[] = (Object.keys(PATIENT_FIELD_LABELS) as FieldKey[]).filter((key) => key !== 'dateOfBirthEstimated').map((key) => ({
