@@ -32,7 +32,7 @@ export function frequencyMeaning(frequency: string): string {
   const written = frequency.trim()
   const word = written.toUpperCase().replace(/\./g, '')
   if (ABBREVIATIONS[word]) return ABBREVIATIONS[word]
-  const every = /^Q(\d{1,2})H$/.exec(word)
+  const every = /^Q(\d{1,2}(?:\.\d+)?)H$/.exec(written.toUpperCase())
   if (every) return `every ${Number(every[1])} hours`
   const parts = written.split(/\s*[-–]\s*/)
   if ((parts.length === 3 || parts.length === 4) && parts.every((p) => /^(\d+(\.\d+)?|½|1\/2)$/.test(p))) {

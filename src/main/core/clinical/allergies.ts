@@ -1,4 +1,5 @@
 import type { AllergyWarning } from '../../../shared/api'
+import { allergyItems } from '../../../shared/lib/allergy-list'
 
 /**
  * Drug families a patient is often recorded as allergic to by the family's name, with the
@@ -18,16 +19,14 @@ const FAMILIES: Array<{ names: RegExp; members: RegExp }> = [
   { names: /iodine|contrast/, members: /iodine|povidone|betadine|iohexol|iopamidol/ }
 ]
 
-/** Words that say what kind of allergy it is, not what it is to. */
-const NOISE = /\b(allerg(y|ic|ies)?|to|drugs?|group|class|reaction|severe|mild|rash|hives|antibiotics?)\b/g
+/**
+ * Words that say what kind of allergy it is, or what form a medicine takes, not what it is:
+ * "syrup" in two names is no match, and a sulfate salt (ferrous sulphate) is no sulfa drug.
+ */
+const NOISE = /\b(allerg(y|ic|ies)?|to|drugs?|group|class|reaction|severe|mild|rash|hives|antibiotics?|tablets?|tabs?|capsules?|caps?|syrups?|suspension|drops|eye|ear|nasal|injections?|inj|cream|ointment|gel|inhaler|spray|oral|sul(f|ph)ates?)\b/g
 
 /** The recorded allergies, one per item: "Penicillin (rash); sulfa drugs" → ["Penicillin (rash)", "sulfa drugs"]. */
-export function allergyList(recorded: string): string[] {
-  return recorded
-    .split(/[,;\n/]+/)
-    .map((a) => a.trim())
-    .filter((a) => a.length > 0 && !/^(none|nil|nkda|no known( drug)? allerg(y|ies)|na|n\/a|-)$/i.test(a))
-}
+export const allergyList = allergyItems
 
 const key = (text: string) =>
   text

@@ -13,7 +13,8 @@ import { drugLineOf, getVisit, ownDoctor } from './visits'
  */
 export async function suggestDrugs(ctx: ReadContext, query: string, limit: number): Promise<DrugSuggestion[]> {
   const doctor = await ownDoctor(ctx)
-  const like = `%${query.replace(/[%_\\]/g, (c) => `\\${c}`)}%`
+  // LIKE's wildcards in what was typed are dropped rather than escaped: no drug name holds them.
+  const like = `%${query.replace(/[%_\\]/g, '')}%`
   let favourites = ctx.db.selectFrom('favourite_drugs').selectAll().where('doctor_id', '=', doctor.id)
   if (query) favourites = favourites.where(({ eb, fn }) => eb(fn('lower', ['drug_name']), 'like', like.toLowerCase()))
   const liked = (await favourites.orderBy('drug_name').limit(limit).execute()).map((f) => ({ ...drugLineOf(f), source: 'favourite' as const, favouriteId: f.id }))

@@ -16,8 +16,11 @@ export async function checkRecordFile(file: Uint8Array): Promise<MedicalRecord['
   const type = documentType(file)
   if (!type) throw ApiError.field('file', 'must be a PDF, JPEG or PNG (checked from its content, not its name)')
   try {
-    if (type === 'application/pdf') await PDFDocument.load(file, { ignoreEncryption: true, updateMetadata: false })
-    else await sharp(file, { limitInputPixels: 120_000_000 }).metadata()
+    if (type === 'application/pdf') {
+      // pdf-lib forgives a lot; a document it cannot find one page in is no report.
+      const pdf = await PDFDocument.load(file, { ignoreEncryption: true, updateMetadata: false, throwOnInvalidObject: true })
+      if (pdf.getPageCount() === 0) throw new Error('no pages')
+    } else await sharp(file, { limitInputPixels: 120_000_000 }).metadata()
   } catch {
     throw ApiError.field('file', `could not be read as ${type === 'application/pdf' ? 'a PDF' : 'an image'}; it may be damaged`)
   }

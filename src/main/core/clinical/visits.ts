@@ -312,8 +312,13 @@ export async function signVisit(tx: WriteContext, input: { id: string; version: 
   const diagnoses = await tx.db.selectFrom('visit_diagnoses').select('id').where('visit_id', '=', row.id).executeTakeFirst()
   if (!hasContent(row) && !diagnoses) throw ApiError.field('chiefComplaint', 'and the rest of the note are empty: write what the visit was for before signing')
   const at = tx.now.toISOString()
-  await tx.db.updateTable('visits').set({ status: 'signed', signed_at: at, signed_by: tx.user.id, version: row.version + 1, updated_at: at }).where('id', '=', row.id).execute()
-  await finishConsultation(tx, row.queue_entry_id, row.appointment_id)
+  // A colleague covering signs as themselves: the prescription then prints their name and registration.
+  const signer = await ownDoctor(tx)
+  await tx.db.updateTable('visits').set({ status: 'signed', signed_at: at, signed_by: tx.user.id, doctor_id: signer.id, version: row.version + 1, updated_at: at }).where('id', '=', row.id).execute()
+  // Opened from the calendar before the patient arrived: their token came later, and is theirs.
+  const entryId = row.queue_entry_id ?? (row.appointment_id ? ((await tx.db.selectFrom('queue_entries').select('id').where('appointment_id', '=', row.appointment_id).executeTakeFirst())?.id ?? null) : null)
+  if (entryId !== row.queue_entry_id) await tx.db.updateTable('visits').set({ queue_entry_id: entryId }).where('id', '=', row.id).execute()
+  await finishConsultation(tx, entryId, row.appointment_id)
   const visit = await getVisit(tx.db, row.id)
   if (visit.followUpDate && !visit.followUp) await queueFollowUpMessages(tx, { id: visit.id, patientId: visit.patientId, doctorName: visit.doctorName, followUpDate: visit.followUpDate })
   return visit
