@@ -44,7 +44,7 @@ export interface PrescriptionPdfOptions {
 // exports. Requiring it sidesteps that mismatch in every runtime we have: vitest, tsx, and the
 // electron-vite bundle, where dependencies stay external and load from node_modules (or app.asar).
 // `require` also picks package.json's "main", never the "browser" build.
-const require = createRequire(import.meta.url)
+const requireCommonJs = createRequire(import.meta.url)
 
 // The part of pdfmake's document definition this file uses. @types/pdfmake would describe all
 // of it, but it carries `/// <reference lib="dom" />`, which would put the browser's globals
@@ -114,7 +114,7 @@ let printer: PdfMake | null = null
 /** pdfmake with our font loaded: the font file is read once per process, on first use. */
 function pdfmake(): PdfMake {
   if (printer) return printer
-  const loaded = require('pdfmake') as PdfMake
+  const loaded = requireCommonJs('pdfmake') as PdfMake
   loaded.virtualfs.writeFileSync(FONT_IN_MEMORY, readFileSync(resourcePath(FONT_FILE)))
   // Lohit Devanagari is one regular weight that covers both Latin and Devanagari, with the
   // OpenType tables fontkit needs to shape conjuncts and matras. pdfmake cannot synthesise bold

@@ -29,7 +29,8 @@ export interface Hub {
 
 const CSP = [
   "default-src 'self'",
-  "script-src 'self'",
+  // WebAssembly may compile (not JS eval): pdf.js decodes faxed and JPEG 2000 scans in a record with it.
+  "script-src 'self' 'wasm-unsafe-eval'",
   "style-src 'self' 'unsafe-inline'", // Mantine sets inline styles
   "img-src 'self' data: blob:",
   "font-src 'self' data:",

@@ -1,5 +1,6 @@
 import { Stack, Tabs, Text, Title } from '@mantine/core'
-import { ClinicSettings, ConnectionPanel } from './ClinicSettings'
+import { FeedbackReport } from '../feedback/FeedbackReport'
+import { ClinicSettings, ConnectionPanel, LetterheadLogo } from './ClinicSettings'
 import { DoctorsAdmin } from './DoctorsAdmin'
 import { ImportPatients } from './ImportPatients'
 import { JournalScreen } from './JournalScreen'
@@ -16,13 +17,15 @@ export function AdminHome() {
         <Title order={2}>Admin</Title>
         <Text c="dimmed">Set up the clinic and the people who use DocSpot.</Text>
       </div>
-      <Tabs defaultValue="clinic" keepMounted={false}>
+      {/* Ten tabs: a little less padding keeps them on one line on a 1366-wide screen. */}
+      <Tabs defaultValue="clinic" keepMounted={false} styles={{ tab: { paddingInline: 'var(--mantine-spacing-xs)' } }}>
         <Tabs.List>
           <Tabs.Tab value="clinic">Clinic</Tabs.Tab>
           <Tabs.Tab value="staff">Staff accounts</Tabs.Tab>
           <Tabs.Tab value="doctors">Doctors and types</Tabs.Tab>
           <Tabs.Tab value="messages">Messages</Tabs.Tab>
           <Tabs.Tab value="screens">Waiting room</Tabs.Tab>
+          <Tabs.Tab value="feedback">Feedback</Tabs.Tab>
           <Tabs.Tab value="merge">Merge patients</Tabs.Tab>
           <Tabs.Tab value="import">Import patients</Tabs.Tab>
           <Tabs.Tab value="journal">Journal</Tabs.Tab>
@@ -31,6 +34,7 @@ export function AdminHome() {
         <Tabs.Panel value="clinic" pt="md">
           <Stack>
             <ClinicSettings />
+            <LetterheadLogo />
             <ConnectionPanel />
           </Stack>
         </Tabs.Panel>
@@ -45,6 +49,9 @@ export function AdminHome() {
         </Tabs.Panel>
         <Tabs.Panel value="screens" pt="md">
           <WaitingRoomScreens />
+        </Tabs.Panel>
+        <Tabs.Panel value="feedback" pt="md">
+          <FeedbackReport />
         </Tabs.Panel>
         <Tabs.Panel value="merge" pt="md">
           <MergePatients />

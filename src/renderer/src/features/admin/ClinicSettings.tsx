@@ -1,8 +1,9 @@
-import { Alert, Button, Code, Group, NumberInput, Paper, Select, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core'
+import { Alert, Box, Button, Code, FileButton, Group, Image, Loader, NumberInput, Paper, Select, SimpleGrid, Stack, Switch, Text, TextInput, Title } from '@mantine/core'
 import { useForm } from '@mantine/form'
 import { notifications } from '@mantine/notifications'
+import { IconPhotoOff, IconTrash, IconUpload } from '@tabler/icons-react'
 import { useEffect, useMemo, useState } from 'react'
-import type { Settings } from '../../../../shared/api'
+import { ApiError, MAX_LOGO_BYTES, type Settings } from '../../../../shared/api'
 import { useApi, useSession } from '../../api/context'
 import { useApiQuery } from '../../api/queries'
 import { showError } from '../../lib/errors'
@@ -17,7 +18,11 @@ export function ClinicSettings() {
   const form = useForm<Settings>({ initialValues: settings ?? undefined })
 
   useEffect(() => {
-    if (settings && !form.isDirty()) form.setValues(settings)
+    // Another change (the logo, another admin's save) is the new baseline, not an edit of this form's.
+    if (settings && !form.isDirty()) {
+      form.setValues(settings)
+      form.resetDirty(settings)
+    }
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [settings])
 
@@ -26,7 +31,9 @@ export function ClinicSettings() {
   const save = form.onSubmit(async (values) => {
     setBusy(true)
     try {
-      await api.call('settings.update', values)
+      // The logo is set on its own (LetterheadLogo below); settings.update takes only what this form edits.
+      const { clinicLogo: _logo, ...changes } = values
+      await api.call('settings.update', changes)
       await reloadSettings()
       form.resetDirty()
       notifications.show({ color: 'teal', title: 'Saved', message: 'Clinic settings updated' })
@@ -76,6 +83,11 @@ export function ClinicSettings() {
             {...form.getInputProps('twoFactorRequired')}
           />
         </SimpleGrid>
+        <Switch
+          label="Admins may read clinical notes, prescriptions and record files"
+          description="Off by default: only doctors can read visit notes, prescriptions and the records uploaded to a patient's file."
+          {...form.getInputProps('adminsSeeClinical', { type: 'checkbox' })}
+        />
         <Title order={4} mt="sm">
           Queue and tokens
         </Title>
@@ -109,7 +121,7 @@ export function ClinicSettings() {
           />
         </SimpleGrid>
         <Group justify="flex-end">
-          <Button variant="default" disabled={!form.isDirty()} onClick={() => form.setValues(settings)}>
+          <Button variant="default" disabled={!form.isDirty()} onClick={() => (form.setValues(settings), form.resetDirty(settings))}>
             Discard changes
           </Button>
           <Button type="submit" loading={busy} disabled={!form.isDirty()}>
@@ -145,6 +157,111 @@ export function ConnectionPanel() {
           </>
         ) : (
           <Text size="sm">This hub answers only on this PC (plain HTTP on its loopback address). To serve the clinic's network, start it with --host 0.0.0.0: it then serves HTTPS.</Text>
+        )}
+      </Stack>
+    </Paper>
+  )
+}
+
+/** The logo printed at the top of prescriptions: set and removed at once, apart from the settings form. */
+export function LetterheadLogo() {
+  const api = useApi()
+  const { settings } = useSession()
+  const [busy, setBusy] = useState<'upload' | 'remove' | null>(null)
+  const [error, setError] = useState<string | null>(null)
+  const version = settings?.clinicLogo ?? null
+  const logo = useApiQuery('settings.logo', {}, { shows: ['settings'], enabled: !!version, version })
+  const file = version ? logo.data : null
+  const url = useMemo(() => {
+    if (!file) return null
+    let text = ''
+    for (let i = 0; i < file.bytes.length; i += 0x8000) text += String.fromCharCode(...file.bytes.subarray(i, i + 0x8000))
+    return `data:${file.type};base64,${btoa(text)}`
+  }, [file])
+
+  if (!settings) return null
+
+  const upload = async (chosen: File | null) => {
+    if (!chosen) return
+    setError(null)
+    if (chosen.type && !['image/png', 'image/jpeg'].includes(chosen.type)) return setError(`${chosen.name} is not a PNG or JPEG image.`)
+    if (chosen.size > MAX_LOGO_BYTES) return setError(`${chosen.name} is ${(chosen.size / 1024 / 1024).toFixed(1)} MB; the logo may be at most ${MAX_LOGO_BYTES / 1024 / 1024} MB. Save it smaller, or as a JPEG.`)
+    setBusy('upload')
+    try {
+      await api.call('settings.setLogo', { file: new Uint8Array(await chosen.arrayBuffer()) })
+      notifications.show({ color: 'teal', title: 'Logo saved', message: 'Prescriptions now print it at the top' })
+    } catch (e) {
+      setError(e instanceof ApiError && e.fields?.file ? `The logo ${e.fields.file}.` : e instanceof Error ? e.message : String(e))
+    } finally {
+      setBusy(null)
+    }
+  }
+
+  const remove = async () => {
+    setError(null)
+    setBusy('remove')
+    try {
+      await api.call('settings.removeLogo', {})
+      notifications.show({ color: 'teal', title: 'Logo removed', message: 'Prescriptions print the clinic name only' })
+    } catch (e) {
+      showError(e, undefined, 'Not removed')
+    } finally {
+      setBusy(null)
+    }
+  }
+
+  return (
+    <Paper withBorder p="lg" maw={820} component="section" aria-labelledby="letterhead-logo">
+      <Stack gap="sm">
+        <div>
+          <Title order={4} id="letterhead-logo">
+            Letterhead logo
+          </Title>
+          <Text size="sm" c="dimmed">
+            Printed at the top of prescriptions, beside the clinic name and address. A PNG or JPEG up to {MAX_LOGO_BYTES / 1024 / 1024} MB; a transparent PNG prints best. Saved as soon as you choose it.
+          </Text>
+        </div>
+        <Group align="center" gap="lg" wrap="nowrap">
+          <Box
+            w={220}
+            h={110}
+            p="xs"
+            bd="1px dashed var(--mantine-color-default-border)"
+            style={{ borderRadius: 'var(--mantine-radius-md)', display: 'flex', alignItems: 'center', justifyContent: 'center', flexShrink: 0 }}
+            data-testid="logo-preview"
+          >
+            {url ? (
+              <Image src={url} alt="The clinic's letterhead logo" fit="contain" mah="100%" maw="100%" w="auto" h="auto" />
+            ) : version && logo.isLoading ? (
+              <Loader size="sm" aria-label="Loading the logo" />
+            ) : (
+              <Stack gap={4} align="center">
+                <IconPhotoOff size={28} stroke={1.4} color="var(--mantine-color-dimmed)" />
+                <Text size="xs" c="dimmed">
+                  No logo
+                </Text>
+              </Stack>
+            )}
+          </Box>
+          <Stack gap="xs">
+            <FileButton accept="image/png,image/jpeg" onChange={(f) => void upload(f)}>
+              {(props) => (
+                <Button {...props} variant="default" leftSection={<IconUpload size={16} />} loading={busy === 'upload'} disabled={busy === 'remove'}>
+                  {version ? 'Replace logo' : 'Upload logo'}
+                </Button>
+              )}
+            </FileButton>
+            {version && (
+              <Button variant="subtle" color="red" leftSection={<IconTrash size={16} />} loading={busy === 'remove'} disabled={busy === 'upload'} onClick={() => void remove()}>
+                Remove logo
+              </Button>
+            )}
+          </Stack>
+        </Group>
+        {error && (
+          <Alert color="red" title="Logo not saved" withCloseButton onClose={() => setError(null)}>
+            {error}
+          </Alert>
         )}
       </Stack>
     </Paper>

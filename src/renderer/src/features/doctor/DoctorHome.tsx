@@ -47,7 +47,7 @@ export function DoctorHome() {
       )}
       <SimpleGrid cols={{ base: 1, md: 2 }}>
         <EmptyState icon={IconClipboardList} title="Charts, notes and prescriptions">
-          Open a patient to see visits, notes, prescriptions and reports, and to write today&apos;s.
+          Call the next patient and choose Open visit (Alt+O) to write today&apos;s note and prescription. Any patient&apos;s chart opens from Patients.
         </EmptyState>
       </SimpleGrid>
     </Stack>

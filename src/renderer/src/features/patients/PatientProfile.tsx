@@ -8,7 +8,7 @@ import {
   IconCalendarEvent,
   IconCamera,
   IconChevronDown,
-  IconFileText,
+  IconNotes,
   IconGitMerge,
   IconPencil,
   IconReceipt,
@@ -28,6 +28,10 @@ import { EmailVerification } from '../messages/EmailVerification'
 import { showError } from '../../lib/errors'
 import { EmptyState } from '../../shell/EmptyState'
 import { CameraCapture } from './CameraCapture'
+import { RecordFeedbackButton } from '../feedback/RecordFeedback'
+import { RecordsPanel } from '../records/RecordsPanel'
+import { useClinicalAccess } from '../visits/clinical-access'
+import { MedicalEdit, PatientVisits } from '../visits/PatientVisits'
 import { ageOf, FIELD_LABEL, formatDob, formatInstant, GENDER_LABEL, initials } from './format'
 
 export function PatientProfile() {
@@ -36,9 +40,11 @@ export function PatientProfile() {
 }
 
 function Profile({ id }: { id: string }) {
-  const { settings } = useSession()
+  const { settings, session } = useSession()
   const can = useCan()
   const canEdit = can('patients.update')
+  const canHistory = can('patients.history')
+  const clinical = useClinicalAccess()
   // Refreshed when a write names this patient, and only then.
   const query = useApiQuery('patients.get', { id }, { shows: [['patients', id]] })
   const photoUrl = useFileUrl('patients.photo', id, query.data?.hasPhoto ? query.data.photoVersion : null)
@@ -125,7 +131,15 @@ function Profile({ id }: { id: string }) {
               </Group>
             </Stack>
           </Group>
-          {canEdit && !p.mergedInto && <Actions patient={p} hasPhoto={!!photo?.url} />}
+          <Group gap="xs" align="flex-start">
+            {clinical.read && !p.mergedInto && (
+              <Button component={Link} to={`/patients/${p.id}/chart`} leftSection={<IconNotes size={16} />}>
+                Open chart
+              </Button>
+            )}
+            {can('feedback.record') && !p.mergedInto && <RecordFeedbackButton patientId={p.id} patientName={p.name} />}
+            {canEdit && !p.mergedInto && <Actions patient={p} hasPhoto={!!photo?.url} />}
+          </Group>
         </Group>
       </Paper>
 
@@ -138,7 +152,7 @@ function Profile({ id }: { id: string }) {
           <Tabs.Tab value="visits">Visits</Tabs.Tab>
           <Tabs.Tab value="records">Medical records</Tabs.Tab>
           <Tabs.Tab value="bills">Bills</Tabs.Tab>
-          {canEdit && <Tabs.Tab value="history">History</Tabs.Tab>}
+          {canHistory && <Tabs.Tab value="history">History</Tabs.Tab>}
         </Tabs.List>
         <Tabs.Panel value="overview" pt="md">
           <Grid gap="md">
@@ -153,8 +167,16 @@ function Profile({ id }: { id: string }) {
             </Grid.Col>
             <Grid.Col span={{ base: 12, md: 7 }}>
               <Stack gap="md">
-                <Section title="Medical history">
+                <Section title="Medical history" action={can('patients.updateMedical') && !p.mergedInto ? <MedicalEdit patient={p} /> : undefined}>
                   <LongText text={p.medicalHistory} empty="No medical history recorded." />
+                  {p.chronicConditions && (
+                    <Text size="sm" mt="xs">
+                      <Text span fw={600} size="sm">
+                        Chronic conditions:{' '}
+                      </Text>
+                      {p.chronicConditions}
+                    </Text>
+                  )}
                 </Section>
                 <Section title="Notes">
                   <LongText text={p.notes} empty="No notes." />
@@ -167,21 +189,23 @@ function Profile({ id }: { id: string }) {
           <PatientAppointments id={p.id} />
         </Tabs.Panel>
         <Tabs.Panel value="visits" pt="md">
-          <EmptyState icon={IconStethoscope} title="Visits">
-            Visit notes and prescriptions will appear here.
-          </EmptyState>
+          {clinical.read ? (
+            <PatientVisits id={p.id} />
+          ) : (
+            <EmptyState icon={IconStethoscope} title="Visit notes are for doctors">
+              Notes and prescriptions are read in the chart by doctors{session?.user.role === 'admin' ? ', and by admins where Clinic settings allow it' : ''}. Appointments and records are here for the desk.
+            </EmptyState>
+          )}
         </Tabs.Panel>
         <Tabs.Panel value="records" pt="md">
-          <EmptyState icon={IconFileText} title="Medical records">
-            Lab reports, imaging and referrals uploaded for {p.name} will appear here.
-          </EmptyState>
+          <RecordsPanel patientId={p.id} canOpen={clinical.read} />
         </Tabs.Panel>
         <Tabs.Panel value="bills" pt="md">
           <EmptyState icon={IconReceipt} title="Bills">
             Invoices, payments and anything still owed will appear here.
           </EmptyState>
         </Tabs.Panel>
-        {canEdit && (
+        {canHistory && (
           <Tabs.Panel value="history" pt="md">
             <History id={p.id} />
           </Tabs.Panel>
@@ -218,12 +242,13 @@ function Allergies({ text }: { text: string }) {
   )
 }
 
-function Section({ title, children }: { title: string; children: React.ReactNode }) {
+function Section({ title, children, action }: { title: string; children: React.ReactNode; action?: React.ReactNode }) {
   return (
     <Paper withBorder p="md" radius="md" component="section" aria-label={title}>
-      <Title order={5} mb="xs">
-        {title}
-      </Title>
+      <Group justify="space-between" mb="xs">
+        <Title order={5}>{title}</Title>
+        {action}
+      </Group>
       <Stack gap={6}>{children}</Stack>
     </Paper>
   )

@@ -1,6 +1,7 @@
 import { Alert, Button, Group, Paper, Select, Stack, Text, Title } from '@mantine/core'
 import { useHotkeys } from '@mantine/hooks'
-import { IconCheck, IconPlayerSkipForward, IconRotate, IconSpeakerphone } from '@tabler/icons-react'
+import { IconCheck, IconPlayerSkipForward, IconRotate, IconSpeakerphone, IconStethoscope } from '@tabler/icons-react'
+import { useNavigate } from 'react-router'
 import { useState } from 'react'
 import { useApi, useSession } from '../../api/context'
 import { useApiQuery } from '../../api/queries'
@@ -15,6 +16,7 @@ import { QueueRow, Token, useNow } from './QueueParts'
  */
 export function DoctorQueuePanel() {
   const api = useApi()
+  const navigate = useNavigate()
   const { settings, session } = useSession()
   const tz = settings?.timeZone ?? 'UTC'
   const isDoctor = session?.user.role === 'doctor'
@@ -39,9 +41,15 @@ export function DoctorQueuePanel() {
   const serving = q?.nowServing ?? null
   const callNext = () => void run(() => api.call('queue.callNext', doctorId ? { doctorId } : {}), 'Nobody called')
   const complete = () => serving && void run(() => api.call('queue.complete', { entryId: serving.id }), 'Not completed')
-  // The doctor's two keys: N calls the next patient, C completes the one in the room.
+  const openVisit = (entryId: string) =>
+    void run(async () => {
+      const visit = await api.call('visits.open', { queueEntryId: entryId })
+      navigate(`/patients/${visit.patientId}/visits/${visit.id}`)
+    }, 'Visit not opened')
+  // The doctor's keys: N calls the next patient, O opens their visit, C completes the one in the room.
   useHotkeys([
     ['alt+N', () => !serving && q?.waiting.length && callNext()],
+    ['alt+O', () => isDoctor && serving && openVisit(serving.id)],
     ['alt+C', () => complete()]
   ])
 
@@ -85,10 +93,15 @@ export function DoctorQueuePanel() {
                   </div>
                 </Group>
                 <Group>
+                  {isDoctor && (
+                    <Button leftSection={<IconStethoscope size={16} />} disabled={busy} onClick={() => openVisit(serving.id)}>
+                      Open visit
+                    </Button>
+                  )}
                   <Button variant="default" leftSection={<IconPlayerSkipForward size={16} />} disabled={busy} onClick={() => void run(() => api.call('queue.skip', { entryId: serving.id, reason: 'Not here when called' }), 'Not skipped')}>
                     Not here (skip)
                   </Button>
-                  <Button color="teal" leftSection={<IconCheck size={16} />} loading={busy} onClick={complete}>
+                  <Button color="teal" variant={isDoctor ? 'light' : 'filled'} leftSection={<IconCheck size={16} />} loading={busy} onClick={complete}>
                     Complete
                   </Button>
                 </Group>
@@ -124,7 +137,7 @@ export function DoctorQueuePanel() {
             </Stack>
           )}
           <Text size="xs" c="dimmed">
-            Alt+N calls the next patient; Alt+C completes the one with you. The waiting-room screen shows each call at once.
+            Alt+N calls the next patient; Alt+O opens their visit; Alt+C completes the one with you. The waiting-room screen shows each call at once.
           </Text>
         </Stack>
       )}
