@@ -8,6 +8,7 @@ import { frequencyMeaning } from '../../../../shared/lib/frequency'
 import { useApi } from '../../api/context'
 import { useApiQuery } from '../../api/queries'
 import { showError } from '../../lib/errors'
+import { formatDate } from './format'
 
 export const EMPTY_LINE: DrugLine = { drugName: '', strength: '', form: '', dose: '', frequency: '', duration: '', route: '', instructions: '' }
 
@@ -47,7 +48,7 @@ export function PrescriptionEditor(props: {
       }
       const kept = items.filter((i) => i.drugName.trim() !== '')
       onChange([...kept, ...last.items])
-      notifications.show({ color: 'teal', title: 'Prescription repeated', message: `${last.items.length} drug${last.items.length === 1 ? '' : 's'} from ${last.date} added: check each one.` })
+      notifications.show({ color: 'teal', title: 'Prescription repeated', message: `${last.items.length} drug${last.items.length === 1 ? '' : 's'} from ${formatDate(last.date)} added: check each one.` })
     } catch (error) {
       showError(error, undefined, 'Could not repeat the prescription')
     } finally {

@@ -413,7 +413,7 @@ function VisitEditor({ visit }: { visit: Visit }) {
                         Book the first free time that day
                       </Button>
                       <Text size="xs" c="dimmed">
-                        Not booked: the patient is reminded to call two days before.
+                        Not booked: where messages are set up, the patient is asked to call two days before.
                       </Text>
                     </Group>
                   )
