@@ -1,11 +1,10 @@
 import { DateTime } from 'luxon'
 import { ApiError, type DrugLine, type DrugSuggestion, type Settings } from '../../../shared/api'
-import { frequencyMeaning } from '../../../shared/lib/frequency'
 import type { ReadContext, WriteContext } from '../context'
 import type { ReadDb } from '../db/read-only'
 import type { FileStore } from '../files/store'
 import { prescriptionPdf } from './prescription-pdf'
-import { drugLineOf, getVisit, ownDoctor } from './visits'
+import { drugColumns, drugLineOf, getVisit, ownDoctor } from './visits'
 
 /**
  * The doctor's own drugs matching what they type: favourites first, then what they prescribed
@@ -65,16 +64,7 @@ export async function saveFavourite(tx: WriteContext, line: DrugLine): Promise<D
     .where('strength', '=', line.strength)
     .where('form', '=', line.form)
     .executeTakeFirst()
-  const values = {
-    drug_name: line.drugName,
-    strength: line.strength,
-    form: line.form,
-    dose: line.dose,
-    frequency: line.frequency,
-    duration: line.duration,
-    route: line.route,
-    instructions: line.instructions
-  }
+  const values = drugColumns(line)
   const id = existing?.id ?? tx.newId()
   if (existing) await tx.db.updateTable('favourite_drugs').set(values).where('id', '=', id).execute()
   else await tx.db.insertInto('favourite_drugs').values({ id, doctor_id: doctor.id, ...values, created_at: tx.now.toISOString() }).execute()
@@ -121,7 +111,7 @@ export async function visitPrescriptionPdf(db: ReadDb, files: FileStore, setting
     date: DateTime.fromISO(visit.date, { zone: settings.timeZone }).toFormat('ccc d LLL yyyy'),
     chiefComplaint: visit.chiefComplaint,
     diagnoses: visit.diagnoses.map((d) => (d.code ? `${d.text} (${d.code})` : d.text)),
-    items: visit.items.map((i) => ({ ...i, frequencyMeaning: frequencyMeaning(i.frequency) })),
+    items: visit.items,
     advice: visit.advice,
     followUp: visit.followUp
       ? DateTime.fromISO(visit.followUp.start, { zone: settings.timeZone }).toFormat('ccc d LLL yyyy, HH:mm')

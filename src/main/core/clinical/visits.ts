@@ -114,7 +114,7 @@ export function drugLineOf(row: DrugLineRow): DrugLine {
 
 type DrugLineRow = { drug_name: string; strength: string; form: string; dose: string; frequency: string; duration: string; route: string; instructions: string }
 
-const drugColumns = (line: DrugLine) => ({
+export const drugColumns = (line: DrugLine) => ({
   drug_name: line.drugName,
   strength: line.strength,
   form: line.form,

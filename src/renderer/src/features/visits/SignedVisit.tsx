@@ -5,10 +5,10 @@ import { useState } from 'react'
 import { VITAL_RANGES, type Visit, type VitalKey } from '../../../../shared/api'
 import { useApi, useSession } from '../../api/context'
 import { showError } from '../../lib/errors'
-import { openFile, saveFile } from '../../lib/files'
 import { RecordsPanel } from '../records/RecordsPanel'
 import { useClinicalAccess } from './clinical-access'
 import { formatDate, formatWhen } from './format'
+import { usePrescriptionPdf } from './prescription-file'
 
 const SUGAR: Record<string, string> = { fasting: 'fasting', random: 'random', post_meal: 'after a meal' }
 
@@ -35,11 +35,10 @@ export function SignedVisit({ visit }: { visit: Visit }) {
       setSaving(false)
     }
   }
+  const prescriptionPdf = usePrescriptionPdf()
   const pdf = async (how: 'print' | 'download') => {
     try {
-      const file = await api.call('visits.prescriptionPdf', { id: visit.id })
-      if (how === 'print') openFile(file)
-      else saveFile(file, 'prescription.pdf')
+      await prescriptionPdf(visit.id, how)
     } catch (e) {
       showError(e, undefined, 'No prescription')
     }

@@ -9,13 +9,13 @@ import { ApiError, bmiOf, VITAL_RANGES, type AllergyWarning, type DrugLine, type
 import { useApi, useSession } from '../../api/context'
 import { useApiQuery } from '../../api/queries'
 import { addDays, clinicClock, clinicToday } from '../../lib/clinic-time'
-import { openFile, saveFile } from '../../lib/files'
 import { capitalise, showError } from '../../lib/errors'
 import { RecordsPanel } from '../records/RecordsPanel'
 import { ChartHeader } from './ChartHeader'
 import { PrescriptionEditor, type ItemWarning } from './PrescriptionEditor'
 import { SignedVisit } from './SignedVisit'
 import { formatDate, formatWhen } from './format'
+import { usePrescriptionPdf } from './prescription-file'
 
 export function VisitScreen() {
   const { visitId = '' } = useParams()
@@ -183,11 +183,8 @@ function VisitEditor({ visit }: { visit: Visit }) {
     }
   }
 
-  const pdf = async (how: 'print' | 'download') => {
-    const file = await api.call('visits.prescriptionPdf', { id: visit.id })
-    if (how === 'print') openFile(file)
-    else saveFile(file, 'prescription.pdf')
-  }
+  const prescriptionPdf = usePrescriptionPdf()
+  const pdf = (how: 'print' | 'download') => prescriptionPdf(visit.id, how)
 
   const sign = async () => {
     setSigning(false)
