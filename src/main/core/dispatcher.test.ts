@@ -30,7 +30,7 @@ describe('first run', () => {
     t = await openTestCore()
     const token = await setUpClinic(t.core)
     const settings = await call<Settings>(t.core, 'settings.get', {}, token)
-    expect(settings).toEqual({ ...CLINIC, patientNumberPrefix: 'P-', patientNumberDigits: 6, autoLogoutMinutes: 30, sessionHours: 12, bookingNoticeMinutes: 0, twoFactorRequired: 'nobody', tokenNumbering: 'doctor', lateGraceMinutes: 10, lateArrivalRule: 'arrival' })
+    expect(settings).toEqual({ ...CLINIC, patientNumberPrefix: 'P-', patientNumberDigits: 6, autoLogoutMinutes: 30, sessionHours: 12, bookingNoticeMinutes: 0, twoFactorRequired: 'nobody', tokenNumbering: 'doctor', lateGraceMinutes: 10, lateArrivalRule: 'arrival', adminsSeeClinical: false, clinicLogo: null })
   })
 
   it('rejects a short admin password and names the field', async () => {
