@@ -167,7 +167,8 @@ function Profile({ id }: { id: string }) {
             </Grid.Col>
             <Grid.Col span={{ base: 12, md: 7 }}>
               <Stack gap="md">
-                <Section title="Medical history" action={can('patients.updateMedical') && !p.mergedInto ? <MedicalEdit patient={p} /> : undefined}>
+                {/* The desk edits allergies and history in the full form; a doctor, who has no such form, here. */}
+                <Section title="Medical history" action={can('patients.updateMedical') && !canEdit && !p.mergedInto ? <MedicalEdit patient={p} /> : undefined}>
                   <LongText text={p.medicalHistory} empty="No medical history recorded." />
                   {p.chronicConditions && (
                     <Text size="sm" mt="xs">
