@@ -7,7 +7,7 @@ import type { SessionInfo } from '../../../shared/api'
 import { fixedClock } from '../clock'
 import { createCore, type Core } from '../create-core'
 import { ADMIN, CLINIC, call, removeDir, setUpClinic, tempDir } from '../testing'
-import { DB_FILE, DataFolderInUseError, createKysely, migrate, openSqlite } from './connection'
+import { DB_FILE, DataFolderInUseError, createKysely, migrate, openSqlite, readSnapshot } from './connection'
 import { migrations } from '../../../../migrations'
 
 const quiet = { log: () => {}, clock: fixedClock('2025-03-10T09:00:00.000Z') }
@@ -117,6 +117,55 @@ describe('the database file', () => {
     await setUpClinic(core)
     const row = peek(dataDir).prepare(`select value from settings where key = 'clinicName'`).get() as { value: string }
     expect(JSON.parse(row.value)).toBe(CLINIC.clinicName)
+  })
+})
+
+describe('a read call\'s snapshot', () => {
+  const clinicName = sql<{ value: string }>`select value from settings where key = 'clinicName'`
+
+  it('sees one committed state from its first read to its last, while the writer commits in between', async () => {
+    const dataDir = newDataDir()
+    const core = await open(dataDir)
+    const token = await setUpClinic(core)
+    const reader = createKysely(openSqlite(join(dataDir, DB_FILE), { readonly: true }))
+    try {
+      const seen = await readSnapshot(reader, async (db) => {
+        const before = (await clinicName.execute(db)).rows[0].value
+        await call(core, 'settings.update', { clinicName: 'Renamed Clinic' }, token)
+        const after = (await clinicName.execute(db)).rows[0].value
+        return [before, after]
+      })
+      expect(seen).toEqual([JSON.stringify(CLINIC.clinicName), JSON.stringify(CLINIC.clinicName)])
+      // The next snapshot sees the change.
+      expect(await readSnapshot(reader, async (db) => (await clinicName.execute(db)).rows[0].value)).toBe(JSON.stringify('Renamed Clinic'))
+    } finally {
+      await reader.destroy()
+    }
+  })
+
+  it('lets calls take turns on one connection: each runs whole, in the order they came, and a failing one frees the next', async () => {
+    const dataDir = newDataDir()
+    await setUpClinic(await open(dataDir))
+    const reader = createKysely(openSqlite(join(dataDir, DB_FILE), { readonly: true }))
+    try {
+      const order: string[] = []
+      const call = (name: string, fail = false) =>
+        readSnapshot(reader, async (db) => {
+          order.push(`${name} begins`)
+          await new Promise((resolve) => setTimeout(resolve, 5))
+          await clinicName.execute(db)
+          if (fail) throw new Error(`${name} failed`)
+          order.push(`${name} ends`)
+          return name
+        })
+      const results = await Promise.allSettled([call('first'), call('second', true), call('third')])
+      expect(results.map((r) => (r.status === 'fulfilled' ? r.value : (r.reason as Error).message))).toEqual(['first', 'second failed', 'third'])
+      expect(order).toEqual(['first begins', 'first ends', 'second begins', 'third begins', 'third ends'])
+      // Nothing was left open: another snapshot begins and ends.
+      expect(await readSnapshot(reader, async (db) => (await clinicName.execute(db)).rows.length)).toBe(1)
+    } finally {
+      await reader.destroy()
+    }
   })
 })
 

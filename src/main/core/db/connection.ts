@@ -112,11 +112,18 @@ class DocSpotSqliteDialect extends SqliteDialect {
 export function createKysely(sqlite: SQLite.Database): Kysely<Database> {
   const database = withStatementCache(sqlite)
   const kysely = new Kysely<Database>({ dialect: new DocSpotSqliteDialect({ database }, !sqlite.readonly) })
-  if (sqlite.readonly) directReaders.set(kysely, database)
+  if (sqlite.readonly) {
+    directReaders.set(kysely, database)
+    // The query builder a snapshot's reads go through: the same connection, without Kysely's
+    // connection lock (the snapshot is the lock; see readSnapshot).
+    const held = new Kysely<Database>({ dialect: new HeldConnectionDialect({ database }) })
+    directReaders.set(held, database)
+    snapshots.set(kysely, { sqlite, database, held, busy: false, waiting: [] })
+  }
   return kysely
 }
 
-/** Read-only connections, by their Kysely and by their open snapshot transactions: see directReader. */
+/** Read-only connections, by their Kysely and by their snapshots' query builder: see directReader. */
 const directReaders = new WeakMap<object, SqliteDatabase>()
 
 /**
@@ -132,16 +139,52 @@ export function directReader(db: object): SqliteDatabase | null {
   return directReaders.get(db) ?? null
 }
 
+/** A read-only connection's snapshot state: one snapshot at a time, the rest wait their turn. */
+interface SnapshotLock {
+  sqlite: SQLite.Database
+  database: SqliteDatabase
+  held: Kysely<Database>
+  busy: boolean
+  waiting: Array<() => void>
+}
+const snapshots = new WeakMap<object, SnapshotLock>()
+
+/** A Kysely dialect for a connection a snapshot already holds: no lock of its own. */
+class HeldConnectionDialect extends SqliteDialect {
+  override createAdapter(): SqliteAdapter {
+    return new (class extends SqliteAdapter {
+      override get supportsMultipleConnections(): boolean {
+        return true
+      }
+    })()
+  }
+}
+
 /**
- * A read call's snapshot: one transaction on the read-only connection `reader`, whose fixed
- * reads run straight on its statements (see directReader) while Kysely holds the connection.
+ * A read call's snapshot: one transaction on the read-only connection `reader`, so every read
+ * of the call sees the same committed state. Begun and ended straight on the connection (Kysely's
+ * transaction hand-over cost as much as an identifier lookup's own SQL); calls take turns, and
+ * the work's queries go through a query builder on the held connection, their fixed reads
+ * straight to its statements (see directReader).
  */
-export function readSnapshot<T>(reader: Kysely<Database>, work: (db: ReadDb) => Promise<T>): Promise<T> {
-  const database = directReaders.get(reader)
-  return reader.transaction().execute((snapshot) => {
-    if (database) directReaders.set(snapshot, database)
-    return work(snapshot as ReadDb)
-  })
+export async function readSnapshot<T>(reader: Kysely<Database>, work: (db: ReadDb) => Promise<T>): Promise<T> {
+  const lock = snapshots.get(reader)
+  if (!lock) return reader.transaction().execute((snapshot) => work(snapshot as ReadDb))
+  if (lock.busy) await new Promise<void>((resolve) => lock.waiting.push(resolve))
+  else lock.busy = true
+  try {
+    lock.database.prepare('begin').run([])
+    try {
+      return await work(lock.held as ReadDb)
+    } finally {
+      // (A failed statement may already have ended it.)
+      if (lock.sqlite.inTransaction) lock.database.prepare('commit').run([])
+    }
+  } finally {
+    const next = lock.waiting.shift()
+    if (next) next()
+    else lock.busy = false
+  }
 }
 
 /**
