@@ -93,10 +93,9 @@ export async function findSession(
   const [user] = session ? await userById(readDb, session.user_id) : []
   if (!session || !user || user.active !== 1) return null
   const [role] = user.custom_role_id ? await roleById(readDb, user.custom_role_id) : []
-  const row = { ...session, ...user, custom_role_name: role?.name ?? null, custom_role_methods: role?.methods ?? null }
-  const idleSince = now.getTime() - new Date(row.last_seen_at).getTime()
+  const idleSince = now.getTime() - Date.parse(session.last_seen_at)
   const write = (query: { execute(): Promise<unknown> }) => void query.execute().catch((error) => log('session bookkeeping failed', error))
-  if (row.expires_at <= now.toISOString() || idleSince > idleMinutes * 60_000) {
+  if (Date.parse(session.expires_at) <= now.getTime() || idleSince > idleMinutes * 60_000) {
     write(db.deleteFrom('sessions').where('token_hash', '=', tokenHash))
     return null
   }
@@ -104,6 +103,6 @@ export async function findSession(
   // would trip while the user is busy): keeps the idle timer honest without a write per request.
   if (idleSince > Math.min(60_000, (idleMinutes * 60_000) / 4)) write(db.updateTable('sessions').set({ last_seen_at: now.toISOString() }).where('token_hash', '=', tokenHash))
   // A custom role gone between the lookups allows nothing, rather than its base role's all.
-  const permissions = user.custom_role_id ? (row.custom_role_methods ? (JSON.parse(row.custom_role_methods) as string[]) : []) : null
-  return { user: toStaffUser(row), tokenHash, expiresAt: row.expires_at, permissions }
+  const permissions = user.custom_role_id ? (role?.methods ? (JSON.parse(role.methods) as string[]) : []) : null
+  return { user: toStaffUser({ ...user, custom_role_name: role?.name ?? null }), tokenHash, expiresAt: session.expires_at, permissions }
 }

@@ -8,22 +8,23 @@ import { ownTransaction, type HandlerGroup } from '../context'
 import { documentType } from '../patients/photo'
 
 /**
- * The last settings read, by their stored text: every call reads the few rows (another process
- * may have changed them), but they are parsed and checked again only when they differ.
+ * The last settings read, by their stored rows: every call reads the few rows (another process
+ * may have changed them), but they are parsed and checked again only when one differs.
  */
-let lastRead: { text: string; settings: Readonly<Settings> } | null = null
+let lastRead: { rows: Array<{ key: string; value: string }>; settings: Readonly<Settings> } | null = null
 
 const settingsRows = precompiled((db) => db.selectFrom('settings').select(['key', 'value']).orderBy('key'))
+
+const sameRows = (a: Array<{ key: string; value: string }>, b: Array<{ key: string; value: string }>) => a.length === b.length && a.every((row, i) => row.key === b[i].key && row.value === b[i].value)
 
 export async function readSettings(db: ReadDb): Promise<Readonly<Settings> | null> {
   const rows = await settingsRows(db)
   if (rows.length === 0) return null
-  const text = rows.map((r) => `${r.key}\u0000${r.value}`).join('\u0001')
-  if (lastRead?.text === text) return lastRead.settings
+  if (lastRead && sameRows(rows, lastRead.rows)) return lastRead.settings
   const stored = Object.fromEntries(rows.map((r) => [r.key, JSON.parse(r.value)]))
   const parsed = settingsSchema.safeParse({ ...DEFAULT_SETTINGS, ...stored })
   if (!parsed.success) throw new ApiError('INTERNAL', `Stored settings are invalid: ${parsed.error.issues[0]?.path.join('.')}`)
-  lastRead = { text, settings: deepFreeze(parsed.data) }
+  lastRead = { rows, settings: deepFreeze(parsed.data) }
   return lastRead.settings
 }
 
