@@ -41,6 +41,13 @@ async function time(queries: string[], run: (q: string) => unknown): Promise<{ p
   return { p50: percentile(samples, 50), p95: percentile(samples, 95) }
 }
 
+/** node --expose-gc (the bench script passes it): a full collection, so the next timing starts clean. */
+function collectGarbage(): void {
+  const gc = (globalThis as { gc?: () => void }).gc
+  if (!gc) throw new Error('Run the bench with node --expose-gc (npm run bench does)')
+  gc()
+}
+
 /**
  * The call and its baseline timed in turns, query by query (which goes first alternates by round),
  * so a burst of noise on this shared machine lands on both alike rather than on whichever ran
@@ -253,6 +260,9 @@ async function main(): Promise<void> {
         combinedTop5.of += queries.length
       }
       const texts = queries.map((x) => x.q)
+      // A full collection first: the run's own garbage (200,000 generated patients, the traces
+      // above) must not be collected during one kind's timing and not another's.
+      collectGarbage()
       // Identifier lookups take a fraction of a millisecond: more passes steady their figures.
       const [api, baseline] = await timePair(texts, search, replay, kind === 'identifier' ? 6 : 1)
       worst[kind] = Math.max(worst[kind], api.p50 / baseline.p50)
