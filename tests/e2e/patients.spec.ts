@@ -261,6 +261,13 @@ test('a doctor sees the profile, allergies and history, and may edit only allerg
   await page.goto(`${hub.url}/#/patients/0190aaaa-0000-7000-8000-000000000000`)
   await expect(page.getByRole('heading', { name: 'No such patient' })).toBeVisible()
   await signOut(page)
+
+  // The edit address opened before signing in: signing in lands on the profile, not a blank page.
+  await page.goto(`${rameshUrl}/edit`)
+  await signIn(page, STAFF.doctor)
+  await expectProfile(page, 'Ramesh Kumar')
+  await expect(page).toHaveURL(/#\/patients\/[^/]+$/)
+  await signOut(page)
 })
 
 test('namesakes are told apart by a year of birth or phone digits typed after the name', async ({ page, hub }) => {
