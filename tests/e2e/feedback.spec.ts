@@ -139,8 +139,10 @@ test('the desk records feedback and the admin sees averages per doctor and the c
   await page.getByText('This year', { exact: true }).click()
   await expect(page.getByTestId('feedback-count')).toHaveText('5')
   // Dates before any feedback: an empty period, not an empty clinic.
-  await page.getByRole('textbox', { name: 'From', exact: true }).fill('2020-01-01')
-  await page.getByRole('textbox', { name: 'To', exact: true }).fill('2020-01-31')
+  await page.getByRole('textbox', { name: 'From', exact: true }).fill('01/01/2020')
+  await page.getByRole('textbox', { name: 'To', exact: true }).fill('31/01/2020')
+  await page.keyboard.press('Tab')
+  await expect(page.getByRole('textbox', { name: 'To', exact: true })).toHaveValue('31 Jan 2020')
   await expect(page.getByText('No feedback in these dates')).toBeVisible()
   await page.getByRole('button', { name: 'Show all time' }).click()
   await expect(page.getByTestId('feedback-count')).toHaveText('5')

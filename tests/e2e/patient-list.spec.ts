@@ -48,6 +48,16 @@ test('the desk pages through a thousand patients, sorts them by name and filters
   await expect(page.getByText('500 patients match the filters')).toBeVisible()
   await page.setViewportSize({ width: 1366, height: 768 })
   await screenshot(page, 'patients-list-02-filtered-1366')
+
+  // Registration dates are typed day first, as the desk reads them, and shown unmistakably.
+  const registeredTo = page.getByRole('textbox', { name: 'Registered to' })
+  await registeredTo.fill('03/02/2020')
+  await registeredTo.press('Tab')
+  await expect(registeredTo).toHaveValue('3 Feb 2020')
+  await expect(page.getByRole('heading', { name: 'No patient matches these filters' })).toBeVisible()
+  await page.getByRole('button', { name: 'Clear filters' }).first().click()
+  await expect(page.getByText('1,000 patients', { exact: true })).toBeVisible()
+  await expect(registeredTo).toHaveValue('')
 })
 
 test('an archived patient is found on request, shows why it was archived, and is restored', async ({ page, hub }) => {

@@ -43,6 +43,10 @@ test('an admin adds a doctor with a sign-in, sets hours and leave, adds a type, 
   await expect(hours.getByRole('table', { name: 'Weekly hours' }).getByRole('row')).toHaveCount(8)
   // Leave the day after tomorrow.
   const leaveDay = kolkataDate(2)
+  // A day already gone is not taken, and the field says why.
+  const [y, m, d] = kolkataDate(-1).split('-')
+  await hours.getByLabel('Date').fill(`${d}/${m}/${y}`)
+  await expect(hours.getByText(/^Must be \d{1,2} \w{3} \d{4} or later$/)).toBeVisible()
   await hours.getByLabel('Date').fill(leaveDay)
   await hours.getByLabel('Note').fill('Conference')
   await hours.getByRole('button', { name: 'Add', exact: true }).click()

@@ -4,10 +4,11 @@ import { IconClockHour4, IconPlus, IconTrash, IconUserPlus } from '@tabler/icons
 import { useState } from 'react'
 import { ApiError, type AppointmentType, type Doctor, type WeeklySessionView } from '../../../../shared/api'
 import { useApi, useSession } from '../../api/context'
-import { clinicToday } from '../../lib/clinic-time'
+import { clinicToday, dateLabel } from '../../lib/clinic-time'
 import { useApiQuery } from '../../api/queries'
 import { DoctorProfile } from './DoctorProfile'
 import { describeError } from './merge/errors'
+import { DateField } from '../../shell/DateField'
 
 const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday']
 
@@ -177,7 +178,7 @@ function HoursEditor({ doctor, onClose }: { doctor: Doctor; onClose(): void }) {
     }
   }
   return (
-    <Modal opened onClose={onClose} title={`${doctor.name}: weekly hours`} size="xl">
+    <Modal opened onClose={onClose} title={`${doctor.name}: weekly hours`} size={1060}>
       <Stack>
         <Table aria-label="Weekly hours">
           <Table.Thead>
@@ -207,8 +208,8 @@ function HoursEditor({ doctor, onClose }: { doctor: Doctor; onClose(): void }) {
                 </Table.Td>
                 <Table.Td>
                   <Group gap={4} wrap="nowrap">
-                    <TextInput aria-label="Applies from" type="date" size="xs" value={r.effectiveFrom ?? ''} onChange={(e) => edit(i, { effectiveFrom: e.currentTarget.value || null })} error={errors[`sessions.${i}.effectiveFrom`]} w={130} />
-                    <TextInput aria-label="Applies to" type="date" size="xs" value={r.effectiveTo ?? ''} onChange={(e) => edit(i, { effectiveTo: e.currentTarget.value || null })} error={errors[`sessions.${i}.effectiveTo`]} w={130} />
+                    <DateField aria-label="Applies from" size="xs" placeholder="From" value={r.effectiveFrom} onChange={(v) => edit(i, { effectiveFrom: v || null })} error={errors[`sessions.${i}.effectiveFrom`]} w={130} />
+                    <DateField aria-label="Applies to" size="xs" placeholder="To" value={r.effectiveTo} onChange={(v) => edit(i, { effectiveTo: v || null })} error={errors[`sessions.${i}.effectiveTo`]} w={130} />
                   </Group>
                 </Table.Td>
                 <Table.Td>
@@ -266,7 +267,7 @@ function Exceptions({ doctor }: { doctor: Doctor }) {
         acceptOutside
       })
       setOutside(null)
-      notifications.show({ color: 'teal', title: form.kind === 'leave' ? 'Leave added' : 'Extra session added', message: left.length ? `${left.length} booked appointments now fall in it: move them from the calendar.` : `${doctor.name}, ${form.date}` })
+      notifications.show({ color: 'teal', title: form.kind === 'leave' ? 'Leave added' : 'Extra session added', message: left.length ? `${left.length} booked appointments now fall in it: move them from the calendar.` : `${doctor.name}, ${dateLabel(form.date)}` })
       setForm({ ...form, date: '', start: '', end: '', note: '' })
     } catch (error) {
       if (error instanceof ApiError && error.code === 'CONFLICT') setOutside(error.message)
@@ -286,7 +287,7 @@ function Exceptions({ doctor }: { doctor: Doctor }) {
           <Table.Tbody>
             {upcoming.map((e) => (
               <Table.Tr key={e.id}>
-                <Table.Td>{e.date}</Table.Td>
+                <Table.Td>{dateLabel(e.date)}</Table.Td>
                 <Table.Td>
                   <Badge color={e.kind === 'extra' ? 'teal' : 'orange'} variant="light">
                     {e.kind === 'extra' ? 'Extra session' : 'Leave'}
@@ -295,7 +296,7 @@ function Exceptions({ doctor }: { doctor: Doctor }) {
                 <Table.Td>{e.start ? `${e.start}–${e.end}` : 'Whole day'}</Table.Td>
                 <Table.Td>{e.note}</Table.Td>
                 <Table.Td>
-                  <ActionIcon variant="subtle" color="red" aria-label={`Remove ${e.kind} on ${e.date}`} onClick={() => void api.call('availability.removeException', { id: e.id }).catch((err) => notifications.show({ color: 'red', title: 'Not removed', message: describeError(err) }))}>
+                  <ActionIcon variant="subtle" color="red" aria-label={`Remove ${e.kind} on ${dateLabel(e.date)}`} onClick={() => void api.call('availability.removeException', { id: e.id }).catch((err) => notifications.show({ color: 'red', title: 'Not removed', message: describeError(err) }))}>
                     <IconTrash size={16} />
                   </ActionIcon>
                 </Table.Td>
@@ -306,7 +307,7 @@ function Exceptions({ doctor }: { doctor: Doctor }) {
       )}
       <Group align="flex-end" gap="xs" wrap="wrap">
         <Select aria-label="Kind" label="Add" data={[{ value: 'leave', label: 'Leave' }, { value: 'extra', label: 'Extra session' }]} value={form.kind} onChange={(v) => v && setForm({ ...form, kind: v as 'leave' | 'extra' })} allowDeselect={false} w={140} />
-        <TextInput label="Date" type="date" min={today} value={form.date} onChange={(e) => setForm({ ...form, date: e.currentTarget.value })} error={errors.date} w={150} />
+        <DateField label="Date" min={today} value={form.date} onChange={(v) => setForm({ ...form, date: v })} error={errors.date} w={150} />
         <TextInput label="From" type="time" value={form.start} onChange={(e) => setForm({ ...form, start: e.currentTarget.value })} error={errors.start} w={110} />
         <TextInput label="To" type="time" value={form.end} onChange={(e) => setForm({ ...form, end: e.currentTarget.value })} error={errors.end} w={110} />
         {form.kind === 'extra' && <NumberInput label="Slot (min)" min={5} step={5} value={form.slotMinutes} onChange={(v) => setForm({ ...form, slotMinutes: Number(v) })} error={errors.slotMinutes} w={90} />}
@@ -360,14 +361,14 @@ function ClinicHolidays() {
       ) : (
         <Group gap="xs" mb="xs">
           {holidays.map((h) => (
-            <Badge key={h.id} variant="light" color="gray" rightSection={<IconTrash size={12} style={{ cursor: 'pointer' }} aria-label={`Remove holiday ${h.date}`} onClick={() => void api.call('availability.removeException', { id: h.id })} />}>
-              {h.date} {h.note}
+            <Badge key={h.id} variant="light" color="gray" rightSection={<IconTrash size={12} style={{ cursor: 'pointer' }} aria-label={`Remove holiday ${dateLabel(h.date)}`} onClick={() => void api.call('availability.removeException', { id: h.id })} />}>
+              {dateLabel(h.date)} {h.note}
             </Badge>
           ))}
         </Group>
       )}
       <Group align="flex-end" gap="xs">
-        <TextInput label="Date" type="date" min={today} value={date} onChange={(e) => setDate(e.currentTarget.value)} w={160} />
+        <DateField label="Date" min={today} value={date} onChange={setDate} w={160} />
         <TextInput label="Why" placeholder="e.g. Diwali" value={note} onChange={(e) => setNote(e.currentTarget.value)} w={220} />
         <Button variant="light" disabled={!date || !first} onClick={() => void add()}>
           Close the clinic that day

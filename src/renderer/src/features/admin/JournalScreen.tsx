@@ -1,4 +1,4 @@
-import { Alert, Button, Code, Group, Loader, Paper, Select, Stack, Table, Text, TextInput, Title, Tooltip } from '@mantine/core'
+import { Alert, Button, Code, Group, Loader, Paper, Select, Stack, Table, Text, Title, Tooltip } from '@mantine/core'
 import { IconDownload, IconShieldCheck, IconShieldX } from '@tabler/icons-react'
 import { useState } from 'react'
 import { api as API, type MethodSpec, type ChainCheck, type JournalEntry, type JournalFilter, type PatientSummary } from '../../../../shared/api'
@@ -8,6 +8,7 @@ import { describeError } from './merge/errors'
 import { saveFile } from '../../lib/files'
 import { formatInstant } from '../patients/format'
 import { PatientPicker } from './merge/PatientPicker'
+import { DateField } from '../../shell/DateField'
 
 const ROLE = { admin: 'Admin', receptionist: 'Receptionist', doctor: 'Doctor' } as const
 
@@ -114,8 +115,8 @@ export function JournalScreen() {
             <PatientPicker label="Patient" includeArchived value={patient} onChange={(p) => (setPatient(p), setLimit(PAGE))} />
           </div>
           <Select label="What" placeholder="Any change" clearable searchable w={240} data={METHODS} value={method} onChange={(v) => (setMethod(v), setLimit(PAGE))} />
-          <TextInput label="From" type="date" w={140} value={from} onChange={(e) => (setFrom(e.currentTarget.value), setLimit(PAGE))} />
-          <TextInput label="To" type="date" w={140} value={to} onChange={(e) => (setTo(e.currentTarget.value), setLimit(PAGE))} />
+          <DateField label="From" w={150} value={from} onChange={(v) => (setFrom(v), setLimit(PAGE))} />
+          <DateField label="To" w={150} value={to} onChange={(v) => (setTo(v), setLimit(PAGE))} />
           {filtered && (
             <Button variant="subtle" onClick={clear}>
               Clear filters

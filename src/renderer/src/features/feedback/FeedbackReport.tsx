@@ -1,4 +1,4 @@
-import { Alert, Anchor, Badge, Group, Loader, Paper, SegmentedControl, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core'
+import { Alert, Anchor, Badge, Group, Loader, Paper, SegmentedControl, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core'
 import { IconCalendarOff, IconMessageStar } from '@tabler/icons-react'
 import dayjs from 'dayjs'
 import { useState } from 'react'
@@ -9,6 +9,7 @@ import { useApiQuery } from '../../api/queries'
 import { addDays, clinicToday, toWall } from '../../lib/clinic-time'
 import { EmptyState } from '../../shell/EmptyState'
 import { FEEDBACK_COLOURS, RATING_WORDS, Stars } from './format'
+import { DateField } from '../../shell/DateField'
 
 type Preset = '30' | '90' | 'year' | 'all' | 'custom'
 
@@ -73,8 +74,8 @@ export function FeedbackReport() {
             </Text>
             <SegmentedControl aria-labelledby="feedback-period" data={preset === 'custom' ? [...PRESETS, { value: 'custom', label: 'Chosen dates' }] : PRESETS} value={preset} onChange={choose} />
           </Stack>
-          <TextInput label="From" type="date" w={150} value={range.from} max={range.to || undefined} onChange={(e) => setDate('from', e.currentTarget.value)} />
-          <TextInput label="To" type="date" w={150} value={range.to} min={range.from || undefined} onChange={(e) => setDate('to', e.currentTarget.value)} error={backwards ? 'Before “From”' : undefined} />
+          <DateField label="From" w={150} value={range.from} max={range.to} onChange={(v) => setDate('from', v)} />
+          <DateField label="To" w={150} value={range.to} min={range.from} onChange={(v) => setDate('to', v)} error={backwards ? 'Before “From”' : undefined} />
         </Group>
       </Paper>
 

@@ -10,6 +10,7 @@ import { showError } from '../../lib/errors'
 import { EmptyState } from '../../shell/EmptyState'
 import { dobText, GENDER_LABEL, MATCHED_ON_LABEL } from './format'
 import { prefillFor, registerPath, usePatientSearch } from './usePatientSearch'
+import { DateField } from '../../shell/DateField'
 
 export function PatientsList() {
   const [params] = useSearchParams()
@@ -164,11 +165,11 @@ function PatientsListPage({ initialQuery }: { initialQuery: string }) {
             <Text size="sm" c="dimmed">
               Registered
             </Text>
-            <TextInput type="date" aria-label="Registered from" value={filters.registeredFrom} onChange={(e) => setFilter({ registeredFrom: e.currentTarget.value })} w={150} />
+            <DateField aria-label="Registered from" value={filters.registeredFrom} onChange={(v) => setFilter({ registeredFrom: v })} w={150} />
             <Text size="sm" c="dimmed">
               to
             </Text>
-            <TextInput type="date" aria-label="Registered to" value={filters.registeredTo} onChange={(e) => setFilter({ registeredTo: e.currentTarget.value })} w={150} />
+            <DateField aria-label="Registered to" value={filters.registeredTo} onChange={(v) => setFilter({ registeredTo: v })} w={150} />
           </Group>
           {filtered && (
             <Button variant="subtle" size="xs" onClick={() => setFilter({ ...NO_FILTERS, sort: filters.sort })}>

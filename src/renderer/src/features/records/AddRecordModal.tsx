@@ -9,6 +9,7 @@ import { clinicToday } from '../../lib/clinic-time'
 import { showError } from '../../lib/errors'
 import { useObjectUrl } from './useObjectUrl'
 import { fileProblem, formatRecordDate, formatSize, guessType, lowerFirst, nameFromFile } from './format'
+import { DateField } from '../../shell/DateField'
 
 export interface QueuedFile {
   id: number
@@ -138,7 +139,7 @@ function RecordForm({
         <TextInput ref={nameRef} label="Name" withAsterisk data-autofocus maxLength={200} {...form.getInputProps('name')} />
         <Group grow align="flex-start">
           <Select label="Type" withAsterisk data={TYPE_OPTIONS} allowDeselect={false} placeholder="Choose" comboboxProps={{ withinPortal: true }} {...form.getInputProps('type')} />
-          <TextInput label="Date" type="date" withAsterisk max={today} description="On the record" {...form.getInputProps('recordDate')} />
+          <DateField label="Date" withAsterisk clearable={false} max={today} description="On the record" value={form.values.recordDate} onChange={(v) => form.setFieldValue('recordDate', v)} error={form.errors.recordDate} />
         </Group>
         <Group grow align="flex-start">
           <Autocomplete label="Hospital or lab" data={hospitals} maxLength={200} {...form.getInputProps('hospital')} />
