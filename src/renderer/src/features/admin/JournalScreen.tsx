@@ -115,8 +115,8 @@ export function JournalScreen() {
             <PatientPicker label="Patient" includeArchived value={patient} onChange={(p) => (setPatient(p), setLimit(PAGE))} />
           </div>
           <Select label="What" placeholder="Any change" clearable searchable w={240} data={METHODS} value={method} onChange={(v) => (setMethod(v), setLimit(PAGE))} />
-          <DateField label="From" w={150} value={from} onChange={(v) => (setFrom(v), setLimit(PAGE))} />
-          <DateField label="To" w={150} value={to} onChange={(v) => (setTo(v), setLimit(PAGE))} />
+          <DateField label="From" w={140} value={from} onChange={(v) => (setFrom(v), setLimit(PAGE))} />
+          <DateField label="To" w={140} value={to} onChange={(v) => (setTo(v), setLimit(PAGE))} />
           {filtered && (
             <Button variant="subtle" onClick={clear}>
               Clear filters
