@@ -21,7 +21,7 @@ async function labReport(): Promise<Buffer> {
 /** What the user sees: the window, not the whole scrolled page (whose fixed header would land mid-page). */
 async function view(page: import('@playwright/test').Page, name: string): Promise<void> {
   mkdirSync('test-results/screens', { recursive: true })
-  await page.screenshot({ path: `test-results/screens/${name}.png` })
+  await page.screenshot({ path: `test-results/screens/${name}.png`, animations: 'disabled' })
 }
 
 let seeded: { adminToken: string; patientId: string; deskToken: string } | null = null

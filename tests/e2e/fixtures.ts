@@ -88,7 +88,8 @@ export async function signOut(page: Page): Promise<void> {
 /** Saves a full-page screenshot under test-results/screens/ for people to look at. */
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync('test-results/screens', { recursive: true })
-  await page.screenshot({ path: `test-results/screens/${name}.png`, fullPage: true })
+  // (Transitions finished first: a dialog caught fading in looks broken in the picture.)
+  await page.screenshot({ path: `test-results/screens/${name}.png`, fullPage: true, animations: 'disabled' })
 }
 
 const hubsByFile = new Map<string, Promise<HubProcess & { stop(): Promise<void> }>>()

@@ -53,7 +53,7 @@ async function screens(page: Page, name: string, focus?: Locator) {
   ]) {
     await page.setViewportSize({ width, height })
     if (focus) await focus.scrollIntoViewIfNeeded()
-    await page.screenshot({ path: `test-results/screens/${name}-${width}.png` })
+    await page.screenshot({ path: `test-results/screens/${name}-${width}.png`, animations: 'disabled' })
   }
   await page.setViewportSize({ width: 1366, height: 768 })
 }
