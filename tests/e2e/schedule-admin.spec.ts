@@ -1,5 +1,5 @@
 import { kolkataDate } from './calendar-helpers'
-import { expect, screenshot, seedClinic, signIn, STAFF, test } from './fixtures'
+import { expect, screenshot, seedClinic, signIn, signOut, STAFF, test } from './fixtures'
 
 test.describe.configure({ mode: 'serial' })
 
@@ -69,4 +69,35 @@ test('an admin adds a doctor with a sign-in, sets hours and leave, adds a type, 
   await expect(page.getByRole('button', { name: 'Book Dr. Kavita Rao at 13:40' })).toBeVisible()
   await page.goto(`${hub.url}/#/calendar?date=${leaveDay}`)
   await expect(page.getByTestId('column-Dr. Kavita Rao')).toContainText('not working')
+})
+
+test('a doctor account made under Staff accounts sees why it has no queue, until the admin links a schedule to it', async ({ page, hub }) => {
+  await page.goto(hub.url)
+  await signIn(page, STAFF.doctor)
+  await expect(page.getByRole('heading', { name: 'Your account has no doctor’s schedule yet' })).toBeVisible()
+  await expect(page.getByText('doctorId')).toHaveCount(0)
+  await expect(page.getByRole('region', { name: 'Your queue' })).toHaveCount(0)
+  await screenshot(page, 'admin-03-doctor-without-schedule')
+  await signOut(page)
+
+  await signIn(page, STAFF.admin)
+  await page.goto(`${hub.url}/#/admin`)
+  await page.getByRole('tab', { name: 'Doctors and types' }).click()
+  await page.getByRole('button', { name: 'Add doctor' }).click()
+  const add = page.getByRole('dialog', { name: 'Add doctor' })
+  await add.getByText('Existing doctor account (1)').click()
+  await add.getByLabel('Doctor’s account').click()
+  await page.getByRole('option', { name: 'Dr. Meera Iyer · meera@sunrise.example' }).click()
+  // The account's name is offered as the doctor's.
+  await expect(add.getByLabel('Name')).toHaveValue('Dr. Meera Iyer')
+  await add.getByLabel('Specialization').fill('General practice')
+  await screenshot(page, 'admin-04-link-doctor-account')
+  await add.getByRole('button', { name: 'Add doctor' }).click()
+  await expect(add).toBeHidden()
+  await expect(page.getByRole('table', { name: 'Doctors' }).getByRole('row', { name: /Dr\. Meera Iyer/ })).toContainText('General practice')
+  await signOut(page)
+
+  await signIn(page, STAFF.doctor)
+  await expect(page.getByRole('region', { name: 'Your queue' })).toBeVisible()
+  await expect(page.getByRole('heading', { name: 'Your account has no doctor’s schedule yet' })).toHaveCount(0)
 })

@@ -1,4 +1,4 @@
-import { ActionIcon, Alert, Badge, Button, ColorInput, Group, Modal, MultiSelect, NumberInput, Paper, PasswordInput, Select, Stack, Switch, Table, Text, TextInput, Title } from '@mantine/core'
+import { ActionIcon, Alert, Badge, Button, ColorInput, Group, Modal, MultiSelect, NumberInput, Paper, PasswordInput, SegmentedControl, Select, Stack, Switch, Table, Text, TextInput, Title } from '@mantine/core'
 import { notifications } from '@mantine/notifications'
 import { IconClockHour4, IconPlus, IconTrash, IconUserPlus } from '@tabler/icons-react'
 import { useState } from 'react'
@@ -108,7 +108,7 @@ export function DoctorsAdmin() {
           </Table.Tbody>
         </Table>
       </Paper>
-      <AddDoctor opened={adding} onClose={() => setAdding(false)} />
+      <AddDoctor opened={adding} onClose={() => setAdding(false)} linked={(doctors.data ?? []).map((d) => d.userId)} />
       {hoursOf && <HoursEditor doctor={hoursOf} onClose={() => setHoursOf(null)} />}
       {profileOf && <DoctorProfile doctor={(doctors.data ?? []).find((d) => d.id === profileOf.id) ?? profileOf} onClose={() => setProfileOf(null)} />}
       <ClinicHolidays />
@@ -117,18 +117,33 @@ export function DoctorsAdmin() {
   )
 }
 
-function AddDoctor({ opened, onClose }: { opened: boolean; onClose(): void }) {
+/**
+ * A doctor's profile, with a new sign-in, or linked to a doctor's staff account that has none yet
+ * (an account made under Staff accounts: its doctor sees no queue or day list until linked).
+ */
+function AddDoctor({ opened, onClose, linked }: { opened: boolean; onClose(): void; linked: string[] }) {
   const api = useApi()
+  const staff = useApiQuery('users.list', {}, { shows: ['users'], enabled: opened })
+  const unlinked = (staff.data ?? []).filter((u) => u.role === 'doctor' && u.active && !linked.includes(u.id))
+  const [signIn, setSignIn] = useState<'new' | 'existing'>('new')
+  const [userId, setUserId] = useState<string | null>(null)
   const [form, setForm] = useState({ name: '', specialization: '', registrationNumber: '', email: '', password: '' })
   const [errors, setErrors] = useState<Record<string, string>>({})
   const [busy, setBusy] = useState(false)
+  const existing = signIn === 'existing' ? (unlinked.find((u) => u.id === userId) ?? null) : null
   const save = async () => {
     setBusy(true)
     setErrors({})
     try {
-      const doctor = await api.call('doctors.create', { name: form.name, specialization: form.specialization, registrationNumber: form.registrationNumber, email: form.email, login: { email: form.email, password: form.password } })
-      notifications.show({ color: 'teal', title: 'Doctor added', message: `${doctor.name} can sign in with ${form.email}. Set their hours next.` })
+      if (signIn === 'existing' && !existing) throw new ApiError('VALIDATION', 'Choose the account', { userId: 'Choose the doctor’s account' })
+      const profile = { name: form.name, specialization: form.specialization, registrationNumber: form.registrationNumber }
+      const doctor = existing
+        ? await api.call('doctors.create', { ...profile, email: existing.email, userId: existing.id })
+        : await api.call('doctors.create', { ...profile, email: form.email, login: { email: form.email, password: form.password } })
+      notifications.show({ color: 'teal', title: 'Doctor added', message: existing ? `${doctor.name} now has a schedule, linked to ${existing.email}. Set their hours next.` : `${doctor.name} can sign in with ${form.email}. Set their hours next.` })
       setForm({ name: '', specialization: '', registrationNumber: '', email: '', password: '' })
+      setUserId(null)
+      setSignIn('new')
       onClose()
     } catch (error) {
       setErrors(error instanceof ApiError && error.fields ? error.fields : { form: describeError(error) })
@@ -143,8 +158,42 @@ function AddDoctor({ opened, onClose }: { opened: boolean; onClose(): void }) {
         <TextInput label="Name" required data-autofocus {...field('name')} error={errors.name} />
         <TextInput label="Specialization" {...field('specialization')} error={errors.specialization} />
         <TextInput label="Registration number" {...field('registrationNumber')} error={errors.registrationNumber} />
-        <TextInput label="Sign-in email" required {...field('email')} error={errors['login.email'] ?? errors.email} />
-        <PasswordInput label="First password" description="At least 12 characters" required {...field('password')} error={errors['login.password']} />
+        <Stack gap={4}>
+          <Text size="sm" fw={500} id="doctor-sign-in">
+            Sign-in
+          </Text>
+          <SegmentedControl
+            aria-labelledby="doctor-sign-in"
+            value={signIn}
+            onChange={(v) => setSignIn(v as 'new' | 'existing')}
+            data={[
+              { value: 'new', label: 'New sign-in' },
+              { value: 'existing', label: `Existing doctor account${unlinked.length ? ` (${unlinked.length})` : ''}` }
+            ]}
+          />
+        </Stack>
+        {signIn === 'new' ? (
+          <>
+            <TextInput label="Sign-in email" required {...field('email')} error={errors['login.email'] ?? errors.email} />
+            <PasswordInput label="First password" description="At least 12 characters" required {...field('password')} error={errors['login.password']} />
+          </>
+        ) : (
+          <Select
+            label="Doctor’s account"
+            description="Doctor accounts made under Staff accounts that have no schedule yet"
+            placeholder={unlinked.length ? 'Choose' : 'Every doctor account already has a schedule'}
+            required
+            data={unlinked.map((u) => ({ value: u.id, label: `${u.name} · ${u.email}` }))}
+            value={userId}
+            onChange={(v) => {
+              setUserId(v)
+              const chosen = unlinked.find((u) => u.id === v)
+              if (chosen && !form.name) setForm({ ...form, name: chosen.name })
+            }}
+            error={errors.userId}
+            comboboxProps={{ withinPortal: true }}
+          />
+        )}
         {errors.form && <Alert color="red">{errors.form}</Alert>}
         <Group justify="flex-end">
           <Button type="submit" loading={busy}>

@@ -1,5 +1,5 @@
 import { Alert, SimpleGrid, Stack, Text, Title } from '@mantine/core'
-import { IconClipboardList } from '@tabler/icons-react'
+import { IconClipboardList, IconStethoscope } from '@tabler/icons-react'
 import { useSession } from '../../api/context'
 import { useApiQuery } from '../../api/queries'
 import { clinicToday, dayLabel } from '../../lib/clinic-time'
@@ -14,7 +14,11 @@ export function DoctorHome() {
   const { settings, session } = useSession()
   const tz = settings?.timeZone ?? 'UTC'
   const today = clinicToday(tz)
-  const mine = useApiQuery('appointments.doctorDay', { date: today }, { shows: ['appointments'], enabled: session?.user.role === 'doctor' })
+  const isDoctor = session?.user.role === 'doctor'
+  // A doctor's account made under Staff accounts has no schedule until an admin links one to it.
+  const profiles = useApiQuery('doctors.list', {}, { shows: ['doctors'], enabled: isDoctor })
+  const unlinked = isDoctor && !!profiles.data && !profiles.data.some((d) => d.userId === session?.user.id)
+  const mine = useApiQuery('appointments.doctorDay', { date: today }, { shows: ['appointments'], enabled: isDoctor && !!profiles.data && !unlinked })
   const list = (mine.data ?? []).filter((a) => a.status !== 'cancelled')
   const current = list.find((a) => a.status === 'in_consultation')
   const next = list.find((a) => WAITING.has(a.status)) ?? list.find((a) => a.status === 'booked' || a.status === 'confirmed')
@@ -26,13 +30,20 @@ export function DoctorHome() {
           {dayLabel(today)} · today&apos;s list in order, in clinic time
         </Text>
       </div>
-      <DoctorQueuePanel />
+      {unlinked ? (
+        <EmptyState icon={IconStethoscope} title="Your account has no doctor’s schedule yet">
+          Your queue and today&apos;s appointments show here once an admin links a schedule to your sign-in ({session?.user.email}): Admin → Doctors and types → Add doctor →
+          Existing doctor account. Until then, find patients and open their charts from Patients.
+        </EmptyState>
+      ) : (
+        <DoctorQueuePanel />
+      )}
       {mine.error && (
         <Alert color="gray" title="No list for this account">
           {mine.error.message}
         </Alert>
       )}
-      {session?.user.role === 'doctor' && !mine.error && (
+      {isDoctor && !unlinked && !mine.error && (
         <>
           <ListPanel title={`Booked today (${list.length})`} empty="No appointments today." count={list.length}>
             <AppointmentList
