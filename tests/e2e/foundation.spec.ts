@@ -94,7 +94,7 @@ test('each role sees only its own areas', async ({ page, hub }) => {
   await signIn(page, STAFF.doctor)
   await expect(page.getByTestId('current-role')).toHaveText('Doctor')
   await expect(nav.getByRole('link')).toHaveText(['Doctor', 'Calendar', 'Waitlist', 'Patients'])
-  await expect(page.getByRole('heading', { name: 'Doctor' })).toBeVisible()
+  await expect(page.getByRole('heading', { name: 'Doctor', exact: true })).toBeVisible()
   await screenshot(page, 'foundation-07-doctor-shell')
   await signOut(page)
 })

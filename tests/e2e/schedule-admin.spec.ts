@@ -77,6 +77,8 @@ test('a doctor account made under Staff accounts sees why it has no queue, until
   await expect(page.getByRole('heading', { name: 'Your account has no doctor’s schedule yet' })).toBeVisible()
   await expect(page.getByText('doctorId')).toHaveCount(0)
   await expect(page.getByRole('region', { name: 'Your queue' })).toHaveCount(0)
+  // Nothing offers what it cannot do yet.
+  await expect(page.getByText('Call the next patient')).toHaveCount(0)
   await screenshot(page, 'admin-03-doctor-without-schedule')
   await signOut(page)
 
@@ -100,4 +102,5 @@ test('a doctor account made under Staff accounts sees why it has no queue, until
   await signIn(page, STAFF.doctor)
   await expect(page.getByRole('region', { name: 'Your queue' })).toBeVisible()
   await expect(page.getByRole('heading', { name: 'Your account has no doctor’s schedule yet' })).toHaveCount(0)
+  await expect(page.getByText(/Call the next patient and choose Open visit/)).toBeVisible()
 })

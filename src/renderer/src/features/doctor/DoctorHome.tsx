@@ -56,11 +56,13 @@ export function DoctorHome() {
           </ListPanel>
         </>
       )}
-      <SimpleGrid cols={{ base: 1, md: 2 }}>
-        <EmptyState icon={IconClipboardList} title="Charts, notes and prescriptions">
-          Call the next patient and choose Open visit (Alt+O) to write today&apos;s note and prescription. Any patient&apos;s chart opens from Patients.
-        </EmptyState>
-      </SimpleGrid>
+      {!unlinked && (
+        <SimpleGrid cols={{ base: 1, md: 2 }}>
+          <EmptyState icon={IconClipboardList} title="Charts, notes and prescriptions">
+            Call the next patient and choose Open visit (Alt+O) to write today&apos;s note and prescription. Any patient&apos;s chart opens from Patients.
+          </EmptyState>
+        </SimpleGrid>
+      )}
     </Stack>
   )
 }
