@@ -19,6 +19,10 @@ export const addDays = (date: string, days: number): string => dayjs(date).add(d
 export const clinicClock = (instant: string, timeZone: string): string => dayjs.utc(instant).tz(timeZone).format('HH:mm')
 /** "Tue 11 Mar". */
 export const dayLabel = (date: string): string => dayjs(date).format('ddd D MMM')
+/** How a date field shows its date: "11 Mar 2025" (a dayjs format). */
+export const DATE_FORMAT = 'D MMM YYYY'
+/** "11 Mar 2025": a clinic date (YYYY-MM-DD) as a date field shows it. */
+export const dateText = (date: string): string => dayjs(date).format(DATE_FORMAT)
 /** "Tue 11 Mar 2025": a clinic date (YYYY-MM-DD) with its year. */
 export const dateLabel = (date: string): string => dayjs(date).format('ddd D MMM YYYY')
 /** Monday of the week a clinic date falls in. */

@@ -1,7 +1,7 @@
 import { DateInput, type DateInputProps } from '@mantine/dates'
-import dayjs from 'dayjs'
 import { useState } from 'react'
 import { parseTypedDate } from '../../../shared/lib/typed-date'
+import { DATE_FORMAT, dateText } from '../lib/clinic-time'
 
 type DateFieldProps = Omit<DateInputProps, 'value' | 'onChange' | 'minDate' | 'maxDate' | 'dateParser' | 'valueFormat'> & {
   /** YYYY-MM-DD, or '' / null when empty. */
@@ -13,8 +13,6 @@ type DateFieldProps = Omit<DateInputProps, 'value' | 'onChange' | 'minDate' | 'm
   max?: string
 }
 
-const shown = (date: string) => dayjs(date).format('D MMM YYYY')
-
 /**
  * Every date field: typed day first or picked, and shown as "25 Nov 2026" on every PC. (A
  * native date field shows the PC's own format, mm/dd/yyyy on a US-English Windows, which a
@@ -25,11 +23,11 @@ export function DateField({ value, onChange, min, max, error, ...rest }: DateFie
   const [outside, setOutside] = useState<string | null>(null)
   const check = (text: string) => {
     const date = parseTypedDate(text)
-    setOutside(date && min && date < min ? `Must be ${shown(min)} or later` : date && max && date > max ? `Must be ${shown(max)} or earlier` : null)
+    setOutside(date && min && date < min ? `Must be ${dateText(min)} or later` : date && max && date > max ? `Must be ${dateText(max)} or earlier` : null)
   }
   return (
     <DateInput
-      valueFormat="D MMM YYYY"
+      valueFormat={DATE_FORMAT}
       placeholder="DD/MM/YYYY"
       dateParser={parseTypedDate}
       clearable

@@ -211,7 +211,7 @@ function DayColumns({ date, doctors, ...props }: ViewProps & { date: string; doc
   if (!day.data) return <Loader size="sm" aria-label="Loading the day" />
   const { startTime, endTime } = span(day.data.hours)
   return (
-    <div className={classes.columns} style={{ gridTemplateColumns: `5rem repeat(${day.data.doctors.length}, minmax(120px, 1fr))` }} data-testid="day-columns" onKeyDown={acrossDoctors}>
+    <div className={classes.columns} style={{ '--doctors': day.data.doctors.length } as React.CSSProperties} data-testid="day-columns" onKeyDown={acrossDoctors}>
       {day.data.doctors.map((doctor) => (
         <DoctorColumn key={doctor.id} doctor={doctor} day={day.data} startTime={startTime} endTime={endTime} doctors={day.data.doctors} {...props} />
       ))}
